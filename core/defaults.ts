@@ -1,0 +1,20 @@
+/** Every tunable of the core, with why it has the value it has. */
+export const defaults = {
+  /** Kue's default prefix. */
+  prefix: 'q',
+  /** Event stream cap: enough for a dashboard to catch up after a reconnect, bounded memory. */
+  eventsMax: 10_000,
+  /** Upstash's default request limit is 1 MiB; a job must fit in one request with room to spare. */
+  maxDataBytes: 512 * 1024,
+  /** Kept log lines per job: a chatty handler must not grow a job without bound. */
+  maxLogLines: 1_000,
+  /** Search: words per job and the longest word indexed. */
+  maxSearchWords: 256,
+  maxWordLength: 64,
+  /** createMany splits its payload so that each script call stays under the request limit. */
+  maxBatchBytes: 800 * 1024,
+  /** Jobs promoted or recovered per script call: bounds the time one script holds Redis. */
+  promoteLimit: 200,
+  /** Bulk moves and removals per script call. */
+  bulkLimit: 1_000,
+} as const;

@@ -1,0 +1,77 @@
+/** Typed errors with a stable `code`; the HTTP layer maps codes to status codes in one place. */
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'JOB_NOT_FOUND'
+  | 'INVALID_PRIORITY'
+  | 'INVALID_STATE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'LEASE_LOST'
+  | 'REDIS';
+
+export class EdgekueError extends Error {
+  readonly code: ErrorCode;
+  /** The input field at fault, when there is one (e.g. `options.priority`). */
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export class ValidationError extends EdgekueError {
+  constructor(message: string, field?: string) {
+    super('VALIDATION', message, field);
+  }
+}
+
+export class JobNotFound extends EdgekueError {
+  readonly id: string;
+  constructor(id: string | number) {
+    super('JOB_NOT_FOUND', `job "${id}" doesn't exist`, 'id');
+    this.id = String(id);
+  }
+}
+
+export class InvalidPriority extends EdgekueError {
+  constructor(value: unknown) {
+    super(
+      'INVALID_PRIORITY',
+      `invalid priority ${JSON.stringify(value)}: use low, normal, medium, high, critical or an integer`,
+      'priority',
+    );
+  }
+}
+
+export class InvalidState extends EdgekueError {
+  constructor(value: unknown) {
+    super(
+      'INVALID_STATE',
+      `invalid state ${JSON.stringify(value)}: use inactive, delayed, active, complete or failed`,
+      'state',
+    );
+  }
+}
+
+export class PayloadTooLarge extends EdgekueError {
+  constructor(bytes: number, limit: number, field = 'data') {
+    super('PAYLOAD_TOO_LARGE', `${field} is ${bytes} bytes, over the limit of ${limit}`, field);
+  }
+}
+
+/** The worker no longer holds the job's lease: it expired and the job was recovered or re-claimed. */
+export class LeaseLost extends EdgekueError {
+  readonly id: string;
+  constructor(id: string | number, reason = 'lease lost') {
+    super('LEASE_LOST', `job ${id}: ${reason}`, 'id');
+    this.id = String(id);
+  }
+}
+
+/** Redis (or the HTTP Redis in front of it) failed; the operation may be retried. */
+export class RedisFailure extends EdgekueError {
+  constructor(message: string, cause?: unknown) {
+    super('REDIS', message, undefined, { cause });
+  }
+}

@@ -1,0 +1,32 @@
+/** edgekue's runtime-agnostic core: Kue's job model on HTTP Redis. No Node API in here. */
+export { defaults } from './defaults.js';
+export {
+  EdgekueError,
+  type ErrorCode,
+  InvalidPriority,
+  InvalidState,
+  JobNotFound,
+  LeaseLost,
+  PayloadTooLarge,
+  RedisFailure,
+  ValidationError,
+} from './errors.js';
+export { type EventListener, QueueEvents } from './events.js';
+export { format } from './format.js';
+export { type BackoffFunction, Job, type JobListener, type JobWriter } from './job.js';
+export { type JobState, type Keys, queueKeys } from './keys.js';
+export { priorities, priorityName, priorityValue } from './priority.js';
+export {
+  type Counts,
+  createQueue,
+  type EnqueueListener,
+  type KueStats,
+  type NewJob,
+  Queue,
+  type RangeQuery,
+  type TouchEntry,
+} from './queue.js';
+export type { Connection, RedisClient, Subscription } from './redis-client.js';
+export * from './schema.js';
+export { list, type ScriptConfig, ScriptRunner } from './script-runner.js';
+export { searchWords, words } from './search-words.js';

@@ -1,0 +1,337 @@
+import { InvalidState, ValidationError } from './errors.js';
+import { format } from './format.js';
+import { parseJson } from './json-text.js';
+import type { JobState } from './keys.js';
+import { priorityValue } from './priority.js';
+import type { Queue } from './queue.js';
+import { type Backoff, backoffSchema, type JobJson, jobStateSchema } from './schema.js';
+
+/** A caller-side backoff: the delay in ms before retry `attempt` (1-based), given the job's delay. */
+export type BackoffFunction = (attempt: number, delay: number) => number;
+
+/** Where a running job's log and progress writes go: a worker coalesces them with lease extensions. */
+export interface JobWriter {
+  log(line: string): void;
+  progress(percent: number, data: string | undefined): void;
+}
+
+export type JobListener = (...args: unknown[]) => void;
+
+function int(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * One job, with Kue's API: a builder before save(), and an instance with log, progress, state and
+ * removal after. Every write is one script call (see core/scripts/).
+ */
+export class Job {
+  readonly queue: Queue;
+  id: string | undefined;
+  type: string;
+  data: unknown;
+  result: unknown;
+  error: string | undefined;
+  progress_data: unknown;
+  created_at: string | undefined;
+  updated_at: string | undefined;
+  promote_at: string | undefined;
+  started_at: string | undefined;
+  failed_at: string | undefined;
+  duration: string | undefined;
+  workerId: string | undefined;
+  /** The lease a worker holds on this job while it runs it. */
+  lease: { token: string; until: number } | undefined;
+  /** Installed by a worker while the job runs: log and progress go through it. */
+  writer: JobWriter | undefined;
+
+  #priority = 0;
+  #maxAttempts = 1;
+  #made = 0;
+  #delay: number | undefined;
+  #ttl: number | undefined;
+  #backoff: Backoff | 'custom' | undefined;
+  #removeOnComplete = false;
+  #searchKeys: string[] | undefined;
+  #events = true;
+  #unique: string | undefined;
+  #state: JobState | undefined;
+  #progress = 0;
+
+  constructor(queue: Queue, type: string, data: unknown = {}) {
+    this.queue = queue;
+    this.type = type;
+    this.data = data;
+    this.id = undefined;
+  }
+
+  /** Fetches a job by id; rejects with JobNotFound. */
+  static get(queue: Queue, id: string | number): Promise<Job> {
+    return queue.getJob(id);
+  }
+
+  /** Builds a job from its Redis hash (a flat field/value list). */
+  static fromHash(queue: Queue, flat: readonly string[]): Job {
+    const h: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+    const job = new Job(queue, h.type ?? '', parseJson(h.data));
+    job.id = h.id;
+    job.#priority = int(h.priority) ?? 0;
+    job.#maxAttempts = int(h.max_attempts) ?? 1;
+    job.#made = int(h.attempts) ?? 0;
+    job.#delay = int(h.delay);
+    job.#ttl = int(h.ttl);
+    job.#backoff = h.backoff ? (parseJson(h.backoff) as Backoff | 'custom') : undefined;
+    if (job.#backoff && typeof job.#backoff === 'object' && 'type' in job.#backoff) {
+      if ((job.#backoff as { type: string }).type === 'custom') job.#backoff = 'custom';
+    }
+    job.#removeOnComplete = h.remove_on_complete === '1';
+    job.#events = h.events !== '0';
+    job.#unique = h.unique;
+    job.#state = h.state ? jobStateSchema.parse(h.state) : undefined;
+    job.#progress = int(h.progress) ?? 0;
+    job.result = parseJson(h.result);
+    job.progress_data = parseJson(h.progress_data);
+    job.error = h.error;
+    job.created_at = h.created_at;
+    job.updated_at = h.updated_at;
+    job.promote_at = h.promote_at;
+    job.started_at = h.started_at;
+    job.failed_at = h.failed_at;
+    job.duration = h.duration;
+    job.workerId = h.workerId;
+    if (h.lease) job.lease = { token: h.lease, until: int(h.lease_until) ?? 0 };
+    return job;
+  }
+
+  // ---- builder (Kue's chainable setters; getters when called without arguments) ----
+
+  priority(): number;
+  priority(level: string | number): this;
+  priority(level?: string | number): number | this {
+    if (level === undefined) return this.#priority;
+    this.#priority = priorityValue(level);
+    return this;
+  }
+
+  attempts(): { made: number; remaining: number; max: number };
+  attempts(n: number): this;
+  attempts(n?: number): { made: number; remaining: number; max: number } | this {
+    if (n === undefined) {
+      return {
+        made: this.#made,
+        remaining: Math.max(0, this.#maxAttempts - this.#made),
+        max: this.#maxAttempts,
+      };
+    }
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+      throw new ValidationError(`attempts must be an integer from 1, got ${n}`, 'attempts');
+    }
+    this.#maxAttempts = n;
+    return this;
+  }
+
+  backoff(): Backoff | 'custom' | undefined;
+  backoff(b: Backoff | BackoffFunction): this;
+  backoff(b?: Backoff | BackoffFunction): Backoff | 'custom' | undefined | this {
+    if (b === undefined) return this.#backoff;
+    if (typeof b === 'function') {
+      // Functions cannot be stored in Redis: the queue keeps it for this type, and the worker
+      // that fails the job computes the delay with it.
+      this.queue.backoffFunctions.set(this.type, b);
+      this.#backoff = 'custom';
+      return this;
+    }
+    const parsed = backoffSchema.safeParse(b);
+    if (!parsed.success) {
+      throw new ValidationError(
+        `backoff must be true, {type:'fixed'|'exponential', delay, maxDelay} or a function`,
+        'backoff',
+      );
+    }
+    this.#backoff = parsed.data;
+    return this;
+  }
+
+  delay(): number | undefined;
+  delay(ms: number | Date): this;
+  delay(ms?: number | Date): number | undefined | this {
+    if (ms === undefined) return this.#delay;
+    const value = ms instanceof Date ? ms.getTime() - Date.now() : ms;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new ValidationError('delay must be a number of ms or a Date', 'delay');
+    }
+    this.#delay = Math.max(0, Math.round(value));
+    return this;
+  }
+
+  ttl(): number | undefined;
+  ttl(ms: number): this;
+  ttl(ms?: number): number | undefined | this {
+    if (ms === undefined) return this.#ttl;
+    if (!Number.isInteger(ms) || ms < 1) {
+      throw new ValidationError(`ttl must be a positive integer of ms, got ${ms}`, 'ttl');
+    }
+    this.#ttl = ms;
+    return this;
+  }
+
+  removeOnComplete(flag: boolean): this {
+    this.#removeOnComplete = Boolean(flag);
+    return this;
+  }
+
+  searchKeys(keys: string | string[]): this {
+    this.#searchKeys = Array.isArray(keys) ? [...keys] : [keys];
+    return this;
+  }
+
+  events(flag: boolean): this {
+    this.#events = Boolean(flag);
+    return this;
+  }
+
+  /** A second job created with the same key returns the first instead of a duplicate. */
+  unique(key: string): this {
+    if (typeof key !== 'string' || key.length === 0 || key.length > 512) {
+      throw new ValidationError('unique must be a string of 1 to 512 characters', 'unique');
+    }
+    this.#unique = key;
+    return this;
+  }
+
+  /** The builder's settings, for save() and createMany(). */
+  get spec() {
+    return {
+      type: this.type,
+      data: this.data,
+      priority: this.#priority,
+      attempts: this.#maxAttempts,
+      delay: this.#delay,
+      ttl: this.#ttl,
+      backoff: this.#backoff,
+      removeOnComplete: this.#removeOnComplete,
+      searchKeys: this.#searchKeys,
+      events: this.#events,
+      unique: this.#unique,
+    };
+  }
+
+  /** Saves a new job in one script call (or updates an existing one, as Kue did). */
+  async save(): Promise<this> {
+    if (this.id !== undefined) return this.update();
+    await this.queue.createMany([this]);
+    return this;
+  }
+
+  /** Records what enqueue.lua answered for this job (the queue calls it after a create). */
+  saved(id: string, now: string, state: JobState): void {
+    this.id = id;
+    this.created_at = this.updated_at = now;
+    if (state === 'delayed' && this.#delay) this.promote_at = String(Number(now) + this.#delay);
+    this.#state = state;
+  }
+
+  /** Writes back data and options changed since the job was loaded. */
+  async update(): Promise<this> {
+    await this.queue.updateJob(this);
+    return this;
+  }
+
+  /** Appends a printf-style line to the job's log. */
+  async log(fmt: unknown, ...args: unknown[]): Promise<void> {
+    const line = format(fmt, ...args);
+    if (this.writer) return this.writer.log(line);
+    await this.queue.touch([{ id: this.#requireId(), logs: [line] }]);
+  }
+
+  /** Records progress: min(100, floor(completed * 100 / total)), with optional data. */
+  async progress(completed: number, total: number, data?: unknown): Promise<void> {
+    if (!Number.isFinite(completed) || !Number.isFinite(total) || total <= 0) {
+      throw new ValidationError('progress needs finite numbers and a total above 0', 'progress');
+    }
+    const percent = Math.max(0, Math.min(100, Math.floor((completed * 100) / total)));
+    this.#progress = percent;
+    const text = data === undefined ? undefined : JSON.stringify(data);
+    if (data !== undefined) this.progress_data = data;
+    if (this.writer) return this.writer.progress(percent, text);
+    await this.queue.touch([
+      { id: this.#requireId(), progress: text === undefined ? [percent] : [percent, text] },
+    ]);
+  }
+
+  get percent(): number {
+    return this.#progress;
+  }
+
+  /** Deletes the job and everything that refers to it. */
+  async remove(): Promise<void> {
+    await this.queue.remove([this.#requireId()]);
+  }
+
+  state(): JobState | undefined;
+  state(to: JobState): Promise<this>;
+  state(to?: JobState): JobState | undefined | Promise<this> {
+    if (to === undefined) return this.#state;
+    const parsed = jobStateSchema.safeParse(to);
+    if (!parsed.success) return Promise.reject(new InvalidState(to));
+    return this.queue.setState([this.#requireId()], parsed.data).then(() => {
+      this.#state = parsed.data;
+      return this;
+    });
+  }
+
+  inactive(): Promise<this> {
+    return this.state('inactive');
+  }
+  active(): Promise<this> {
+    return this.state('active');
+  }
+  complete(): Promise<this> {
+    return this.state('complete');
+  }
+  failed(): Promise<this> {
+    return this.state('failed');
+  }
+  delayed(): Promise<this> {
+    return this.state('delayed');
+  }
+
+  /** Listens for this job's events (complete, failed, failed attempt, progress, promotion...). */
+  on(event: string, listener: JobListener): this {
+    this.queue.onJob(this.#requireId(), event, listener);
+    return this;
+  }
+
+  #requireId(): string {
+    if (this.id === undefined) throw new ValidationError('the job is not saved yet', 'id');
+    return this.id;
+  }
+
+  toJSON(): JobJson {
+    const a = this.attempts();
+    return {
+      id: this.id ?? '',
+      type: this.type,
+      data: this.data,
+      result: this.result,
+      priority: this.#priority,
+      progress: this.#progress,
+      progress_data: this.progress_data,
+      state: this.#state ?? 'inactive',
+      error: this.error,
+      created_at: this.created_at ?? '',
+      promote_at: this.promote_at,
+      updated_at: this.updated_at ?? '',
+      failed_at: this.failed_at,
+      started_at: this.started_at,
+      duration: this.duration,
+      delay: this.#delay,
+      workerId: this.workerId,
+      ttl: this.#ttl,
+      attempts: a,
+    };
+  }
+}

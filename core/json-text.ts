@@ -1,0 +1,55 @@
+import { PayloadTooLarge, ValidationError } from './errors.js';
+
+const encoder = new TextEncoder();
+
+/** Rejects values JSON would silently drop or mangle, naming the path at fault. */
+function assertJsonValue(value: unknown, path: string, seen: Set<object>): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new ValidationError(`${path} is ${value}, not JSON`, path);
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (seen.has(value)) throw new ValidationError(`${path} is cyclic`, path);
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        for (const [i, v] of value.entries()) assertJsonValue(v, `${path}[${i}]`, seen);
+      } else {
+        for (const [k, v] of Object.entries(value)) {
+          if (v !== undefined) assertJsonValue(v, `${path}.${k}`, seen);
+        }
+      }
+      seen.delete(value);
+      return;
+    }
+    default:
+      throw new ValidationError(`${path} is a ${typeof value}, not JSON`, path);
+  }
+}
+
+/** JSON text of a job's value, checked for JSON-ness and size before anything is written. */
+export function jsonText(value: unknown, field: string, maxBytes: number): string {
+  assertJsonValue(value === undefined ? null : value, field, new Set());
+  const text = JSON.stringify(value === undefined ? null : value);
+  const bytes = encoder.encode(text).length;
+  if (bytes > maxBytes) throw new PayloadTooLarge(bytes, maxBytes, field);
+  return text;
+}
+
+export function byteLength(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** Parses JSON written by edgekue; foreign or legacy text is returned as it is. */
+export function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Every Redis key edgekue uses, built in one place (lib/keys.lua is its Lua twin; a test checks
+ * that both agree). All keys of a queue share the hash tag `{prefix}` so that a script's keys live
+ * in one slot on Redis Cluster and on sharded services, as Kue did for clusters.
+ */
+export type JobState = 'inactive' | 'delayed' | 'active' | 'complete' | 'failed';
+
+export interface Keys {
+  /** The key prefix scripts build their dynamic keys from, e.g. `{q}:`. */
+  readonly base: string;
+  readonly ids: string;
+  readonly all: string;
+  readonly delayed: string;
+  readonly leases: string;
+  readonly types: string;
+  readonly unique: string;
+  readonly events: string;
+  readonly paused: string;
+  readonly stats: string;
+  job(id: string | number): string;
+  log(id: string | number): string;
+  state(state: JobState): string;
+  typeState(type: string, state: JobState): string;
+  queue(type: string): string;
+  search(word: string): string;
+  throughput(minute: number): string;
+}
+
+export function queueKeys(prefix: string): Keys {
+  const base = `{${prefix}}:`;
+  return {
+    base,
+    ids: `${base}ids`,
+    all: `${base}jobs`,
+    delayed: `${base}delayed`,
+    leases: `${base}leases`,
+    types: `${base}types`,
+    unique: `${base}unique`,
+    events: `${base}events`,
+    paused: `${base}paused`,
+    stats: `${base}stats`,
+    job: (id) => `${base}job:${id}`,
+    log: (id) => `${base}job:${id}:log`,
+    state: (state) => `${base}jobs:${state}`,
+    typeState: (type, state) => `${base}jobs:${type}:${state}`,
+    queue: (type) => `${base}queue:${type}`,
+    search: (word) => `${base}search:${word}`,
+    throughput: (minute) => `${base}throughput:${minute}`,
+  };
+}

@@ -1,0 +1,509 @@
+import { defaults } from './defaults.js';
+import { InvalidState, JobNotFound, ValidationError } from './errors.js';
+import { type EventListener, QueueEvents } from './events.js';
+import { type BackoffFunction, Job } from './job.js';
+import { byteLength, jsonText } from './json-text.js';
+import { type JobState, type Keys, queueKeys } from './keys.js';
+import { priorityValue } from './priority.js';
+import { type Connection, connect, type RedisClient } from './redis-client.js';
+import {
+  type JobOptions,
+  jobOptionsSchema,
+  jobStateSchema,
+  jobStates,
+  jobTypeSchema,
+  type QueueOptions,
+  queueOptionsSchema,
+} from './schema.js';
+import { list, ScriptRunner } from './script-runner.js';
+import { searchWords, words } from './search-words.js';
+
+export interface NewJob {
+  type: string;
+  data?: unknown;
+  options?: JobOptions;
+}
+
+/** What enqueue.lua takes for one job. */
+interface EnqueueEntry {
+  type: string;
+  data: string;
+  priority: number;
+  max_attempts: number;
+  delay?: number;
+  backoff?: string;
+  ttl?: number;
+  remove_on_complete?: boolean;
+  search?: string;
+  events: boolean;
+  unique?: string;
+}
+
+export interface Counts {
+  states: Record<JobState, number>;
+  types: Record<string, Record<JobState, number>>;
+  workTime: number;
+  paused: Record<string, number>;
+}
+
+/** Kue's /stats shape. */
+export interface KueStats {
+  inactiveCount: number;
+  completeCount: number;
+  activeCount: number;
+  failedCount: number;
+  delayedCount: number;
+  workTime: number;
+}
+
+export interface TouchEntry {
+  id: string;
+  token?: string;
+  progress?: [number] | [number, string];
+  logs?: string[];
+}
+
+export interface RangeQuery {
+  state?: JobState;
+  type?: string;
+  from: number;
+  to: number;
+  order?: 'asc' | 'desc';
+}
+
+export type EnqueueListener = (jobs: Job[]) => void;
+
+function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }, base: string) {
+  const issue = error.issues[0];
+  const field = [base, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
+  return new ValidationError(`${field}: ${issue?.message ?? 'invalid'}`, field);
+}
+
+/**
+ * A queue: one prefix in one Redis. Not a singleton: any number of queues and prefixes can live in
+ * one process. Every write is one script call; reads that need several commands are one too.
+ */
+export class Queue {
+  readonly prefix: string;
+  readonly keys: Keys;
+  readonly redis: RedisClient;
+  readonly scripts: ScriptRunner;
+  readonly options: Required<QueueOptions>;
+  /** Caller-side backoff functions by job type (Job#backoff(fn) registers them). */
+  readonly backoffFunctions = new Map<string, BackoffFunction>();
+  readonly #events: QueueEvents;
+  readonly #enqueueListeners = new Set<EnqueueListener>();
+
+  constructor(redis: RedisClient, options: QueueOptions = {}) {
+    const parsed = queueOptionsSchema.safeParse(options);
+    if (!parsed.success) throw firstIssue(parsed.error, 'options');
+    const o = parsed.data;
+    this.options = {
+      prefix: o.prefix ?? defaults.prefix,
+      disableSearch: o.disableSearch ?? false,
+      jobEvents: o.jobEvents ?? true,
+      eventsMax: o.eventsMax ?? defaults.eventsMax,
+      maxDataBytes: o.maxDataBytes ?? defaults.maxDataBytes,
+      maxLogLines: o.maxLogLines ?? defaults.maxLogLines,
+    };
+    this.prefix = this.options.prefix;
+    this.keys = queueKeys(this.prefix);
+    this.redis = redis;
+    this.scripts = new ScriptRunner(redis, this.keys, {
+      events_max: this.options.eventsMax,
+      events_off: !this.options.jobEvents,
+    });
+    this.#events = new QueueEvents(redis, this.scripts, this.keys);
+  }
+
+  // ---- creating jobs ----
+
+  /** Kue's queue.create(type, data): a job builder; nothing is written until save(). */
+  create(type: string, data: unknown = {}): Job {
+    return new Job(this, type, data);
+  }
+
+  /** Creates many jobs in one script call (split only when the payload would exceed a request). */
+  async createMany(items: ReadonlyArray<Job | NewJob>): Promise<Job[]> {
+    const jobs = items.map((item) => (item instanceof Job ? item : this.#jobFromSpec(item)));
+    const entries = jobs.map((job) => this.#entry(job));
+    const created: Job[] = [];
+    let batch: EnqueueEntry[] = [];
+    let batchJobs: Job[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = await this.scripts.run<[number, number, number?, JobState?][]>('enqueue', {
+        jobs: batch,
+      });
+      list(rows).forEach(([id, isNew, now, state], i) => {
+        const job = batchJobs[i]!;
+        if (isNew === 1 && state) {
+          job.saved(String(id), String(now), state);
+          created.push(job);
+        } else {
+          job.id = String(id);
+        }
+      });
+      batch = [];
+      batchJobs = [];
+      bytes = 0;
+    };
+    for (let i = 0; i < entries.length; i++) {
+      const size = byteLength(entries[i]!.data) + 256;
+      if (bytes + size > defaults.maxBatchBytes) await flush();
+      batch.push(entries[i]!);
+      batchJobs.push(jobs[i]!);
+      bytes += size;
+    }
+    await flush();
+    if (created.length > 0) for (const fn of this.#enqueueListeners) fn(created);
+    return jobs;
+  }
+
+  /** Called after jobs are created: platform code hooks wake-ups of workers here. */
+  onEnqueue(listener: EnqueueListener): () => void {
+    this.#enqueueListeners.add(listener);
+    return () => this.#enqueueListeners.delete(listener);
+  }
+
+  #jobFromSpec(item: NewJob): Job {
+    if (item === null || typeof item !== 'object')
+      throw new ValidationError('job must be an object', 'job');
+    const parsed = jobOptionsSchema.safeParse(item.options ?? {});
+    if (!parsed.success) throw firstIssue(parsed.error, 'options');
+    const o = parsed.data;
+    const job = this.create(item.type, item.data ?? {});
+    if (o.priority !== undefined) job.priority(o.priority);
+    if (o.attempts !== undefined) job.attempts(o.attempts);
+    if (o.delay !== undefined) job.delay(o.delay);
+    if (o.backoff !== undefined) job.backoff(o.backoff);
+    if (o.ttl !== undefined) job.ttl(o.ttl);
+    if (o.removeOnComplete !== undefined) job.removeOnComplete(o.removeOnComplete);
+    if (o.searchKeys !== undefined) job.searchKeys(o.searchKeys);
+    if (o.events !== undefined) job.events(o.events);
+    if (o.unique !== undefined) job.unique(o.unique);
+    return job;
+  }
+
+  #entry(job: Job): EnqueueEntry {
+    const s = job.spec;
+    const type = jobTypeSchema.safeParse(s.type);
+    if (!type.success) throw firstIssue(type.error, 'type');
+    const data = jsonText(s.data, 'data', this.options.maxDataBytes);
+    let backoff: string | undefined;
+    if (s.backoff === 'custom') backoff = '{"type":"custom"}';
+    else if (s.backoff === true) backoff = '{"type":"fixed"}';
+    else if (s.backoff && typeof s.backoff === 'object') backoff = JSON.stringify(s.backoff);
+    const entry: EnqueueEntry = {
+      type: type.data,
+      data,
+      priority: priorityValue(s.priority),
+      max_attempts: s.attempts,
+      events: this.options.jobEvents && s.events,
+    };
+    if (s.delay) entry.delay = s.delay;
+    if (backoff) entry.backoff = backoff;
+    if (s.ttl) entry.ttl = s.ttl;
+    if (s.removeOnComplete) entry.remove_on_complete = true;
+    if (s.unique) entry.unique = s.unique;
+    if (!this.options.disableSearch) {
+      const w = searchWords(s.data, s.searchKeys);
+      if (w) entry.search = w;
+    }
+    return entry;
+  }
+
+  // ---- reading jobs ----
+
+  async getJob(id: string | number): Promise<Job> {
+    const [job] = await this.getJobs([id]);
+    if (!job) throw new JobNotFound(id);
+    return job;
+  }
+
+  /** Jobs by id in order; missing ones are left out. */
+  async getJobs(ids: ReadonlyArray<string | number>): Promise<Job[]> {
+    const valid = ids.map(String).filter((id) => /^\d{1,15}$/.test(id));
+    if (valid.length === 0) return [];
+    const rows = await this.scripts.run<{ job: string[] | object }[]>('read-jobs', { ids: valid });
+    return list(rows)
+      .map((r) => list(r.job as string[]))
+      .filter((h) => h.length > 0)
+      .map((h) => Job.fromHash(this, h));
+  }
+
+  /** A job's log lines; JobNotFound when the job does not exist. */
+  async logs(id: string | number): Promise<string[]> {
+    if (!/^\d{1,15}$/.test(String(id))) throw new JobNotFound(id);
+    const rows = await this.scripts.run<{ job: string[] | object; log?: string[] | object }[]>(
+      'read-jobs',
+      { ids: [String(id)], logs: true },
+    );
+    const row = list(rows)[0];
+    if (!row || list(row.job as string[]).length === 0) throw new JobNotFound(id);
+    return list(row.log as string[]);
+  }
+
+  /** A page of jobs by rank, ordered by id: all jobs, one state, or one type in one state. */
+  async range(q: RangeQuery): Promise<Job[]> {
+    if (q.state !== undefined) this.#checkState(q.state);
+    if (q.type !== undefined && q.state === undefined) {
+      throw new ValidationError('a type range needs a state', 'state');
+    }
+    const rows = await this.scripts.run<string[][] | object>('read-range', {
+      state: q.state,
+      type: q.type,
+      from: q.from,
+      to: q.to,
+      order: q.order === 'desc' ? 'desc' : 'asc',
+    });
+    return list(rows as string[][]).map((h) => Job.fromHash(this, h));
+  }
+
+  /** Every count in one call: per state, per type and state, work time, paused types. */
+  async counts(types?: string[]): Promise<Counts> {
+    const r = await this.scripts.run<{
+      states: Record<JobState, number>;
+      types: Record<string, Record<JobState, number>> | [];
+      work_time: number;
+      paused: Record<string, number> | [];
+    }>('read-counts', { types: types ?? [] });
+    return {
+      states: r.states,
+      types: Array.isArray(r.types) ? {} : r.types,
+      workTime: r.work_time,
+      paused: Array.isArray(r.paused) ? {} : r.paused,
+    };
+  }
+
+  async #count(state: JobState, type?: string): Promise<number> {
+    const c = await this.counts(type ? [type] : undefined);
+    return type ? (c.types[type]?.[state] ?? 0) : c.states[state];
+  }
+
+  inactiveCount(type?: string) {
+    return this.#count('inactive', type);
+  }
+  activeCount(type?: string) {
+    return this.#count('active', type);
+  }
+  delayedCount(type?: string) {
+    return this.#count('delayed', type);
+  }
+  completeCount(type?: string) {
+    return this.#count('complete', type);
+  }
+  failedCount(type?: string) {
+    return this.#count('failed', type);
+  }
+
+  /** Job types that have jobs. */
+  async types(): Promise<string[]> {
+    return Object.keys((await this.counts()).types).sort();
+  }
+
+  /** Kue's /stats. */
+  async stats(): Promise<KueStats> {
+    const c = await this.counts();
+    return {
+      inactiveCount: c.states.inactive,
+      completeCount: c.states.complete,
+      activeCount: c.states.active,
+      failedCount: c.states.failed,
+      delayedCount: c.states.delayed,
+      workTime: c.workTime,
+    };
+  }
+
+  /** Ids of the jobs whose indexed words include every word of the query, ascending. */
+  async search(query: string): Promise<string[]> {
+    const w = [...new Set(words(String(query ?? '')))].slice(0, 32);
+    if (w.length === 0) return [];
+    const ids = await this.scripts.run<string[] | object>('read-search', { words: w });
+    return list(ids as string[])
+      .map(String)
+      .sort((a, b) => Number(a) - Number(b));
+  }
+
+  /** Completed and failed jobs per minute, oldest first. */
+  async throughput(minutes = 60): Promise<{ now: number; minutes: [number, number, number][] }> {
+    return this.scripts.run('read-throughput', { minutes: Math.max(1, Math.min(1440, minutes)) });
+  }
+
+  // ---- changing jobs ----
+
+  /** Writes a loaded job's data and options back (Kue's job.update()). */
+  async updateJob(job: Job): Promise<void> {
+    if (job.id === undefined) throw new ValidationError('the job is not saved yet', 'id');
+    const e = this.#entry(job);
+    const r = await this.scripts.run<{ missing?: number }>('update', {
+      id: job.id,
+      data: e.data,
+      priority: e.priority,
+      max_attempts: e.max_attempts,
+      ttl: e.ttl ?? 0,
+      backoff: e.backoff ?? '',
+      search: e.search ?? '',
+      ...(e.delay !== undefined ? { delay: e.delay } : {}),
+    });
+    if (r.missing) throw new JobNotFound(job.id);
+  }
+
+  async setPriority(id: string | number, priority: string | number): Promise<void> {
+    const value = priorityValue(priority);
+    const r = await this.scripts.run<{ missing?: number }>('update', {
+      id: String(id),
+      priority: value,
+    });
+    if (r.missing) throw new JobNotFound(id);
+  }
+
+  #checkState(state: unknown): JobState {
+    const parsed = jobStateSchema.safeParse(state);
+    if (!parsed.success) throw new InvalidState(state);
+    return parsed.data;
+  }
+
+  /** Moves jobs to a state by hand; JobNotFound for the first missing id. */
+  async setState(ids: ReadonlyArray<string | number>, to: JobState): Promise<number> {
+    this.#checkState(to);
+    const r = await this.scripts.run<{ moved: number; missing: string[] | object }>('move', {
+      to,
+      ids: ids.map(String),
+    });
+    const missing = list(r.missing as string[]);
+    if (missing.length > 0) throw new JobNotFound(missing[0]!);
+    return r.moved;
+  }
+
+  /** Sends a job back to inactive with its attempts reset, to run again. */
+  async retry(id: string | number): Promise<void> {
+    const r = await this.scripts.run<{ missing: string[] | object }>('move', {
+      to: 'inactive',
+      ids: [String(id)],
+      reset_attempts: true,
+    });
+    if (list(r.missing as string[]).length > 0) throw new JobNotFound(id);
+  }
+
+  /** Retries every job of a state (optionally of one type); returns how many moved. */
+  async retryAll(from: JobState = 'failed', type?: string): Promise<number> {
+    this.#checkState(from);
+    let total = 0;
+    for (;;) {
+      const r = await this.scripts.run<{ moved: number }>('move', {
+        to: 'inactive',
+        from,
+        type,
+        limit: defaults.bulkLimit,
+        reset_attempts: true,
+      });
+      total += r.moved;
+      if (r.moved < defaults.bulkLimit || from === 'inactive') return total;
+    }
+  }
+
+  /** Removes jobs by id; returns how many existed. */
+  async remove(ids: ReadonlyArray<string | number>): Promise<number> {
+    const r = await this.scripts.run<{ removed: number }>('remove', { ids: ids.map(String) });
+    return r.removed;
+  }
+
+  /** Removes every job of a state (optionally of one type); returns how many. */
+  async removeAll(state: JobState, type?: string): Promise<number> {
+    this.#checkState(state);
+    let total = 0;
+    for (;;) {
+      const r = await this.scripts.run<{ removed: number }>('remove', {
+        state,
+        type,
+        limit: defaults.bulkLimit,
+      });
+      total += r.removed;
+      if (r.removed < defaults.bulkLimit) return total;
+    }
+  }
+
+  /** Log lines and progress for many jobs at once (workers flush through here). */
+  async touch(
+    entries: TouchEntry[],
+    leaseMs = 0,
+  ): Promise<{ status: ('ok' | 'lost' | 'ttl' | 'missing')[]; now: number }> {
+    const r = await this.scripts.run<{
+      status: ('ok' | 'lost' | 'ttl' | 'missing')[] | object;
+      now: number;
+    }>('touch', { entries, lease_ms: leaseMs, max_log: this.options.maxLogLines });
+    const status = list(r.status as ('ok' | 'lost' | 'ttl' | 'missing')[]);
+    const missing = entries.findIndex((e, i) => !e.token && status[i] === 'missing');
+    if (missing >= 0) throw new JobNotFound(entries[missing]!.id);
+    return { status, now: r.now };
+  }
+
+  // ---- pause, promotion, recovery ----
+
+  /** Pauses claiming of a type across every worker, until resumed or for `ms`. */
+  async pause(type: string, ms = 0): Promise<string[]> {
+    const r = await this.scripts.run<{ paused: string[] | object }>('pause', { type, ms });
+    return list(r.paused as string[]);
+  }
+
+  async resume(type: string): Promise<string[]> {
+    const r = await this.scripts.run<{ paused: string[] | object }>('pause', {
+      type,
+      resume: true,
+    });
+    return list(r.paused as string[]);
+  }
+
+  /** Promotes due delayed jobs (at most `limit`); nextDue is -1 when none waits. */
+  promote(
+    limit: number = defaults.promoteLimit,
+  ): Promise<{ promoted: number; next_due: number; now: number }> {
+    return this.scripts.run('promote', { limit });
+  }
+
+  /** Fails the attempt of active jobs whose lease expired (at most `limit`). */
+  recover(
+    limit: number = defaults.promoteLimit,
+  ): Promise<{ recovered: number; next_expiry: number; now: number }> {
+    return this.scripts.run('recover', { limit });
+  }
+
+  // ---- events ----
+
+  get eventStream(): QueueEvents {
+    return this.#events;
+  }
+
+  /** Follows queue events from a stream id (default: what comes next) over plain HTTP. */
+  events(opts?: { since?: string; pollMs?: number; signal?: AbortSignal; follow?: boolean }) {
+    return this.#events.stream(opts);
+  }
+
+  /** Kue's queue events: queue.on('job complete', (id, result) => ...). */
+  on(name: string, listener: EventListener): this {
+    this.#events.on(name, listener);
+    return this;
+  }
+
+  off(name: string, listener: EventListener): this {
+    this.#events.off(name, listener);
+    return this;
+  }
+
+  onJob(id: string, event: string, listener: EventListener): void {
+    this.#events.onJob(id, event, listener);
+  }
+
+  /** Stops live listeners. Nothing else holds resources: HTTP Redis has no connection to close. */
+  async close(): Promise<void> {
+    await this.#events.close();
+  }
+
+  static readonly states = jobStates;
+}
+
+export function createQueue(connection?: Connection, options?: QueueOptions): Queue {
+  return new Queue(connect(connection), options);
+}

@@ -1,0 +1,75 @@
+--[=[ ack: settles leased jobs in one step (each completes or fails an attempt), then claims their
+  replacements, so a busy worker pays one round trip per batch of finished jobs.
+  A job is settled only while the caller still holds its lease (token match, state active): a
+  stale worker whose job was recovered and re-claimed gets 'lost' and changes nothing (fencing).
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON
+  ARGV[3]  input JSON { done: [{ id, token, ok, result?, error?, delay? }],
+                        claim?: { count, lease_ms, token, worker, types } }
+           result: JSON text; delay: a caller-side backoff function's delay in ms, -1 for none
+  Touches: job:<id>, job:<id>:log, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
+           leases, stats, throughput:<minute>, types, unique, search:<word>, paused, events
+  Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now }
+  Events:  complete, failed attempt, failed (+ remove for removeOnComplete; start for claims)
+]=]
+-- @include lib/keys.lua
+-- @include lib/time.lua
+-- @include lib/events.lua
+-- @include lib/state.lua
+-- @include lib/search.lua
+-- @include lib/remove.lua
+-- @include lib/fail-attempt.lua
+-- @include lib/promote.lua
+-- @include lib/recover.lua
+-- @include lib/claim.lua
+
+local P = ARGV[1]
+local cfg = cjson.decode(ARGV[2])
+local input = cjson.decode(ARGV[3])
+local now = now_ms()
+local minute = math.floor(now / 60000)
+local settled = {}
+
+local function count_throughput(field)
+  local key = K.throughput(P, minute)
+  redis.call('HINCRBY', key, field, 1)
+  redis.call('PEXPIRE', key, 7200000)
+end
+
+for i, d in ipairs(input.done or {}) do
+  local id = tostring(d.id)
+  local jkey = K.job(P, id)
+  local f = redis.call('HMGET', jkey, 'lease', 'state', 'started_at', 'remove_on_complete')
+  if f[1] ~= d.token or f[2] ~= 'active' then
+    settled[i] = 'lost'
+  else
+    local job = read_job(P, id)
+    if d.ok then
+      local duration = now - (tonumber(f[3]) or now)
+      redis.call('HINCRBY', jkey, 'attempts', 1)
+      redis.call('HSET', jkey, 'duration', duration, 'progress', 100)
+      if d.result ~= nil then redis.call('HSET', jkey, 'result', d.result) end
+      redis.call('HDEL', jkey, 'error')
+      set_state(P, id, job, 'complete', now)
+      redis.call('HINCRBY', K.stats(P), 'work_time', duration)
+      count_throughput('complete')
+      local args = {}
+      if d.result ~= nil then args = { cjson.decode(d.result) } end
+      emit_job(P, cfg, id, job.type, 'complete', args)
+      if f[4] == '1' then remove_job(P, cfg, id) end
+      settled[i] = 'complete'
+    else
+      settled[i] = fail_attempt(P, cfg, id, job, d.error or 'failed', now, tonumber(d.delay) or -1)
+      if settled[i] == 'failed' then count_throughput('failed') end
+    end
+  end
+end
+
+local jobs = {}
+local c = input.claim
+if c and (tonumber(c.count) or 0) > 0 then
+  promote_due(P, cfg, now, math.max(c.count, 100))
+  recover_expired(P, cfg, now, math.max(c.count, 100))
+  jobs = claim_jobs(P, cfg, now, tonumber(c.count), tonumber(c.lease_ms), c.token, c.worker, c.types)
+end
+return cjson.encode({ settled = settled, jobs = jobs, now = now })

@@ -1,0 +1,29 @@
+--[=[ claim: leases up to `count` jobs of the worker's types to one invocation.
+  Before claiming it promotes due delayed jobs and recovers expired leases (both bounded), so a
+  woken worker makes progress even when no cron tick has run.
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON
+  ARGV[3]  input JSON { count, lease_ms, token, worker, types: [{ type, concurrency }] }
+  Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events
+  Returns: JSON { jobs: [[field, value, ...]], now }
+  Events:  promotion, failed attempt | failed (recovered), start
+]=]
+-- @include lib/keys.lua
+-- @include lib/time.lua
+-- @include lib/events.lua
+-- @include lib/state.lua
+-- @include lib/fail-attempt.lua
+-- @include lib/promote.lua
+-- @include lib/recover.lua
+-- @include lib/claim.lua
+
+local P = ARGV[1]
+local cfg = cjson.decode(ARGV[2])
+local input = cjson.decode(ARGV[3])
+local now = now_ms()
+local count = tonumber(input.count) or 1
+promote_due(P, cfg, now, math.max(count, 100))
+recover_expired(P, cfg, now, math.max(count, 100))
+local jobs = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token, input.worker,
+  input.types)
+return cjson.encode({ jobs = jobs, now = now })

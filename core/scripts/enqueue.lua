@@ -1,0 +1,57 @@
+--[=[ enqueue: creates jobs, one or many, in one atomic step (save() and createMany()).
+  KEYS[1]  {q}:ids               id counter (declared for cluster slot routing)
+  ARGV[1]  key prefix "{q}:"     every other key is built from it (lib/keys.lua)
+  ARGV[2]  cfg JSON              { events_max, events_off }
+  ARGV[3]  input JSON            { jobs: [{ type, data, priority, delay, max_attempts, backoff,
+                                   ttl, remove_on_complete, search, events, unique, title }] }
+  Touches: ids, job:<id>, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
+           unique, search:<word>, events (stream + channel)
+  Returns: JSON [[id, created, now?, state?]] in input order; created = 0 when `unique` matched
+           an existing job (then only its id is given).
+  Events:  enqueue (every new job)
+]=]
+-- @include lib/keys.lua
+-- @include lib/time.lua
+-- @include lib/events.lua
+-- @include lib/state.lua
+-- @include lib/search.lua
+
+local P = ARGV[1]
+local cfg = cjson.decode(ARGV[2])
+local input = cjson.decode(ARGV[3])
+local now = now_ms()
+local out = {}
+
+for i, j in ipairs(input.jobs) do
+  local existing = nil
+  if j.unique and j.unique ~= '' then
+    existing = redis.call('HGET', K.unique(P), j.unique)
+    if existing and redis.call('EXISTS', K.job(P, existing)) == 0 then existing = nil end
+  end
+  if existing then
+    out[i] = { tonumber(existing), 0 }
+  else
+    local id = redis.call('INCR', K.ids(P))
+    local jkey = K.job(P, id)
+    local delay = tonumber(j.delay) or 0
+    redis.call('HSET', jkey, 'id', id, 'type', j.type, 'data', j.data, 'priority', j.priority,
+      'created_at', now, 'updated_at', now, 'max_attempts', j.max_attempts, 'attempts', 0,
+      'progress', 0, 'events', j.events and '1' or '0')
+    if delay > 0 then redis.call('HSET', jkey, 'delay', delay, 'promote_at', now + delay) end
+    if j.backoff and j.backoff ~= '' then redis.call('HSET', jkey, 'backoff', j.backoff) end
+    if (tonumber(j.ttl) or 0) > 0 then redis.call('HSET', jkey, 'ttl', j.ttl) end
+    if j.remove_on_complete then redis.call('HSET', jkey, 'remove_on_complete', '1') end
+    if j.unique and j.unique ~= '' then
+      redis.call('HSET', jkey, 'unique', j.unique)
+      redis.call('HSET', K.unique(P), j.unique, id)
+    end
+    redis.call('ZADD', K.all(P), id, id)
+    redis.call('HINCRBY', K.types(P), j.type, 1)
+    index_words(P, id, j.search)
+    local job = { type = j.type, state = nil, priority = j.priority, promote_at = now + delay }
+    set_state(P, id, job, delay > 0 and 'delayed' or 'inactive', now)
+    if j.events then emit(P, cfg, id, j.type, 'enqueue', { job.state }) end
+    out[i] = { id, 1, now, job.state }
+  end
+end
+return cjson.encode(out)

@@ -1,0 +1,75 @@
+-- Claims up to `count` inactive jobs of the given types, best priority first then FIFO across all
+-- of them, never letting a type exceed its concurrency in live leases (across every worker).
+-- types: array of { type = name, concurrency = n (0 = unlimited) }.
+-- Returns the claimed jobs as flat HGETALL arrays.
+
+-- Paused types (ctx.pause / queue.pause), dropping pauses whose timeout has passed.
+local function paused_types(P, now)
+  local raw = redis.call('HGETALL', K.paused(P))
+  local paused = {}
+  for i = 1, #raw, 2 do
+    local until_ms = tonumber(raw[i + 1]) or 0
+    if until_ms == 0 or until_ms > now then
+      paused[raw[i]] = true
+    else
+      redis.call('HDEL', K.paused(P), raw[i])
+    end
+  end
+  return paused
+end
+
+local function lease_until(P, id, now, lease_ms)
+  local f = redis.call('HMGET', K.job(P, id), 'ttl')
+  local expiry = now + lease_ms
+  local ttl = tonumber(f[1]) or 0
+  if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
+  return expiry
+end
+
+local function start_job(P, cfg, id, now, lease_ms, token, worker)
+  local job = read_job(P, id)
+  set_state(P, id, job, 'active', now)
+  local expiry = lease_until(P, id, now, lease_ms)
+  redis.call('HSET', K.job(P, id), 'lease', token, 'lease_until', expiry, 'started_at', now,
+    'workerId', worker)
+  redis.call('ZADD', K.leases(P), expiry, id)
+  emit_job(P, cfg, id, job.type, 'start', {})
+  return redis.call('HGETALL', K.job(P, id))
+end
+
+local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
+  local claimed = {}
+  if count <= 0 then return claimed end
+  local paused = paused_types(P, now)
+  local lanes = {}
+  for _, t in ipairs(types) do
+    if not paused[t.type] then
+      local room = count
+      local limit = tonumber(t.concurrency) or 0
+      if limit > 0 then
+        room = math.min(room, limit - redis.call('ZCARD', K.type_state(P, t.type, 'active')))
+      end
+      if room > 0 then
+        local heads = redis.call('ZRANGE', K.queue(P, t.type), 0, room - 1, 'WITHSCORES')
+        if #heads > 0 then table.insert(lanes, { heads = heads, at = 1 }) end
+      end
+    end
+  end
+  -- k-way merge of the per-type heads by (priority, zero-padded id)
+  while #claimed < count do
+    local best = nil
+    for _, lane in ipairs(lanes) do
+      local member = lane.heads[lane.at]
+      if member then
+        local score = tonumber(lane.heads[lane.at + 1])
+        if best == nil or score < best.score or (score == best.score and member < best.member) then
+          best = { lane = lane, member = member, score = score }
+        end
+      end
+    end
+    if best == nil then break end
+    best.lane.at = best.lane.at + 2
+    table.insert(claimed, start_job(P, cfg, tonumber(best.member), now, lease_ms, token, worker))
+  end
+  return claimed
+end

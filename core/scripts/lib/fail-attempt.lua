@@ -1,0 +1,42 @@
+-- A failed run: counts the attempt, then retries (delayed by the job's backoff, or straight back
+-- to inactive) while attempts remain, else marks the job failed.
+-- custom_delay: the delay a caller-side backoff function computed, or -1 when there is none.
+local function backoff_delay(job_delay, backoff_json, made, custom_delay)
+  if backoff_json == nil or backoff_json == '' then return 0 end
+  local b = cjson.decode(backoff_json)
+  local delay = tonumber(b.delay) or job_delay
+  if b.type == 'exponential' then
+    delay = delay * math.pow(2, made - 1)
+    if b.maxDelay and tonumber(b.maxDelay) and delay > tonumber(b.maxDelay) then
+      delay = tonumber(b.maxDelay)
+    end
+  elseif b.type == 'custom' then
+    if custom_delay >= 0 then delay = custom_delay else delay = job_delay end
+  end
+  return math.floor(delay)
+end
+
+-- Returns 'retry' or 'failed'.
+local function fail_attempt(P, cfg, id, job, err, now, custom_delay)
+  local jkey = K.job(P, id)
+  local f = redis.call('HMGET', jkey, 'attempts', 'max_attempts', 'backoff', 'delay')
+  local made = (tonumber(f[1]) or 0) + 1
+  local max = tonumber(f[2]) or 1
+  redis.call('HSET', jkey, 'attempts', made, 'error', err, 'failed_at', now)
+  redis.call('HDEL', jkey, 'workerId')
+  if made < max then
+    local delay = backoff_delay(tonumber(f[4]) or 0, f[3], made, custom_delay)
+    if delay > 0 then
+      job.promote_at = now + delay
+      redis.call('HSET', jkey, 'promote_at', job.promote_at)
+      set_state(P, id, job, 'delayed', now)
+    else
+      set_state(P, id, job, 'inactive', now)
+    end
+    emit_job(P, cfg, id, job.type, 'failed attempt', { err, made })
+    return 'retry'
+  end
+  set_state(P, id, job, 'failed', now)
+  emit_job(P, cfg, id, job.type, 'failed', { err })
+  return 'failed'
+end

@@ -1,0 +1,18 @@
+-- Fails the attempt of up to `limit` active jobs whose lease expired: their worker vanished (or
+-- overran its job's ttl). The attempt counts, and the job's backoff applies, as for any failure.
+local function recover_expired(P, cfg, now, limit)
+  local ids = redis.call('ZRANGEBYSCORE', K.leases(P), '-inf', now, 'LIMIT', 0, limit)
+  for _, id in ipairs(ids) do
+    local job = read_job(P, id)
+    if job and job.state == 'active' then
+      local f = redis.call('HMGET', K.job(P, id), 'started_at', 'ttl')
+      local ttl = tonumber(f[2]) or 0
+      local reason = 'lease expired'
+      if ttl > 0 and now >= (tonumber(f[1]) or now) + ttl then reason = 'TTL exceeded' end
+      fail_attempt(P, cfg, id, job, reason, now, -1)
+    else
+      redis.call('ZREM', K.leases(P), id)
+    end
+  end
+  return #ids
+end

@@ -1,0 +1,19 @@
+-- Deletes a job and everything that refers to it: hash, log, every index, search words, its
+-- unique key and its type's count. Returns false when there was no such job.
+local function remove_job(P, cfg, id)
+  local job = read_job(P, id)
+  if not job then return false end
+  unindex_state(P, id, job.type, job.state)
+  redis.call('ZREM', K.all(P), id)
+  unindex_words(P, id)
+  local ukey = redis.call('HGET', K.job(P, id), 'unique')
+  if ukey and redis.call('HGET', K.unique(P), ukey) == tostring(id) then
+    redis.call('HDEL', K.unique(P), ukey)
+  end
+  emit_job(P, cfg, id, job.type, 'remove', {})
+  if redis.call('HINCRBY', K.types(P), job.type, -1) <= 0 then
+    redis.call('HDEL', K.types(P), job.type)
+  end
+  redis.call('DEL', K.job(P, id), K.log(P, id))
+  return true
+end

@@ -1,0 +1,47 @@
+--[=[ move: sets the state of jobs by hand (job.state(), Kue's restart, retry, bulk retry).
+  A job moved out of active loses its lease, so its worker's ack reports 'lost'.
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON
+  ARGV[3]  input JSON { to, ids?: [id], from?: state, type?: name, limit?, reset_attempts? }
+           ids, or every job of `from` (optionally of `type`), at most `limit` of them
+  Touches: job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, leases, events
+  Returns: JSON { moved: n, missing: [id] }
+  Events:  state [to, from]
+]=]
+-- @include lib/keys.lua
+-- @include lib/time.lua
+-- @include lib/events.lua
+-- @include lib/state.lua
+
+local P = ARGV[1]
+local cfg = cjson.decode(ARGV[2])
+local input = cjson.decode(ARGV[3])
+local now = now_ms()
+local ids = input.ids
+if not ids then
+  local key = K.state(P, input.from)
+  if input.type then key = K.type_state(P, input.type, input.from) end
+  ids = redis.call('ZRANGE', key, 0, (tonumber(input.limit) or 1000) - 1)
+end
+local moved, missing = 0, {}
+for _, raw in ipairs(ids) do
+  local id = tostring(raw)
+  local job = read_job(P, id)
+  if not job then
+    table.insert(missing, id)
+  else
+    local from = job.state
+    local jkey = K.job(P, id)
+    if input.to == 'delayed' then
+      local delay = tonumber(redis.call('HGET', jkey, 'delay')) or 0
+      job.promote_at = now + delay
+      redis.call('HSET', jkey, 'promote_at', job.promote_at)
+    end
+    if input.reset_attempts then redis.call('HSET', jkey, 'attempts', 0) end
+    if input.to == 'inactive' then redis.call('HSET', jkey, 'progress', 0) end
+    set_state(P, id, job, input.to, now)
+    emit_job(P, cfg, id, job.type, 'state', { input.to, from })
+    moved = moved + 1
+  end
+end
+return cjson.encode({ moved = moved, missing = missing })

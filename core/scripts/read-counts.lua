@@ -1,0 +1,24 @@
+--[=[ read-counts (read only): every count the stats and the dashboard need, in one round trip.
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON; ARGV[3] input JSON { types?: [name] } (absent = all)
+  Reads:   jobs:<state>, jobs:<type>:<state>, types, stats, paused
+  Returns: JSON { states: {state: n}, types: {type: {state: n}}, work_time, paused: {type: until} }
+]=]
+-- @include lib/keys.lua
+
+local P = ARGV[1]
+local input = cjson.decode(ARGV[3])
+local states = { 'inactive', 'active', 'delayed', 'complete', 'failed' }
+local out = { states = {}, types = {}, work_time = 0, paused = {} }
+for _, s in ipairs(states) do out.states[s] = redis.call('ZCARD', K.state(P, s)) end
+local types = input.types
+if not types or #types == 0 then types = redis.call('HKEYS', K.types(P)) end
+for _, t in ipairs(types) do
+  local per = {}
+  for _, s in ipairs(states) do per[s] = redis.call('ZCARD', K.type_state(P, t, s)) end
+  out.types[t] = per
+end
+out.work_time = tonumber(redis.call('HGET', K.stats(P), 'work_time')) or 0
+local raw = redis.call('HGETALL', K.paused(P))
+for i = 1, #raw, 2 do out.paused[raw[i]] = tonumber(raw[i + 1]) end
+return cjson.encode(out)

@@ -1,0 +1,17 @@
+--[=[ read-keys (read only): the key names lib/keys.lua builds, so a test can check that they equal
+  core/keys.ts's. Not used at run time.
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON; ARGV[3] input JSON { id, type, state, word, minute }
+  Returns: JSON { name: key }
+]=]
+-- @include lib/keys.lua
+
+local P = ARGV[1]
+local i = cjson.decode(ARGV[3])
+return cjson.encode({
+  ids = K.ids(P), job = K.job(P, i.id), log = K.log(P, i.id), all = K.all(P),
+  state = K.state(P, i.state), typeState = K.type_state(P, i.type, i.state),
+  queue = K.queue(P, i.type), delayed = K.delayed(P), leases = K.leases(P), types = K.types(P),
+  unique = K.unique(P), search = K.search(P, i.word), events = K.events(P),
+  paused = K.paused(P), stats = K.stats(P), throughput = K.throughput(P, i.minute),
+})

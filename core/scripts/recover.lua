@@ -1,0 +1,21 @@
+--[=[ recover: fails the attempt of active jobs whose lease expired (vanished worker, ttl overrun).
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON; ARGV[3] input JSON { limit }
+  Touches: leases, job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, events
+  Returns: JSON { recovered, next_expiry }  next_expiry = ms of the next live lease's end, or -1
+  Events:  failed attempt | failed
+]=]
+-- @include lib/keys.lua
+-- @include lib/time.lua
+-- @include lib/events.lua
+-- @include lib/state.lua
+-- @include lib/fail-attempt.lua
+-- @include lib/recover.lua
+
+local P = ARGV[1]
+local cfg = cjson.decode(ARGV[2])
+local input = cjson.decode(ARGV[3])
+local now = now_ms()
+local recovered = recover_expired(P, cfg, now, tonumber(input.limit) or 200)
+local head = redis.call('ZRANGE', K.leases(P), 0, 0, 'WITHSCORES')
+return cjson.encode({ recovered = recovered, next_expiry = tonumber(head[2]) or -1, now = now })

@@ -1,0 +1,30 @@
+--[=[ remove: deletes jobs and everything that refers to them (one, several, or a whole state).
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON
+  ARGV[3]  input JSON { ids?: [id], state?: name, type?: name, limit? }
+  Touches: job:<id>, job:<id>:log, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
+           leases, types, unique, search:<word>, events
+  Returns: JSON { removed: n, missing: [id] }
+  Events:  remove
+]=]
+-- @include lib/keys.lua
+-- @include lib/events.lua
+-- @include lib/state.lua
+-- @include lib/search.lua
+-- @include lib/remove.lua
+
+local P = ARGV[1]
+local cfg = cjson.decode(ARGV[2])
+local input = cjson.decode(ARGV[3])
+local ids = input.ids
+if not ids then
+  local key = K.state(P, input.state)
+  if input.type then key = K.type_state(P, input.type, input.state) end
+  ids = redis.call('ZRANGE', key, 0, (tonumber(input.limit) or 1000) - 1)
+end
+local removed, missing = 0, {}
+for _, raw in ipairs(ids) do
+  local id = tostring(raw)
+  if remove_job(P, cfg, id) then removed = removed + 1 else table.insert(missing, id) end
+end
+return cjson.encode({ removed = removed, missing = missing })

@@ -1,0 +1,52 @@
+--[=[ update: rewrites a job's data and options (job.update(), a priority change).
+  KEYS[1]  {q}:ids   (slot routing)
+  ARGV[1]  key prefix; ARGV[2] cfg JSON
+  ARGV[3]  input JSON { id, data?, priority?, max_attempts?, ttl?, delay?, backoff?, search? }
+           data and backoff: JSON text; search: the new words ('' = none), absent = unchanged
+  Touches: job:<id>, queue:<type>, delayed, search:<word>, events
+  Returns: JSON { ok: 1 } or { missing: 1 }
+  Events:  update
+]=]
+-- @include lib/keys.lua
+-- @include lib/time.lua
+-- @include lib/events.lua
+-- @include lib/state.lua
+-- @include lib/search.lua
+
+local P = ARGV[1]
+local cfg = cjson.decode(ARGV[2])
+local u = cjson.decode(ARGV[3])
+local now = now_ms()
+local id = tostring(u.id)
+local jkey = K.job(P, id)
+local job = read_job(P, id)
+if not job then return cjson.encode({ missing = 1 }) end
+
+if u.data ~= nil then redis.call('HSET', jkey, 'data', u.data) end
+if u.max_attempts ~= nil then redis.call('HSET', jkey, 'max_attempts', u.max_attempts) end
+if u.backoff ~= nil then redis.call('HSET', jkey, 'backoff', u.backoff) end
+if u.ttl ~= nil then
+  if tonumber(u.ttl) > 0 then redis.call('HSET', jkey, 'ttl', u.ttl) else redis.call('HDEL', jkey, 'ttl') end
+end
+if u.delay ~= nil then
+  redis.call('HSET', jkey, 'delay', u.delay)
+  if job.state == 'delayed' then
+    local created = tonumber(redis.call('HGET', jkey, 'created_at')) or now
+    job.promote_at = created + tonumber(u.delay)
+    redis.call('HSET', jkey, 'promote_at', job.promote_at)
+    redis.call('ZADD', K.delayed(P), job.promote_at, id)
+  end
+end
+if u.priority ~= nil then
+  redis.call('HSET', jkey, 'priority', u.priority)
+  if job.state == 'inactive' then
+    redis.call('ZADD', K.queue(P, job.type), tonumber(u.priority), zid(id))
+  end
+end
+if u.search ~= nil then
+  unindex_words(P, id)
+  index_words(P, id, u.search)
+end
+redis.call('HSET', jkey, 'updated_at', now)
+emit_job(P, cfg, id, job.type, 'update', {})
+return cjson.encode({ ok = 1 })
