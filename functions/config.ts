@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * The deployment's settings, read from the environment (Worker bindings or process.env) and
+ * validated once at start, so a typo fails loudly instead of exposing or stalling a queue.
+ */
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int().positive().optional().default(fallback);
+
+export const envSchema = z.object({
+  /** HTTP Redis (Upstash REST protocol) */
+  UPSTASH_REDIS_REST_URL: z.url(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  /** Key prefix (Kue's `prefix`) */
+  EDGEKUE_PREFIX: z.string().optional().default('q'),
+  /** Dashboard title (Kue's app.set('title')) */
+  EDGEKUE_TITLE: z.string().optional().default('edgekue'),
+  /** API and dashboard auth: a bearer token, and/or a basic-auth user and password */
+  EDGEKUE_AUTH_TOKEN: z.string().min(16).optional(),
+  EDGEKUE_AUTH_USER: z.string().min(1).optional(),
+  EDGEKUE_AUTH_PASSWORD: z.string().min(8).optional(),
+  /** CORS stays off unless origins are listed */
+  EDGEKUE_CORS_ORIGINS: csv,
+  /** Largest request body the API accepts, in bytes */
+  EDGEKUE_BODY_LIMIT: positiveInt(1024 * 1024),
+  /** Shared secret that authorises POST /work when QStash signatures are not used */
+  EDGEKUE_WORKER_SECRET: z.string().min(16).optional(),
+  /** Where wake-ups are sent (this deployment's own POST /work URL) */
+  EDGEKUE_WORKER_URL: z.url().optional(),
+  /** QStash: publish wake-ups through it (token, optional custom URL) and verify its deliveries */
+  QSTASH_URL: z.url().optional(),
+  QSTASH_TOKEN: z.string().min(1).optional(),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  /** A worker invocation's time budget and lease length, in ms */
+  EDGEKUE_BUDGET_MS: positiveInt(25_000),
+  EDGEKUE_LEASE_MS: positiveInt(30_000),
+});
+
+export type Env = z.input<typeof envSchema>;
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG';
+}
+
+export function readConfig(env: Record<string, unknown>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid edgekue configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const c = parsed.data;
+  if (Boolean(c.EDGEKUE_AUTH_USER) !== Boolean(c.EDGEKUE_AUTH_PASSWORD)) {
+    throw new ConfigError('EDGEKUE_AUTH_USER and EDGEKUE_AUTH_PASSWORD go together');
+  }
+  return c;
+}
