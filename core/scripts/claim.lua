@@ -5,7 +5,9 @@
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { count, lease_ms, token, worker, types: [{ type, concurrency }] }
   Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events
-  Returns: JSON { jobs: [[field, value, ...]], now }
+  Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due }
+           promoted: delayed jobs promoted by this call; next_due: ms of the next delayed job, -1
+           when none (an idle cron tick sleeps until then: one call per tick on an empty queue)
   Events:  promotion, failed attempt | failed (recovered), start
 ]=]
 -- @include lib/keys.lua
@@ -22,8 +24,8 @@ local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
 local now = now_ms()
 local count = tonumber(input.count) or 1
-promote_due(P, cfg, now, math.max(count, 100))
+local promoted = promote_due(P, cfg, now, math.max(count, 100))
 recover_expired(P, cfg, now, math.max(count, 100))
 local jobs = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token, input.worker,
   input.types)
-return cjson.encode({ jobs = jobs, now = now })
+return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = next_due(P) })
