@@ -1,0 +1,120 @@
+// `npm run redis-http -- --port 8079 --token local_token [--redis-url redis://...]
+//   [--allow-dangerous] [--body-limit BYTES] [--host 127.0.0.1]`
+//
+// Runs the bridge in the foreground, in front of the given Redis (--redis-url or REDIS_URL) or
+// of a throwaway redis-server it starts itself. Prints exactly one line on stdout,
+// `ready <url>`, once it serves; everything else goes to stderr. Ctrl-C / SIGTERM stops both.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
+import { DEFAULT_BODY_LIMIT_BYTES } from './options.js';
+import { type BridgeHandle, startBridge } from './server.js';
+
+const USAGE = `usage: npm run redis-http -- [--port 8079] [--host 127.0.0.1] [--token TOKEN]
+       [--redis-url redis://host:port] [--allow-dangerous] [--body-limit BYTES]
+
+  --port             HTTP port (0 = any free port; default 8079)
+  --host             interface to listen on (default 127.0.0.1)
+  --token            bearer token clients must present (default: $UPSTASH_REDIS_REST_TOKEN or local_token)
+  --redis-url        Redis to serve (default: $REDIS_URL, else a throwaway redis-server started here)
+  --allow-dangerous  let FLUSHALL, CONFIG, SCRIPT FLUSH... through (never on a shared Redis)
+  --body-limit       largest request body in bytes (default ${DEFAULT_BODY_LIMIT_BYTES})`;
+
+const integer = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const CliSchema = z.object({
+  port: integer('--port', 0, 65_535).default(8079),
+  host: z.string().min(1).default('127.0.0.1'),
+  token: z.string().min(1, '--token must not be empty'),
+  redisUrl: z.string().optional(),
+  allowDangerous: z.boolean().default(false),
+  bodyLimit: integer('--body-limit', 1, 1024 * 1024 * 1024).default(DEFAULT_BODY_LIMIT_BYTES),
+});
+
+function parseCli(argv: string[]): z.output<typeof CliSchema> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      token: { type: 'string' },
+      'redis-url': { type: 'string' },
+      'allow-dangerous': { type: 'boolean' },
+      'body-limit': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const parsed = CliSchema.safeParse({
+    port: values.port,
+    host: values.host,
+    token: values.token ?? process.env.UPSTASH_REDIS_REST_TOKEN ?? 'local_token',
+    redisUrl: values['redis-url'] ?? (process.env.REDIS_URL || undefined),
+    allowDangerous: values['allow-dangerous'],
+    bodyLimit: values['body-limit'],
+  });
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  let options: z.output<typeof CliSchema>;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(
+      `redis-http: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`,
+    );
+    process.exit(2);
+  }
+
+  let redis: RedisServerHandle | undefined;
+  let bridge: BridgeHandle | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) {
+      // A second Ctrl-C: stop waiting (Redis still gets SIGTERM from the exit hook).
+      process.exit(code);
+    }
+    stopping = true;
+    await bridge?.close().catch(() => {});
+    await redis?.stop().catch(() => {});
+    process.exit(code);
+  };
+  // A requested stop is a clean exit, not a failure.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    let redisUrl = options.redisUrl;
+    if (!redisUrl) {
+      redis = await startRedisServer();
+      redisUrl = redis.url;
+      process.stderr.write(`redis-http: started a throwaway redis-server at ${redisUrl}\n`);
+    }
+    bridge = await startBridge({
+      redisUrl,
+      token: options.token,
+      port: options.port,
+      host: options.host,
+      bodyLimitBytes: options.bodyLimit,
+      allowDangerousCommands: options.allowDangerous,
+    });
+    if (stopping) return;
+    process.stdout.write(`ready ${bridge.url}\n`);
+  } catch (err) {
+    process.stderr.write(`redis-http: ${err instanceof Error ? err.message : String(err)}\n`);
+    await shutdown(1);
+  }
+}
+
+await main();
