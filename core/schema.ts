@@ -64,7 +64,7 @@ export const queueOptionsSchema = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[A-Za-z0-9_.-]+$/, 'prefix may hold letters, digits, _ . and - only')
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'prefix may hold letters, digits, _ . : and - only')
       .optional(),
     disableSearch: z.boolean().optional(),
     jobEvents: z.boolean().optional(),

@@ -2,7 +2,7 @@
 -- to inactive) while attempts remain, else marks the job failed.
 -- custom_delay: the delay a caller-side backoff function computed, or -1 when there is none.
 local function backoff_delay(job_delay, backoff_json, made, custom_delay)
-  if backoff_json == nil or backoff_json == '' then return 0 end
+  if not backoff_json or backoff_json == '' then return 0 end
   local b = cjson.decode(backoff_json)
   local delay = tonumber(b.delay) or job_delay
   if b.type == 'exponential' then

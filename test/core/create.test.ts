@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createQueue,
+  InvalidPriority,
+  PayloadTooLarge,
+  type Queue,
+  ValidationError,
+} from '../../core/index.js';
+import { scripts } from '../../core/scripts/index.generated.js';
+import { type IsolatedStack, startIsolatedStack } from '../support/stack.js';
+import { keysOf, newQueue, raw } from './helpers.js';
+
+describe('creating jobs', () => {
+  it('save() writes a job in Kue shape with defaults', async () => {
+    const queue = newQueue();
+    const job = await queue
+      .create('email', { title: 'welcome email for tj', to: 'tj@example.com' })
+      .save();
+    expect(job.id).toBe('1');
+    const loaded = await queue.getJob(job.id!);
+    const json = loaded.toJSON();
+    expect(json).toMatchObject({
+      id: '1',
+      type: 'email',
+      data: { title: 'welcome email for tj', to: 'tj@example.com' },
+      priority: 0,
+      progress: 0,
+      state: 'inactive',
+      attempts: { made: 0, remaining: 1, max: 1 },
+    });
+    expect(Number(json.created_at)).toBeGreaterThan(1_600_000_000_000);
+    expect(json.updated_at).toBe(json.created_at);
+  });
+
+  it('keeps every builder option', async () => {
+    const queue = newQueue();
+    const job = await queue
+      .create('video', { frames: 200 })
+      .priority('critical')
+      .attempts(4)
+      .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
+      .delay(60_000)
+      .ttl(5_000)
+      .removeOnComplete(true)
+      .searchKeys(['frames'])
+      .save();
+    const json = (await queue.getJob(job.id!)).toJSON();
+    expect(json).toMatchObject({
+      priority: -15,
+      state: 'delayed',
+      delay: 60_000,
+      ttl: 5_000,
+      attempts: { made: 0, remaining: 4, max: 4 },
+    });
+    expect(Number(json.promote_at) - Number(json.created_at)).toBe(60_000);
+    const loaded = await queue.getJob(job.id!);
+    expect(loaded.backoff()).toEqual({ type: 'exponential', delay: 500, maxDelay: 4_000 });
+  });
+
+  it('createMany creates 1,000 jobs in order, ids consecutive', async () => {
+    const queue = newQueue();
+    const jobs = await queue.createMany(
+      Array.from({ length: 1_000 }, (_, i) => ({ type: 'bulk', data: { i } })),
+    );
+    expect(jobs.map((j) => j.id)).toEqual(Array.from({ length: 1_000 }, (_, i) => String(i + 1)));
+    expect(await queue.inactiveCount('bulk')).toBe(1_000);
+    const page = await queue.range({ state: 'inactive', from: 995, to: 999 });
+    expect(page.map((j) => (j.data as { i: number }).i)).toEqual([995, 996, 997, 998, 999]);
+  });
+
+  describe('invalid input raises a typed error and writes nothing', () => {
+    const queue = newQueue();
+    const cases: [string, () => Promise<unknown>, new (...a: never[]) => Error, string?][] = [
+      [
+        'unknown priority name',
+        async () => queue.create('a', {}).priority('urgent').save(),
+        InvalidPriority,
+      ],
+      [
+        'fractional priority',
+        async () => queue.create('a', {}).priority(1.5).save(),
+        InvalidPriority,
+      ],
+      [
+        'negative attempts',
+        async () => queue.create('a', {}).attempts(-1).save(),
+        ValidationError,
+        'attempts',
+      ],
+      [
+        'zero attempts',
+        async () => queue.create('a', {}).attempts(0).save(),
+        ValidationError,
+        'attempts',
+      ],
+      ['ttl zero', async () => queue.create('a', {}).ttl(0).save(), ValidationError, 'ttl'],
+      [
+        'bad backoff',
+        async () =>
+          queue
+            .create('a', {})
+            .backoff({ type: 'linear' } as never)
+            .save(),
+        ValidationError,
+        'backoff',
+      ],
+      ['empty type', async () => queue.create('', {}).save(), ValidationError, 'type'],
+      [
+        'control characters in type',
+        async () => queue.create('a\nb', {}).save(),
+        ValidationError,
+        'type',
+      ],
+      [
+        'cyclic data',
+        async () => {
+          const data: Record<string, unknown> = { a: 1 };
+          data.self = data;
+          return queue.create('a', data).save();
+        },
+        ValidationError,
+        'data.self',
+      ],
+      [
+        'a function in data',
+        async () => queue.create('a', { f: () => 1 }).save(),
+        ValidationError,
+        'data.f',
+      ],
+      [
+        'a bigint in data',
+        async () => queue.create('a', { n: 10n }).save(),
+        ValidationError,
+        'data.n',
+      ],
+      [
+        'NaN in data',
+        async () => queue.create('a', { n: Number.NaN }).save(),
+        ValidationError,
+        'data.n',
+      ],
+      [
+        'data over the size limit',
+        async () => queue.create('a', { blob: 'x'.repeat(600 * 1024) }).save(),
+        PayloadTooLarge,
+        'data',
+      ],
+      [
+        'one bad job in createMany',
+        async () =>
+          queue.createMany([
+            { type: 'a', data: {} },
+            { type: 'a', data: {}, options: { priority: 'nope' as never } },
+          ]),
+        ValidationError,
+        'options.priority',
+      ],
+      [
+        'unknown option in createMany',
+        async () => queue.createMany([{ type: 'a', options: { colour: 'red' } as never }]),
+        ValidationError,
+      ],
+    ];
+    for (const [name, run, type, field] of cases) {
+      it(name, async () => {
+        const error = await run().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(type);
+        if (field) expect((error as ValidationError).field).toBe(field);
+        expect((error as ValidationError).code).toMatch(/^[A-Z_]+$/);
+      });
+    }
+    it('left no key behind', async () => {
+      expect(await keysOf(queue)).toEqual([]);
+    });
+  });
+
+  it('honours a smaller maxDataBytes', async () => {
+    const queue = newQueue({ maxDataBytes: 100 });
+    await expect(queue.create('a', { s: 'x'.repeat(200) }).save()).rejects.toBeInstanceOf(
+      PayloadTooLarge,
+    );
+    expect(await keysOf(queue)).toEqual([]);
+  });
+
+  it('rejects invalid queue options', () => {
+    expect(() => newQueue({ prefix: 'has space' })).toThrow(ValidationError);
+    expect(() => newQueue({ colour: 1 } as never)).toThrow(ValidationError);
+  });
+});
+
+describe('HTTP requests per operation (bridge counters)', () => {
+  let stack: IsolatedStack;
+  let queue: Queue;
+  const costs: Record<string, number> = {};
+
+  beforeAll(async () => {
+    stack = await startIsolatedStack();
+    queue = createQueue({ url: stack.bridgeUrl, token: stack.token }, { prefix: 'cost' });
+    // load every script once, so what follows measures the steady state (EVALSHA hits)
+    for (const s of Object.values(scripts)) await stack.client().scriptLoad(s.source);
+    await queue.create('warm', {}).save();
+    await queue.createMany([{ type: 'warm' }]);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function cost(name: string, op: () => Promise<unknown>): Promise<number> {
+    const before = stack.bridge.stats().requests;
+    await op();
+    const n = stack.bridge.stats().requests - before;
+    costs[name] = n;
+    return n;
+  }
+
+  it('save() is one request, createMany(1,000) is one request', async () => {
+    expect(await cost('save()', () => queue.create('email', { to: 'a' }).save())).toBe(1);
+    expect(
+      await cost('createMany(1000)', () =>
+        queue.createMany(Array.from({ length: 1_000 }, (_, i) => ({ type: 'email', data: { i } }))),
+      ),
+    ).toBe(1);
+    expect(await raw.exists('{cost}:ids')).toBe(0); // the isolated Redis, not the shared one
+    expect(await stack.client().get('{cost}:ids')).toBe(1_003);
+  });
+
+  it('every other operation is one request too', async () => {
+    const job = await queue.create('email', { title: 'x' }).save();
+    expect(await cost('Job.get', () => queue.getJob(job.id!))).toBe(1);
+    expect(await cost('job.log()', () => job.log('hello %s', 'x'))).toBe(1);
+    expect(await cost('job.progress()', () => job.progress(1, 2))).toBe(1);
+    expect(await cost('job.priority+update', () => job.priority('high').update())).toBe(1);
+    expect(await cost('job.state()', () => job.state('failed'))).toBe(1);
+    expect(await cost('stats()', () => queue.stats())).toBe(1);
+    expect(
+      await cost('range(0..49)', () => queue.range({ state: 'inactive', from: 0, to: 49 })),
+    ).toBe(1);
+    expect(await cost('search()', () => queue.search('x'))).toBe(1);
+    expect(await cost('logs()', () => queue.logs(job.id!))).toBe(1);
+    expect(await cost('job.remove()', () => job.remove())).toBe(1);
+    console.log('HTTP requests per operation:', JSON.stringify(costs));
+  });
+});

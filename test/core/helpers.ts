@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createQueue, type Queue, type QueueOptions } from '../../core/index.js';
+import { testRedis } from '../support/stack.js';
+
+/** A queue on the shared test bridge under a fresh prefix, spoken to with the unmodified client. */
+export function newQueue(options: QueueOptions = {}): Queue {
+  return createQueue(
+    { url: inject('bridgeUrl'), token: inject('bridgeToken') },
+    { prefix: `t-${randomBytes(5).toString('hex')}`, ...options },
+  );
+}
+
+/** Raw Redis access for checks behind the queue's back (the same client, through the bridge). */
+export const raw = testRedis();
+
+/** Every key under a queue's prefix, sorted. */
+export async function keysOf(queue: Queue): Promise<string[]> {
+  return (await raw.keys(`${queue.keys.base}*`)).sort();
+}
+
+/** Claims jobs like a worker would, with a fixed token. */
+export async function claim(
+  queue: Queue,
+  types: string[],
+  count = 1,
+  opts: { token?: string; leaseMs?: number; concurrency?: number } = {},
+): Promise<{ id: string; hash: Record<string, string> }[]> {
+  const r = await queue.scripts.run<{ jobs: string[][] | object }>('claim', {
+    count,
+    lease_ms: opts.leaseMs ?? 60_000,
+    token: opts.token ?? 'token-1',
+    worker: 'test-worker',
+    types: types.map((type) => ({ type, concurrency: opts.concurrency ?? 0 })),
+  });
+  const jobs = Array.isArray(r.jobs) ? r.jobs : [];
+  return jobs.map((flat) => {
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    return { id: hash.id!, hash };
+  });
+}
+
+export interface Done {
+  id: string;
+  token?: string;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+  delay?: number;
+}
+
+export async function ack(queue: Queue, done: Done[]): Promise<string[]> {
+  const r = await queue.scripts.run<{ settled: string[] | object }>('ack', {
+    done: done.map((d) => ({
+      id: d.id,
+      token: d.token ?? 'token-1',
+      ok: d.ok,
+      result: d.result === undefined ? undefined : JSON.stringify(d.result),
+      error: d.error,
+      delay: d.delay ?? -1,
+    })),
+  });
+  return Array.isArray(r.settled) ? r.settled : [];
+}
+
+/** The events of a queue's stream so far, as [event, id] pairs (args kept alongside). */
+export async function eventsOf(queue: Queue) {
+  const { events } = await queue.eventStream.read('0', 10_000);
+  return events;
+}

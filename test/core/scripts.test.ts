@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { queueKeys } from '../../core/keys.js';
+import { scripts } from '../../core/scripts/index.generated.js';
+import { newQueue, raw } from './helpers.js';
+
+describe('scripts', () => {
+  it('the generated module is in step with core/scripts/*.lua', () => {
+    // exits non-zero (and the call throws) when someone edited a .lua without regenerating
+    execFileSync('node', ['infra/build/gen-scripts.mjs', '--check'], { stdio: 'pipe' });
+  });
+
+  it('SCRIPT LOAD of every script answers the SHA the code will EVALSHA', async () => {
+    for (const s of Object.values(scripts)) {
+      expect(await raw.scriptLoad(s.source), s.name).toBe(s.sha);
+    }
+  });
+
+  it('lib/keys.lua builds the same key names as core/keys.ts', async () => {
+    const queue = newQueue();
+    const input = { id: '42', type: 'video conversion', state: 'failed', word: 'naïve', minute: 7 };
+    const lua = await queue.scripts.run<Record<string, string>>('read-keys', input);
+    const k = queueKeys(queue.prefix);
+    expect(lua).toEqual({
+      ids: k.ids,
+      job: k.job('42'),
+      log: k.log('42'),
+      all: k.all,
+      state: k.state('failed'),
+      typeState: k.typeState('video conversion', 'failed'),
+      queue: k.queue('video conversion'),
+      delayed: k.delayed,
+      leases: k.leases,
+      types: k.types,
+      unique: k.unique,
+      search: k.search('naïve'),
+      events: k.events,
+      paused: k.paused,
+      stats: k.stats,
+      throughput: k.throughput(7),
+    });
+  });
+
+  it('falls back to EVAL after SCRIPT FLUSH (NOSCRIPT) and keeps working', async () => {
+    const queue = newQueue();
+    await queue.create('a', {}).save();
+    await raw.scriptFlush();
+    const job = await queue.create('a', { n: 2 }).save();
+    expect(job.id).toBe('2');
+    expect(await queue.inactiveCount()).toBe(2);
+  });
+});
