@@ -28,6 +28,7 @@ end
 
 local function start_job(P, cfg, id, now, lease_ms, token, worker)
   local job = read_job(P, id)
+  if not job or job.state ~= 'inactive' then return nil end
   set_state(P, id, job, 'active', now)
   local expiry = lease_until(P, id, now, lease_ms)
   redis.call('HSET', K.job(P, id), 'lease', token, 'lease_until', expiry, 'started_at', now,
@@ -51,7 +52,7 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
       end
       if room > 0 then
         local heads = redis.call('ZRANGE', K.queue(P, t.type), 0, room - 1, 'WITHSCORES')
-        if #heads > 0 then table.insert(lanes, { heads = heads, at = 1 }) end
+        if #heads > 0 then table.insert(lanes, { heads = heads, at = 1, type = t.type }) end
       end
     end
   end
@@ -69,7 +70,13 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
     end
     if best == nil then break end
     best.lane.at = best.lane.at + 2
-    table.insert(claimed, start_job(P, cfg, tonumber(best.member), now, lease_ms, token, worker))
+    local started = start_job(P, cfg, tonumber(best.member), now, lease_ms, token, worker)
+    if started then
+      table.insert(claimed, started)
+    else
+      -- a stale entry (cannot happen through the scripts; a hand edit may leave one): drop it
+      redis.call('ZREM', K.queue(P, best.lane.type), best.member)
+    end
   end
   return claimed
 end

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ack, claim, eventsOf, newQueue } from './helpers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('every transition writes its event', () => {
+  it('enqueue, promotion, start, progress, failed attempt, failed, complete, remove, state, update', async () => {
+    const queue = newQueue();
+    const a = await queue.create('a', { n: 1 }).attempts(2).save(); // 1
+    const d = await queue.create('a', {}).delay(1).save(); // 2
+    await sleep(5);
+    await queue.promote();
+    const [c1] = await claim(queue, ['a']); // job 1 starts
+    const job1 = await queue.getJob(c1!.id);
+    await queue.touch([{ id: job1.id!, token: 'token-1', progress: [50, '{"step":1}'] }]);
+    await ack(queue, [{ id: c1!.id, ok: false, error: 'first' }]); // failed attempt
+    const [c2] = await claim(queue, ['a']); // job 1 again (lower id first)
+    await ack(queue, [{ id: c2!.id, ok: false, error: 'second' }]); // failed
+    const [c3] = await claim(queue, ['a']); // job 2
+    await ack(queue, [{ id: c3!.id, ok: true, result: { ok: 1 } }]); // complete
+    await (await queue.getJob(d.id!)).state('inactive');
+    const loaded = await queue.getJob(a.id!);
+    loaded.priority('high');
+    await loaded.update();
+    await loaded.remove();
+
+    const seen = (await eventsOf(queue)).map((e) => [e.event, e.id, e.args]);
+    expect(seen).toEqual([
+      ['enqueue', '1', ['inactive']],
+      ['enqueue', '2', ['delayed']],
+      ['promotion', '2', []],
+      ['start', '1', []],
+      ['progress', '1', [50, { step: 1 }]],
+      ['failed attempt', '1', ['first', 1]],
+      ['start', '1', []],
+      ['failed', '1', ['second']],
+      ['start', '2', []],
+      ['complete', '2', [{ ok: 1 }]],
+      ['state', '2', ['inactive', 'complete']],
+      ['update', '1', []],
+      ['remove', '1', []],
+    ]);
+  });
+
+  it('events(false) and jobEvents:false keep a job quiet', async () => {
+    const quiet = newQueue({ jobEvents: false });
+    await quiet.create('a', {}).save();
+    expect(await eventsOf(quiet)).toEqual([]);
+    const queue = newQueue();
+    await queue.create('a', {}).events(false).save();
+    await queue.create('a', {}).save();
+    expect((await eventsOf(queue)).map((e) => e.id)).toEqual(['2']);
+  });
+
+  it('the stream is capped', async () => {
+    const queue = newQueue({ eventsMax: 10 });
+    await queue.createMany(Array.from({ length: 500 }, () => ({ type: 'a' })));
+    const { events } = await queue.eventStream.read('0', 10_000);
+    // approximate trimming keeps a little more than the cap, never the whole history
+    expect(events.length).toBeLessThan(200);
+    expect(events.at(-1)?.id).toBe('500');
+  });
+
+  it('events() resumes after a stream id', async () => {
+    const queue = newQueue();
+    await queue.createMany([{ type: 'a' }, { type: 'a' }]);
+    const first: string[] = [];
+    let last = '0';
+    for await (const e of queue.events({ since: '0', follow: false })) {
+      first.push(e.id);
+      last = e.sid;
+    }
+    await queue.create('a', {}).save();
+    const rest: string[] = [];
+    for await (const e of queue.events({ since: last, follow: false })) rest.push(e.id);
+    expect(first).toEqual(['1', '2']);
+    expect(rest).toEqual(['3']);
+  });
+
+  it("queue.on('job complete') and job.on('progress') fire live through the bridge's SSE", async () => {
+    const queue = newQueue();
+    const job = await queue.create('live', {}).save();
+    const got: unknown[][] = [];
+    const completed = new Promise<void>((resolve) => {
+      queue.on('job complete', (id, result) => {
+        got.push(['job complete', id, result]);
+        resolve();
+      });
+    });
+    job.on('progress', (pct) => got.push(['progress', pct]));
+    await sleep(300); // let the subscription open
+    const [c] = await claim(queue, ['live']);
+    await queue.touch([{ id: c!.id, token: 'token-1', progress: [40] }]);
+    await ack(queue, [{ id: c!.id, ok: true, result: 'done' }]);
+    await completed;
+    await queue.close();
+    expect(got).toEqual([
+      ['progress', 40],
+      ['job complete', job.id, 'done'],
+    ]);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { keysOf, newQueue, raw } from './helpers.js';
+
+describe('unique keys', () => {
+  it('a second create with the same key returns the existing job, no duplicate', async () => {
+    const queue = newQueue();
+    const first = await queue.create('email', { to: 'a' }).unique('welcome:a').save();
+    const second = await queue.create('email', { to: 'a' }).unique('welcome:a').save();
+    expect(second.id).toBe(first.id);
+    expect(await queue.inactiveCount()).toBe(1);
+    const many = await queue.createMany([
+      { type: 'email', options: { unique: 'welcome:a' } },
+      { type: 'email', options: { unique: 'welcome:b' } },
+      { type: 'email', options: { unique: 'welcome:b' } },
+    ]);
+    expect(many.map((j) => j.id)).toEqual([first.id, '2', '2']);
+    expect(await queue.inactiveCount()).toBe(2);
+  });
+
+  it('the key is free again once its job is removed', async () => {
+    const queue = newQueue();
+    const first = await queue.create('email', {}).unique('k').save();
+    await first.remove();
+    const again = await queue.create('email', {}).unique('k').save();
+    expect(again.id).not.toBe(first.id);
+    expect(await raw.hget(queue.keys.unique, 'k')).toBe(Number(again.id));
+  });
+});
+
+describe('full-text search', () => {
+  it('finds jobs matching every word, misses others, in any script', async () => {
+    const queue = newQueue();
+    const [a, b, c] = await queue.createMany([
+      { type: 'email', data: { title: 'Welcome email for TJ', to: 'tj@example.com' } },
+      { type: 'email', data: { title: 'Renewal email', to: 'ana@example.com' } },
+      { type: 'video', data: { title: '東京 conversion', frames: 200 } },
+    ]);
+    expect(await queue.search('email')).toEqual([a!.id, b!.id]);
+    expect(await queue.search('welcome EMAIL')).toEqual([a!.id]);
+    expect(await queue.search('tj example')).toEqual([a!.id]);
+    expect(await queue.search('東京')).toEqual([c!.id]);
+    expect(await queue.search('200')).toEqual([c!.id]);
+    expect(await queue.search('missing')).toEqual([]);
+    expect(await queue.search('welcome renewal')).toEqual([]);
+    expect(await queue.search('   ')).toEqual([]);
+  });
+
+  it('indexes only searchKeys when given', async () => {
+    const queue = newQueue();
+    const job = await queue
+      .create('email', { title: 'hello world', secret: 'password123' })
+      .searchKeys(['title'])
+      .save();
+    expect(await queue.search('hello')).toEqual([job.id]);
+    expect(await queue.search('password123')).toEqual([]);
+  });
+
+  it('update re-indexes and removal cleans the index', async () => {
+    const queue = newQueue();
+    const job = await queue.create('email', { title: 'first words' }).save();
+    const loaded = await queue.getJob(job.id!);
+    loaded.data = { title: 'second thoughts' };
+    await loaded.update();
+    expect(await queue.search('first')).toEqual([]);
+    expect(await queue.search('second')).toEqual([job.id]);
+    await loaded.remove();
+    expect(await queue.search('second')).toEqual([]);
+    expect((await keysOf(queue)).filter((k) => k.includes(':search:'))).toEqual([]);
+  });
+
+  it('disableSearch writes no index', async () => {
+    const queue = newQueue({ disableSearch: true });
+    await queue.create('email', { title: 'quiet' }).save();
+    expect(await queue.search('quiet')).toEqual([]);
+    expect((await keysOf(queue)).filter((k) => k.includes(':search:'))).toEqual([]);
+  });
+});
