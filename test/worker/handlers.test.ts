@@ -1,0 +1,86 @@
+// Handlers in both of Kue's styles run inside a batch; results, errors, logs and progress land
+// on the job; chatty handlers are coalesced into a few touch calls.
+import { afterAll, describe, expect, it } from 'vitest';
+import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
+import { bridgeStats } from '../support/stack.js';
+import { dropQueue, rawJob, sleep, testQueue } from './helpers.js';
+
+const queue = testQueue('handlers');
+afterAll(() => dropQueue(queue));
+
+describe('handlers', () => {
+  it("runs Kue's callback style and the async style, storing results and errors", async () => {
+    const registry = new HandlerRegistry()
+      .process('cb', (job, done) => {
+        setTimeout(() => done(null, { doubled: (job.data as { n: number }).n * 2 }), 10);
+      })
+      .process('cb-fail', (_job, done) => {
+        done(new Error('callback said no'));
+      })
+      .process('async', async (job, ctx) => {
+        expect(ctx.signal.aborted).toBe(false);
+        return `hello ${(job.data as { name: string }).name}`;
+      })
+      .process('async-fail', async () => {
+        throw new Error('async said no');
+      })
+      .process('three', (job, done, ctx) => {
+        done(null, { worker: ctx.workerId.startsWith('edgekue:'), id: job.id });
+      });
+    const jobs = await queue.createMany([
+      { type: 'cb', data: { n: 21 } },
+      { type: 'cb-fail' },
+      { type: 'async', data: { name: 'tj' } },
+      { type: 'async-fail', options: { attempts: 2 } },
+      { type: 'three' },
+    ]);
+    const r = await runBatch(queue, registry, { budgetMs: 10_000, leaseMs: 2_000, maxJobs: 10 });
+    expect(r.claimed).toBe(6); // async-fail runs twice: its retry is claimed by the ack
+    expect(r.completed).toBe(3);
+    expect(r.failed).toBe(3);
+    const [cb, cbFail, asy, asyFail, three] = await queue.getJobs(jobs.map((j) => j.id!));
+    expect(cb!.state()).toBe('complete');
+    expect(cb!.result).toEqual({ doubled: 42 });
+    expect(cbFail!.state()).toBe('failed');
+    expect(cbFail!.error).toBe('callback said no');
+    expect(asy!.result).toBe('hello tj');
+    expect(asyFail!.state()).toBe('failed');
+    expect(asyFail!.attempts()).toEqual({ made: 2, remaining: 0, max: 2 });
+    expect(three!.result).toEqual({ worker: true, id: three!.id });
+    expect((await rawJob(queue, cb!.id!)).lease).toBeUndefined();
+  });
+
+  it('writes log lines in order and the latest progress, coalesced into few touch calls', async () => {
+    const registry = new HandlerRegistry().process('chatty', async (job) => {
+      for (let i = 1; i <= 200; i++) {
+        await job.log('line %d', i);
+        await job.progress(i, 200, { step: i });
+      }
+      await sleep(1_200);
+      await job.log('last');
+      return 'ok';
+    });
+    const job = await queue.create('chatty').save();
+    const before = await bridgeStats();
+    await runBatch(queue, registry, { budgetMs: 10_000, leaseMs: 30_000 });
+    const after = await bridgeStats();
+    const logs = await queue.logs(job.id!);
+    expect(logs).toHaveLength(201);
+    expect(logs.slice(0, 3)).toEqual(['line 1', 'line 2', 'line 3']);
+    expect(logs.at(-1)).toBe('last');
+    const done = await queue.getJob(job.id!);
+    expect(done.state()).toBe('complete');
+    expect(done.progress_data).toEqual({ step: 200 });
+    // 400 writes; other test files share the bridge, so bound our own evalsha calls loosely:
+    // claim + ack + a flush or two of writes, not hundreds.
+    const calls = (after.byCommand.evalsha ?? 0) - (before.byCommand.evalsha ?? 0);
+    expect(calls).toBeLessThan(40);
+  });
+
+  it('gives no job to a type without a handler and stops at once on an empty queue', async () => {
+    await queue.create('nobody-handles-me').save();
+    const registry = new HandlerRegistry().process('someone', async () => 1);
+    const r = await runBatch(queue, registry, { budgetMs: 5_000 });
+    expect(r).toMatchObject({ claimed: 0, completed: 0, failed: 0 });
+  });
+});

@@ -1,0 +1,19 @@
+/** Every tunable of the worker side, with why it has the value it has. */
+export const workerDefaults = {
+  /** Jobs one invocation runs at once: enough to hide HTTP latency, few enough for one isolate. */
+  maxJobs: 10,
+  /** A lease outlives a few missed heartbeats (one every leaseMs / 3) before recovery steps in. */
+  leaseMs: 30_000,
+  /** Wall time of one invocation: a cron trigger gets about 30 s, a waitUntil 30 s after the response. */
+  budgetMs: 25_000,
+  /** At budget - grace an invocation stops claiming and lets running jobs finish. */
+  graceMs: 5_000,
+  /** Jobs that finish within this window are acknowledged together, in one call. */
+  ackDebounceMs: 5,
+  /** Progress and log lines reach Redis at most this often (and with every lease extension). */
+  flushIntervalMs: 1_000,
+  /** Kue promoted delayed jobs every 5 s; an idle tick issues one call per interval, no more. */
+  tickIntervalMs: 5_000,
+  /** A woken invocation waits this long at most for a delayed job about to fall due. */
+  dueHorizonMs: 2_000,
+} as const;

@@ -1,0 +1,22 @@
+/** Serverless workers for edgekue: handlers, leased batches, the cron tick and wake-ups' runner. */
+export { workerDefaults } from './defaults.js';
+export { Shutdown, TtlExceeded } from './errors.js';
+export {
+  type DoneCallback,
+  type Handler,
+  invokeHandler,
+  isCallbackStyle,
+  type WorkerContext,
+} from './handler.js';
+export { leaseToken, workerName } from './lease-token.js';
+export {
+  type ClaimOptions,
+  claimJobs,
+  extendLeases,
+  type LeasedJob,
+  type Outcome,
+  settleJob,
+} from './leases.js';
+export { HandlerRegistry, type ProcessOptions, type Registration } from './registry.js';
+export { type BatchOptions, type BatchResult, runBatch } from './run-batch.js';
+export { runTick, runWake, type TickOptions, type TickResult, type WakeOptions } from './tick.js';

@@ -1,0 +1,94 @@
+import type { Queue } from '../core/index.js';
+import type { JobWrites } from './job-writes.js';
+
+/** A lease the keeper extends, with the writes it flushes alongside. */
+export interface KeptLease {
+  readonly id: string;
+  readonly token: string;
+  readonly writes: JobWrites;
+}
+
+export interface LeaseKeeperHooks {
+  /** The leases held right now. */
+  leases(): KeptLease[];
+  /** touch.lua said the lease is gone ('lost', or 'missing' when the job was removed) or the ttl ran out. */
+  onStatus(lease: KeptLease, status: 'lost' | 'ttl'): void;
+}
+
+/**
+ * Extends every lease an invocation holds in one touch call every leaseMs / 3, and sends the
+ * handlers' held progress and log lines with it: at most one call per flush interval while
+ * handlers write, one per heartbeat while they don't.
+ */
+export class LeaseKeeper {
+  readonly #queue: Queue;
+  readonly #leaseMs: number;
+  readonly #flushIntervalMs: number;
+  readonly #hooks: LeaseKeeperHooks;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastFlush = Date.now();
+  #dirty = false;
+  #inFlight = false;
+  #stopped = false;
+
+  constructor(
+    queue: Queue,
+    opts: { leaseMs: number; flushIntervalMs: number },
+    hooks: LeaseKeeperHooks,
+  ) {
+    this.#queue = queue;
+    this.#leaseMs = opts.leaseMs;
+    this.#flushIntervalMs = opts.flushIntervalMs;
+    this.#hooks = hooks;
+    this.#schedule();
+  }
+
+  /** A handler wrote a log line or progress: flush within the flush interval. */
+  wrote(): void {
+    if (this.#dirty) return;
+    this.#dirty = true;
+    if (!this.#inFlight) this.#schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    const heartbeat = this.#lastFlush + Math.max(50, Math.floor(this.#leaseMs / 3));
+    const at = this.#dirty
+      ? Math.min(heartbeat, this.#lastFlush + this.#flushIntervalMs)
+      : heartbeat;
+    this.#timer = setTimeout(() => void this.#flush(), Math.max(0, at - Date.now()));
+  }
+
+  async #flush(): Promise<void> {
+    const leases = this.#hooks.leases();
+    this.#dirty = false;
+    this.#lastFlush = Date.now();
+    if (leases.length === 0) return this.#schedule();
+    const taken = leases.map((lease) => ({ lease, ...lease.writes.take(lease.id, lease.token) }));
+    this.#inFlight = true;
+    try {
+      const { status } = await this.#queue.touch(
+        taken.map((t) => t.entry),
+        this.#leaseMs,
+      );
+      status.forEach((s, i) => {
+        const lease = taken[i]!.lease;
+        if (s === 'lost' || s === 'missing') this.#hooks.onStatus(lease, 'lost');
+        else if (s === 'ttl') this.#hooks.onStatus(lease, 'ttl');
+      });
+    } catch {
+      // Redis unreachable: keep the writes for the next try; the lease has slack for two misses.
+      for (const t of taken) t.restore();
+      this.#dirty = true;
+    } finally {
+      this.#inFlight = false;
+      this.#schedule();
+    }
+  }
+}

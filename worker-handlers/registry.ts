@@ -1,0 +1,69 @@
+import { type BackoffFunction, jobTypeSchema, ValidationError } from '../core/index.js';
+import type { Handler } from './handler.js';
+
+export interface ProcessOptions {
+  /** Most jobs of the type active at once, across every invocation (0: no limit). */
+  concurrency?: number;
+  /** Retry delay for jobs of this type with a custom backoff (else `queue.backoffFunctions`). */
+  backoff?: BackoffFunction;
+}
+
+export interface Registration {
+  readonly type: string;
+  readonly concurrency: number;
+  readonly handler: Handler;
+  readonly backoff: BackoffFunction | undefined;
+}
+
+/**
+ * Kue's `queue.process(type, concurrency?, handler)`, without a long-lived worker: it records
+ * what an invocation may run. Invocations (cron ticks, wake-ups) claim jobs of these types.
+ *
+ * Concurrency is global: live leases of the type across every invocation, enforced by the claim
+ * script. Kue's was per process, defaulting to 1; serverless has no processes, so the default here
+ * is no limit beyond each invocation's `maxJobs`.
+ */
+export class HandlerRegistry {
+  readonly #handlers = new Map<string, Registration>();
+
+  process(type: string, handler: Handler): this;
+  process(type: string, concurrency: number | ProcessOptions, handler: Handler): this;
+  process(type: string, a: number | ProcessOptions | Handler, b?: Handler): this {
+    const handler = typeof a === 'function' ? a : b;
+    const options: ProcessOptions =
+      typeof a === 'number' ? { concurrency: a } : typeof a === 'object' ? a : {};
+    const parsed = jobTypeSchema.safeParse(type);
+    if (!parsed.success)
+      throw new ValidationError(`type: ${parsed.error.issues[0]?.message}`, 'type');
+    if (typeof handler !== 'function') {
+      throw new ValidationError('process(type, [concurrency], handler) needs a handler', 'handler');
+    }
+    const concurrency = options.concurrency ?? 0;
+    if (!Number.isInteger(concurrency) || concurrency < 0) {
+      throw new ValidationError(
+        `concurrency must be an integer from 0, got ${concurrency}`,
+        'concurrency',
+      );
+    }
+    this.#handlers.set(parsed.data, {
+      type: parsed.data,
+      concurrency,
+      handler,
+      backoff: options.backoff,
+    });
+    return this;
+  }
+
+  get(type: string): Registration | undefined {
+    return this.#handlers.get(type);
+  }
+
+  /** What the claim script takes: each type with its concurrency. */
+  claimTypes(): { type: string; concurrency: number }[] {
+    return [...this.#handlers.values()].map((r) => ({ type: r.type, concurrency: r.concurrency }));
+  }
+
+  get size(): number {
+    return this.#handlers.size;
+  }
+}

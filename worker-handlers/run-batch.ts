@@ -1,0 +1,417 @@
+import { type Job, LeaseLost, type Queue } from '../core/index.js';
+import { workerDefaults } from './defaults.js';
+import { Shutdown, TtlExceeded } from './errors.js';
+import { errorText, invokeHandler, type WorkerContext } from './handler.js';
+import { JobWrites } from './job-writes.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { leaseToken, workerName } from './lease-token.js';
+import type { HandlerRegistry, Registration } from './registry.js';
+import { type AckEntry, ack, type ClaimRequest, claim, type Settlement } from './script-calls.js';
+
+export interface BatchOptions {
+  /** Wall time this invocation may spend, from the call. */
+  budgetMs?: number;
+  /** Lease length; leases are extended every leaseMs / 3 while jobs run. */
+  leaseMs?: number;
+  /** Claiming stops at budgetMs - graceMs; running jobs get until budgetMs, then fail with Shutdown. */
+  graceMs?: number;
+  /** Jobs run at once by this invocation. */
+  maxJobs?: number;
+  /** Aborting it starts the graceful shutdown at once (SIGTERM in Node). */
+  signal?: AbortSignal;
+  /** Stored as the jobs' workerId. */
+  workerId?: string;
+  ackDebounceMs?: number;
+  flushIntervalMs?: number;
+}
+
+export interface BatchResult {
+  claimed: number;
+  completed: number;
+  /** Failed attempts, retried or not. */
+  failed: number;
+  /** Jobs still running at the end of the budget, failed with `Shutdown`. */
+  shutdown: number;
+  /** Jobs whose lease was lost before they could be settled (another invocation owns them now). */
+  lost: number;
+  ms: number;
+  /** From the batch's first claim: Redis time, and when the next delayed job falls due (-1: none). */
+  now: number;
+  nextDue: number;
+  /** Delayed jobs promoted by the first claim (it promotes a bounded number). */
+  promoted: number;
+}
+
+interface RunningJob {
+  readonly job: Job;
+  readonly id: string;
+  readonly token: string;
+  readonly registration: Registration | undefined;
+  readonly controller: AbortController;
+  readonly writes: JobWrites;
+  settled: boolean;
+  ttlTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** One finished job waiting for the next ack call. */
+interface Finished {
+  entry: AckEntry;
+  running: RunningJob;
+  shutdown: boolean;
+}
+
+const ACK_RETRIES = 3;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * One invocation's work: claims a batch, runs the handlers concurrently, acknowledges jobs that
+ * finish close together in one call that also claims their replacements, and shuts down
+ * gracefully at the end of its budget. It stops as soon as a claim comes back empty, so an idle
+ * queue costs nothing beyond the claim that found it empty.
+ */
+class Batch {
+  readonly #queue: Queue;
+  readonly #registry: HandlerRegistry;
+  readonly #o: Required<Omit<BatchOptions, 'signal'>>;
+  readonly #start = Date.now();
+  readonly #running = new Map<string, RunningJob>();
+  #finished: Finished[] = [];
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  #acking = false;
+  #claimsOpen = true;
+  #shuttingDown = false;
+  #forced = false;
+  #firstClaimDone = false;
+  #ended = false;
+  #timers: ReturnType<typeof setTimeout>[] = [];
+  #keeper: LeaseKeeper;
+  #resolve: (() => void) | undefined;
+  readonly #result: BatchResult = {
+    claimed: 0,
+    completed: 0,
+    failed: 0,
+    shutdown: 0,
+    lost: 0,
+    ms: 0,
+    now: 0,
+    nextDue: -1,
+    promoted: 0,
+  };
+
+  constructor(queue: Queue, registry: HandlerRegistry, options: BatchOptions) {
+    this.#queue = queue;
+    this.#registry = registry;
+    const budgetMs = options.budgetMs ?? workerDefaults.budgetMs;
+    this.#o = {
+      budgetMs,
+      leaseMs: options.leaseMs ?? workerDefaults.leaseMs,
+      graceMs: Math.min(options.graceMs ?? workerDefaults.graceMs, budgetMs),
+      maxJobs: Math.max(1, options.maxJobs ?? workerDefaults.maxJobs),
+      workerId: options.workerId ?? workerName(),
+      ackDebounceMs: options.ackDebounceMs ?? workerDefaults.ackDebounceMs,
+      flushIntervalMs: options.flushIntervalMs ?? workerDefaults.flushIntervalMs,
+    };
+    this.#keeper = new LeaseKeeper(
+      queue,
+      { leaseMs: this.#o.leaseMs, flushIntervalMs: this.#o.flushIntervalMs },
+      {
+        leases: () => [...this.#running.values()],
+        onStatus: (lease, status) => {
+          const running = this.#running.get(lease.id);
+          if (!running) return;
+          if (status === 'ttl') this.#ttlExceeded(running);
+          else this.#leaseLost(running);
+        },
+      },
+    );
+    const stopClaimingIn = this.#o.budgetMs - this.#o.graceMs;
+    this.#timers.push(setTimeout(() => this.#beginShutdown(), stopClaimingIn));
+    this.#timers.push(setTimeout(() => this.#forceShutdown(), this.#o.budgetMs));
+    options.signal?.addEventListener('abort', () => this.#onAbort(), { once: true });
+    if (options.signal?.aborted) this.#onAbort();
+  }
+
+  async run(): Promise<BatchResult> {
+    const finished = new Promise<void>((resolve) => {
+      this.#resolve = resolve;
+    });
+    try {
+      const request = this.#claimRequest(this.#o.maxJobs);
+      if (!request) {
+        this.#end();
+      } else {
+        const first = await claim(this.#queue, request);
+        this.#result.now = first.now;
+        this.#result.nextDue = first.nextDue;
+        this.#result.promoted = first.promoted;
+        this.#firstClaimDone = true;
+        this.#started(first.jobs, request.token, first.now);
+        this.#maybeEnd();
+      }
+    } catch (error) {
+      this.#end();
+      throw error;
+    }
+    await finished;
+    this.#result.ms = Date.now() - this.#start;
+    return this.#result;
+  }
+
+  /**
+   * The claim to send now, or undefined when this invocation must not claim any more. Without
+   * handlers the first claim still goes out with a count of 0: it promotes and recovers.
+   */
+  #claimRequest(count: number): ClaimRequest | undefined {
+    if (!this.#claimsOpen || this.#shuttingDown || count <= 0) return undefined;
+    return {
+      count: this.#registry.size === 0 ? 0 : count,
+      lease_ms: this.#o.leaseMs,
+      token: leaseToken(),
+      worker: this.#o.workerId,
+      types: this.#registry.claimTypes(),
+    };
+  }
+
+  #started(jobs: Job[], token: string, serverNow: number): void {
+    if (jobs.length === 0) this.#claimsOpen = false;
+    this.#result.claimed += jobs.length;
+    for (const job of jobs) this.#startJob(job, token, serverNow);
+    // Claimed by an ack that came back after the budget ran out: nothing may run any more.
+    if (this.#forced) this.#forceShutdown();
+  }
+
+  #startJob(job: Job, token: string, serverNow: number): void {
+    const id = job.id!;
+    const running: RunningJob = {
+      job,
+      id,
+      token: job.lease?.token ?? token,
+      registration: this.#registry.get(job.type),
+      controller: new AbortController(),
+      writes: new JobWrites(() => this.#keeper.wrote()),
+      settled: false,
+    };
+    this.#running.set(id, running);
+    job.writer = running.writes;
+    const ttl = job.ttl();
+    if (ttl) {
+      // The ttl counts from started_at in Redis time; translate to a local timer.
+      const endsIn = Number(job.started_at ?? serverNow) + ttl - serverNow;
+      running.ttlTimer = setTimeout(() => this.#ttlExceeded(running), Math.max(0, endsIn));
+    }
+    if (this.#shuttingDown) running.controller.abort(new Shutdown());
+    if (!running.registration) {
+      this.#settle(running, false, undefined, new Error(`no handler for type "${job.type}"`));
+      return;
+    }
+    invokeHandler(running.registration.handler, job, this.#context(running)).then(
+      (result) => this.#settle(running, true, result, undefined),
+      (error: unknown) => this.#settle(running, false, undefined, error),
+    );
+  }
+
+  #context(running: RunningJob): WorkerContext {
+    const queue = this.#queue;
+    const type = running.job.type;
+    function pause(ms?: number): Promise<void>;
+    function pause(callback: (err?: Error) => void, ms?: number): void;
+    function pause(a?: number | ((err?: Error) => void)): Promise<void> | undefined {
+      const done = queue.pause(type, typeof a === 'number' ? a : 0).then(() => {});
+      if (typeof a !== 'function') return done;
+      done.then(
+        () => a(),
+        (err: unknown) => a(err instanceof Error ? err : new Error(String(err))),
+      );
+      return undefined;
+    }
+    return {
+      signal: running.controller.signal,
+      workerId: this.#o.workerId,
+      pause,
+      resume: () => queue.resume(type).then(() => {}),
+    };
+  }
+
+  #settle(running: RunningJob, ok: boolean, result: unknown, error: unknown): void {
+    if (running.settled) return;
+    running.settled = true;
+    clearTimeout(running.ttlTimer);
+    this.#running.delete(running.id);
+    const entry: AckEntry = { id: running.id, token: running.token, ok };
+    let shutdown = false;
+    if (ok && result !== undefined) {
+      try {
+        entry.result = JSON.stringify(result);
+      } catch {
+        entry.ok = false;
+        entry.error = 'the result is not JSON-serialisable';
+      }
+    }
+    if (!entry.ok) {
+      const reason = running.controller.signal.reason;
+      // A handler that gave up because the signal fired failed for the signal's reason.
+      const cause = running.controller.signal.aborted && reason instanceof Error ? reason : error;
+      shutdown = cause instanceof Shutdown;
+      entry.error ??= errorText(cause);
+      entry.delay = this.#customDelay(running);
+    }
+    this.#finished.push({ entry, running, shutdown });
+    this.#scheduleAck();
+  }
+
+  /** A custom backoff's delay (a function lives in code, so the failing worker computes it). */
+  #customDelay(running: RunningJob): number {
+    const { job } = running;
+    if (job.backoff() !== 'custom') return -1;
+    const fn = running.registration?.backoff ?? this.#queue.backoffFunctions.get(job.type);
+    if (!fn) return -1;
+    try {
+      const delay = fn(job.attempts().made + 1, job.delay() ?? 0);
+      return Number.isFinite(delay) && delay >= 0 ? Math.round(delay) : -1;
+    } catch {
+      return -1;
+    }
+  }
+
+  #leaseLost(running: RunningJob): void {
+    if (running.settled) return;
+    running.settled = true;
+    clearTimeout(running.ttlTimer);
+    this.#running.delete(running.id);
+    running.controller.abort(new LeaseLost(running.id));
+    this.#result.lost++;
+    this.#maybeEnd();
+  }
+
+  #ttlExceeded(running: RunningJob): void {
+    if (running.settled) return;
+    running.controller.abort(new TtlExceeded());
+    this.#settle(running, false, undefined, new TtlExceeded());
+  }
+
+  #scheduleAck(): void {
+    if (this.#acking || this.#ackTimer !== undefined) return;
+    this.#ackTimer = setTimeout(() => {
+      this.#ackTimer = undefined;
+      void this.#flushAcks();
+    }, this.#o.ackDebounceMs);
+  }
+
+  async #flushAcks(): Promise<void> {
+    if (this.#acking || this.#finished.length === 0) return this.#maybeEnd();
+    this.#acking = true;
+    const batch = this.#finished;
+    this.#finished = [];
+    const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
+    try {
+      const logs = this.#pendingLogs(batch);
+      const [, r] = await Promise.all([logs, this.#ackWithRetry(batch, request)]);
+      if (r) {
+        batch.forEach((f, i) => this.#count(f, r.settled[i] ?? 'lost'));
+        if (request) this.#started(r.jobs, request.token, r.now);
+      } else {
+        this.#result.lost += batch.length;
+        this.#claimsOpen = false;
+      }
+    } finally {
+      this.#acking = false;
+      if (this.#finished.length > 0) this.#scheduleAck();
+      this.#maybeEnd();
+    }
+  }
+
+  /**
+   * Log lines a finished job wrote since the last flush. They go without a token, issued in the
+   * same tick as the ack: with auto-pipelining both travel in one HTTP request, in order.
+   */
+  #pendingLogs(batch: Finished[]): Promise<unknown> {
+    const entries = batch
+      .filter((f) => f.running.writes.pendingLogs || (!f.entry.ok && f.running.writes.pending))
+      .map((f) => {
+        const { entry } = f.running.writes.take(f.running.id, f.running.token);
+        const { token: _token, ...tokenless } = entry;
+        return tokenless;
+      });
+    if (entries.length === 0) return Promise.resolve();
+    return this.#queue.scripts
+      .run('touch', { entries, lease_ms: 0, max_log: this.#queue.options.maxLogLines })
+      .catch(() => {});
+  }
+
+  async #ackWithRetry(batch: Finished[], request: ClaimRequest | undefined) {
+    const done = batch.map((f) => f.entry);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // A retry must not claim again: the first call may have claimed before its answer was lost.
+        return await ack(this.#queue, done, attempt === 0 ? request : undefined);
+      } catch {
+        if (attempt >= ACK_RETRIES) return undefined;
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  #count(f: Finished, settled: Settlement): void {
+    if (settled === 'complete') this.#result.completed++;
+    else if (settled === 'lost') this.#result.lost++;
+    else if (f.shutdown) this.#result.shutdown++;
+    else this.#result.failed++;
+  }
+
+  #onAbort(): void {
+    this.#beginShutdown();
+    this.#timers.push(setTimeout(() => this.#forceShutdown(), this.#o.graceMs));
+  }
+
+  #beginShutdown(): void {
+    if (this.#shuttingDown) return;
+    this.#shuttingDown = true;
+    this.#claimsOpen = false;
+    for (const running of this.#running.values()) running.controller.abort(new Shutdown());
+  }
+
+  /** The budget is spent: jobs still running fail with Shutdown (retried if attempts remain). */
+  #forceShutdown(): void {
+    this.#forced = true;
+    this.#beginShutdown();
+    for (const running of [...this.#running.values()]) {
+      this.#settle(running, false, undefined, new Shutdown());
+    }
+    this.#maybeEnd();
+  }
+
+  #maybeEnd(): void {
+    if (this.#ended || !this.#firstClaimDone) return;
+    // Claims only ride on acks: with nothing running and nothing to ack, no claim can follow.
+    const idle =
+      this.#running.size === 0 &&
+      this.#finished.length === 0 &&
+      !this.#acking &&
+      this.#ackTimer === undefined;
+    if (idle) this.#end();
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#keeper.stop();
+    for (const t of this.#timers) clearTimeout(t);
+    for (const running of this.#running.values()) clearTimeout(running.ttlTimer);
+    this.#resolve?.();
+  }
+}
+
+/**
+ * Runs one invocation's batch: claim, run, acknowledge with replacement claims, shut down at the
+ * end of the budget. Resolves when nothing is left running.
+ */
+export function runBatch(
+  queue: Queue,
+  registry: HandlerRegistry,
+  options: BatchOptions = {},
+): Promise<BatchResult> {
+  return new Batch(queue, registry, options).run();
+}

@@ -1,0 +1,69 @@
+import { Job, list, type Queue } from '../core/index.js';
+
+/** The claim half of claim.lua and ack.lua: which jobs, for how long, to whom. */
+export interface ClaimRequest {
+  count: number;
+  lease_ms: number;
+  token: string;
+  worker: string;
+  types: { type: string; concurrency: number }[];
+}
+
+export interface Claimed {
+  jobs: Job[];
+  /** Redis time of the call (ms). */
+  now: number;
+  /** Delayed jobs the call promoted, and when the next one falls due (-1: none waits). */
+  promoted: number;
+  nextDue: number;
+}
+
+/** One settled job, as ack.lua takes it. */
+export interface AckEntry {
+  id: string;
+  token: string;
+  ok: boolean;
+  /** JSON text */
+  result?: string;
+  error?: string;
+  /** A custom backoff's delay in ms, -1 for none. */
+  delay?: number;
+}
+
+export type Settlement = 'complete' | 'retry' | 'failed' | 'lost';
+
+type FlatJob = string[];
+
+function toJobs(queue: Queue, rows: FlatJob[] | object | undefined): Job[] {
+  return list(rows as FlatJob[]).map((flat) => Job.fromHash(queue, list(flat)));
+}
+
+/** Promotes due jobs, recovers expired leases and claims, in one script call. */
+export async function claim(queue: Queue, request: ClaimRequest): Promise<Claimed> {
+  const r = await queue.scripts.run<{
+    jobs: FlatJob[] | object;
+    now: number;
+    promoted?: number;
+    next_due?: number;
+  }>('claim', request);
+  return {
+    jobs: toJobs(queue, r.jobs),
+    now: r.now,
+    promoted: r.promoted ?? 0,
+    nextDue: r.next_due ?? -1,
+  };
+}
+
+/** Settles finished jobs and, when asked, claims their replacements, in one script call. */
+export async function ack(
+  queue: Queue,
+  done: AckEntry[],
+  request: ClaimRequest | undefined,
+): Promise<{ settled: Settlement[]; jobs: Job[]; now: number }> {
+  const r = await queue.scripts.run<{
+    settled: Settlement[] | object;
+    jobs: FlatJob[] | object;
+    now: number;
+  }>('ack', request ? { done, claim: request } : { done });
+  return { settled: list(r.settled as Settlement[]), jobs: toJobs(queue, r.jobs), now: r.now };
+}

@@ -1,0 +1,140 @@
+import type { Queue } from '../core/index.js';
+import { workerDefaults } from './defaults.js';
+import type { HandlerRegistry } from './registry.js';
+import { type BatchOptions, type BatchResult, runBatch } from './run-batch.js';
+
+export interface TickOptions extends BatchOptions {
+  /** How often an idle tick looks for work and due jobs (Kue promoted every 5 s). */
+  intervalMs?: number;
+}
+
+export interface WakeOptions extends BatchOptions {
+  /** Wait this long at most for a delayed job about to fall due (a QStash delivery can be early). */
+  dueHorizonMs?: number;
+}
+
+export interface TickResult {
+  claimed: number;
+  completed: number;
+  failed: number;
+  shutdown: number;
+  lost: number;
+  promoted: number;
+  /** Batches run; on an idle queue, the number of script calls made. */
+  batches: number;
+  ms: number;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function add(total: TickResult, r: BatchResult): void {
+  total.claimed += r.claimed;
+  total.completed += r.completed;
+  total.failed += r.failed;
+  total.shutdown += r.shutdown;
+  total.lost += r.lost;
+  total.promoted += r.promoted;
+  total.batches++;
+}
+
+/** Promotes until nothing due is left (a claim promotes a bounded number only). */
+async function promoteAll(queue: Queue, limit: number, total: TickResult): Promise<void> {
+  for (;;) {
+    const r = await queue.promote(limit);
+    total.promoted += r.promoted;
+    if (r.promoted < limit) return;
+  }
+}
+
+/**
+ * When to look again after a batch that found nothing: at the next interval, or when the next
+ * delayed job falls due if that comes first (in Redis time, translated to the local clock).
+ */
+function nextLook(r: BatchResult, polledAt: number, intervalMs: number): number {
+  let at = polledAt + intervalMs;
+  if (r.nextDue >= 0 && r.now > 0) at = Math.min(at, Date.now() + (r.nextDue - r.now) + 1);
+  return at;
+}
+
+async function loop(
+  queue: Queue,
+  registry: HandlerRegistry,
+  options: BatchOptions,
+  idle: (r: BatchResult, polledAt: number) => number | undefined,
+): Promise<TickResult> {
+  const start = Date.now();
+  const budgetMs = options.budgetMs ?? workerDefaults.budgetMs;
+  const graceMs = Math.min(options.graceMs ?? workerDefaults.graceMs, budgetMs);
+  const deadline = start + budgetMs;
+  const promoteLimit = Math.max(options.maxJobs ?? workerDefaults.maxJobs, 100);
+  const total: TickResult = {
+    claimed: 0,
+    completed: 0,
+    failed: 0,
+    shutdown: 0,
+    lost: 0,
+    promoted: 0,
+    batches: 0,
+    ms: 0,
+  };
+  // Claiming stops at deadline - grace: a batch started later would only shut down at once.
+  while (Date.now() < deadline - graceMs && !options.signal?.aborted) {
+    const polledAt = Date.now();
+    const r = await runBatch(queue, registry, {
+      ...options,
+      budgetMs: deadline - polledAt,
+      graceMs,
+    });
+    add(total, r);
+    if (r.promoted >= promoteLimit) await promoteAll(queue, promoteLimit, total);
+    // The queue had work: look again at once; the claim that finds it empty says what is due.
+    if (r.claimed > 0) continue;
+    const at = idle(r, polledAt);
+    if (at === undefined || at >= deadline - graceMs) break;
+    await sleep(at - Date.now(), options.signal);
+  }
+  total.ms = Date.now() - start;
+  return total;
+}
+
+/**
+ * The cron tick: promotes due delayed jobs and recovers expired leases (both inside the claim),
+ * runs what it finds, and for the rest of its budget looks again every interval, or when the next
+ * delayed job falls due. On an empty queue that is one script call per interval.
+ */
+export function runTick(
+  queue: Queue,
+  registry: HandlerRegistry,
+  options: TickOptions = {},
+): Promise<TickResult> {
+  const intervalMs = options.intervalMs ?? workerDefaults.tickIntervalMs;
+  return loop(queue, registry, options, (r, polledAt) => nextLook(r, polledAt, intervalMs));
+}
+
+/**
+ * A woken invocation: runs what is there and stops when the queue is empty, waiting only for a
+ * delayed job due within `dueHorizonMs` (the wake-up for it may arrive a little early).
+ */
+export function runWake(
+  queue: Queue,
+  registry: HandlerRegistry,
+  options: WakeOptions = {},
+): Promise<TickResult> {
+  const horizon = options.dueHorizonMs ?? workerDefaults.dueHorizonMs;
+  return loop(queue, registry, options, (r) => {
+    if (r.nextDue < 0 || r.now <= 0) return undefined;
+    const wait = r.nextDue - r.now;
+    return wait <= horizon ? Date.now() + wait + 1 : undefined;
+  });
+}
