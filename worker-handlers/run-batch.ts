@@ -310,7 +310,9 @@ class Batch {
       const logs = this.#pendingLogs(batch);
       const [, r] = await Promise.all([logs, this.#ackWithRetry(batch, request)]);
       if (r) {
-        batch.forEach((f, i) => this.#count(f, r.settled[i] ?? 'lost'));
+        batch.forEach((f, i) => {
+          this.#count(f, r.settled[i] ?? 'lost');
+        });
         if (request) this.#started(r.jobs, request.token, r.now);
       } else {
         this.#result.lost += batch.length;
