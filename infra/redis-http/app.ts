@@ -269,23 +269,37 @@ export function createRequestHandler(
 
     handle(req, res, headers, (c) => {
       counted = c;
-    }).catch((err: unknown) => {
-      if (res.headersSent) {
+    })
+      .catch((err: unknown) => answerError(req, res, err, headers, counted))
+      .catch((err: unknown) => {
+        // Even the error answer failed (socket gone, bad header): just drop the connection.
+        deps.log(`redis-http: could not answer ${req.method} ${req.url}: ${String(err)}`);
         res.destroy();
-        return;
-      }
-      if (err instanceof BridgeHttpError) {
-        const extra: ResponseHeaders = { ...headers };
-        if (err instanceof MethodNotAllowedError) extra.allow = err.allow.join(', ');
-        // Do not keep reading an oversized upload: close the connection after answering.
-        if (err instanceof PayloadTooLargeError) extra.connection = 'close';
-        respond(req, res, err.status, errorToJson(err.message), extra, counted);
-        return;
-      }
-      deps.log(
-        `redis-http: internal error on ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}`,
-      );
-      respond(req, res, 500, errorToJson('ERR internal bridge error'), headers, counted);
-    });
+      });
   };
+
+  function answerError(
+    req: IncomingMessage,
+    res: ServerResponse,
+    err: unknown,
+    headers: ResponseHeaders,
+    counted: boolean,
+  ): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof BridgeHttpError) {
+      const extra: ResponseHeaders = { ...headers };
+      if (err instanceof MethodNotAllowedError) extra.allow = err.allow.join(', ');
+      // Do not keep reading an oversized upload: close the connection after answering.
+      if (err instanceof PayloadTooLargeError) extra.connection = 'close';
+      respond(req, res, err.status, errorToJson(err.message), extra, counted);
+      return;
+    }
+    deps.log(
+      `redis-http: internal error on ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}`,
+    );
+    respond(req, res, 500, errorToJson('ERR internal bridge error'), headers, counted);
+  }
 }
