@@ -1,5 +1,5 @@
 import { type Job, LeaseLost, type Queue } from '../core/index.js';
-import { workerDefaults } from './defaults.js';
+import { graceFor, workerDefaults } from './defaults.js';
 import { Shutdown, TtlExceeded } from './errors.js';
 import { errorText, invokeHandler, type WorkerContext } from './handler.js';
 import { JobWrites } from './job-writes.js';
@@ -108,7 +108,7 @@ class Batch {
     this.#o = {
       budgetMs,
       leaseMs: options.leaseMs ?? workerDefaults.leaseMs,
-      graceMs: Math.min(options.graceMs ?? workerDefaults.graceMs, budgetMs),
+      graceMs: graceFor(budgetMs, options.graceMs),
       maxJobs: Math.max(1, options.maxJobs ?? workerDefaults.maxJobs),
       workerId: options.workerId ?? workerName(),
       ackDebounceMs: options.ackDebounceMs ?? workerDefaults.ackDebounceMs,

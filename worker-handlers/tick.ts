@@ -1,5 +1,5 @@
 import type { Queue } from '../core/index.js';
-import { workerDefaults } from './defaults.js';
+import { graceFor, workerDefaults } from './defaults.js';
 import type { HandlerRegistry } from './registry.js';
 import { type BatchOptions, type BatchResult, runBatch } from './run-batch.js';
 
@@ -75,7 +75,7 @@ async function loop(
 ): Promise<TickResult> {
   const start = Date.now();
   const budgetMs = options.budgetMs ?? workerDefaults.budgetMs;
-  const graceMs = Math.min(options.graceMs ?? workerDefaults.graceMs, budgetMs);
+  const graceMs = graceFor(budgetMs, options.graceMs);
   const deadline = start + budgetMs;
   const promoteLimit = Math.max(options.maxJobs ?? workerDefaults.maxJobs, 100);
   const total: TickResult = {

@@ -1,0 +1,99 @@
+// Each backoff kind delays the retry by what it promises: promote_at - failed_at, both written
+// by the same script call in Redis time.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Queue } from '../../core/index.js';
+import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
+import { dropQueue, rawJob, testQueue, waitFor } from './helpers.js';
+
+const queue = testQueue('backoff');
+afterAll(() => dropQueue(queue));
+
+const failing = new HandlerRegistry()
+  .process('fixed', async () => {
+    throw new Error('fixed fails');
+  })
+  .process('exponential', async () => {
+    throw new Error('exponential fails');
+  })
+  .process('custom', async () => {
+    throw new Error('custom fails');
+  })
+  .process('per-process', { backoff: (attempt) => 150 * attempt }, async () => {
+    throw new Error('per-process fails');
+  })
+  .process('true', async () => {
+    throw new Error('true fails');
+  });
+
+async function retryDelay(q: Queue, id: string): Promise<number> {
+  const h = await rawJob(q, id);
+  expect(h.state).toBe('delayed');
+  return Number(h.promote_at) - Number(h.failed_at);
+}
+
+/** Runs batches until the job has failed `made` attempts (a delayed job is promoted when due). */
+async function failUntil(id: string, made: number) {
+  await waitFor(`attempt ${made} of job ${id}`, async () => {
+    await runBatch(queue, failing, { budgetMs: 3_000 });
+    return Number((await rawJob(queue, id)).attempts) >= made;
+  });
+}
+
+describe('backoff', () => {
+  it('fixed: the given delay', async () => {
+    const job = await queue
+      .create('fixed')
+      .attempts(3)
+      .backoff({ type: 'fixed', delay: 700 })
+      .save();
+    await failUntil(job.id!, 1);
+    expect(await retryDelay(queue, job.id!)).toBe(700);
+  });
+
+  it('exponential: delay * 2^(attempt-1), capped by maxDelay', async () => {
+    const job = await queue
+      .create('exponential')
+      .attempts(4)
+      .backoff({ type: 'exponential', delay: 200, maxDelay: 300 })
+      .save();
+    await failUntil(job.id!, 1);
+    expect(await retryDelay(queue, job.id!)).toBe(200);
+    await failUntil(job.id!, 2);
+    expect(await retryDelay(queue, job.id!)).toBe(300); // 400, capped
+  });
+
+  it('a function: what it returns for the attempt', async () => {
+    const job = await queue
+      .create('custom')
+      .attempts(3)
+      .backoff((attempt, delay) => 500 * attempt + delay)
+      .save();
+    await failUntil(job.id!, 1);
+    expect(await retryDelay(queue, job.id!)).toBe(500);
+    await failUntil(job.id!, 2);
+    expect(await retryDelay(queue, job.id!)).toBe(1_000);
+  });
+
+  it('a function given at process() time', async () => {
+    const job = await queue
+      .create('per-process')
+      .attempts(2)
+      .backoff(() => 0)
+      .save();
+    await failUntil(job.id!, 1);
+    expect(await retryDelay(queue, job.id!)).toBe(150);
+  });
+
+  it("true: the job's own delay", async () => {
+    const job = await queue.create('true').attempts(2).delay(250).backoff(true).save();
+    await failUntil(job.id!, 1);
+    expect(await retryDelay(queue, job.id!)).toBe(250);
+  });
+
+  it('no backoff: straight back to inactive', async () => {
+    const job = await queue.create('fixed').attempts(2).save();
+    const r = await runBatch(queue, failing, { budgetMs: 3_000, maxJobs: 1 });
+    expect(r.failed).toBeGreaterThanOrEqual(1);
+    expect((await queue.getJob(job.id!)).attempts().made).toBe(2);
+  });
+});
