@@ -1,0 +1,96 @@
+/**
+ * Client script, part 2: the JSON API, the error banner, and the view kept in the URL. Every URL is
+ * relative to the dashboard's root, found from this script's own URL, so the app can be mounted
+ * under any path.
+ */
+// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
+export const api = String.raw`
+const base = new URL('../', (document.currentScript && document.currentScript.src) || location.href);
+
+class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(path, options) {
+  const opts = options || {};
+  let res;
+  try {
+    res = await fetch(new URL(path, base), {
+      method: opts.method || 'GET',
+      headers: { accept: 'application/json' },
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError('Cannot reach the server (' + (err && err.message ? err.message : err) + ')', 0);
+  }
+  const text = await res.text();
+  let body = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  if (!res.ok) {
+    const message = body && typeof body === 'object' && typeof body.error === 'string'
+      ? body.error
+      : res.status + ' ' + (res.statusText || 'error');
+    throw new ApiError(message, res.status);
+  }
+  return body;
+}
+
+function showError(err) {
+  if (err && err.name === 'AbortError') return;
+  $('banner-text').textContent = err instanceof Error ? err.message : String(err);
+  $('banner').hidden = false;
+}
+
+/** Runs an action; its error goes to the banner. */
+async function attempt(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    showError(err);
+    return undefined;
+  }
+}
+
+const STATES = ['inactive', 'active', 'delayed', 'failed', 'complete'];
+const LABELS = { inactive: 'Queued', active: 'Active', delayed: 'Delayed', failed: 'Failed', complete: 'Complete' };
+const DEFAULT_VIEW = { state: 'active', type: '', order: 'desc', q: '' };
+const PRIORITIES = { critical: -15, high: -10, medium: -5, normal: 0, low: 10 };
+
+function readView() {
+  const p = new URLSearchParams(location.search);
+  const state = p.get('state');
+  const order = p.get('order');
+  return {
+    state: STATES.includes(state) ? state : DEFAULT_VIEW.state,
+    type: (p.get('type') || '').slice(0, 200),
+    order: order === 'asc' || order === 'desc' ? order : DEFAULT_VIEW.order,
+    q: (p.get('q') || '').trim().slice(0, 500),
+  };
+}
+
+/** The current filters; always mirrored in the URL so a view can be shared. */
+const view = readView();
+
+function writeView(push) {
+  const p = new URLSearchParams(location.search);
+  for (const key of ['state', 'type', 'order', 'q']) {
+    if (view[key] && view[key] !== DEFAULT_VIEW[key]) p.set(key, view[key]);
+    else p.delete(key);
+  }
+  const qs = p.toString();
+  const url = location.pathname + (qs ? '?' + qs : '') + location.hash;
+  if (url === location.pathname + location.search + location.hash) return;
+  if (push) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
+}
+`;

@@ -1,0 +1,197 @@
+/** Client script, part 4: a card's expanded view, with the job's editors, data, error and log. */
+// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
+export const detail = String.raw`
+const TREE_LIMIT = 500;
+
+function leaf(value) {
+  const kind = value === null ? 'null' : typeof value;
+  return h('span', { class: 'leaf ' + kind, text: kind === 'string' ? JSON.stringify(value) : String(value) });
+}
+
+/** The data as a readable tree: nested details elements, the top levels open. */
+function tree(value, depth) {
+  if (value === null || typeof value !== 'object') return leaf(value);
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  if (entries.length === 0) return h('span', { class: 'leaf', text: Array.isArray(value) ? '[]' : '{}' });
+  const ul = h('ul', { class: 'tree' });
+  for (const [key, v] of entries.slice(0, TREE_LIMIT)) {
+    const nested = v !== null && typeof v === 'object' && Object.keys(v).length > 0;
+    if (nested) {
+      const size = Array.isArray(v) ? '[' + v.length + ']' : '{' + Object.keys(v).length + '}';
+      ul.append(h('li', null, h('details', { open: depth < 2 },
+        h('summary', null, h('span', { class: 'key', text: String(key) }), ' ',
+          h('span', { class: 'muted', text: size })),
+        tree(v, depth + 1))));
+    } else {
+      ul.append(h('li', null, h('span', { class: 'key', text: String(key) }), ': ', tree(v, depth + 1)));
+    }
+  }
+  if (entries.length > TREE_LIMIT) {
+    ul.append(h('li', { class: 'muted', text: '… ' + num(entries.length - TREE_LIMIT) + ' more' }));
+  }
+  return ul;
+}
+
+function fact(label, value) {
+  if (value === undefined || value === null || value === '') return null;
+  return [h('dt', { text: label }), h('dd', null, value)];
+}
+
+function when(value) {
+  const t = toMs(value);
+  return t ? h('span', null, stamp(t), ' ', h('span', { class: 'muted', text: '(' + ago(t) + ')' })) : undefined;
+}
+
+function stateSelect(job) {
+  return h('select', { 'data-action': 'state', 'aria-label': 'State of job ' + job.id },
+    STATES.map((s) => h('option', { value: s, selected: s === job.state, text: LABELS[s] })));
+}
+
+function prioritySelect(job) {
+  const options = Object.keys(PRIORITIES).map((name) =>
+    h('option', { value: name, selected: PRIORITIES[name] === job.priority, text: name }));
+  if (!Object.values(PRIORITIES).includes(job.priority)) {
+    options.push(h('option', { value: String(job.priority), selected: true, text: String(job.priority) }));
+  }
+  return h('select', { 'data-action': 'priority', 'aria-label': 'Priority of job ' + job.id }, options);
+}
+
+function section(title, ...content) {
+  return h('section', { class: 'part' }, h('h3', { text: title }), content);
+}
+
+function renderDetail(box, job, log) {
+  const a = job.attempts || { made: 0, remaining: 0, max: 1 };
+  const facts = h('dl', { class: 'facts' },
+    fact('Attempts', a.made + ' of ' + a.max + (a.remaining ? ', ' + a.remaining + ' left' : '')),
+    fact('Progress', job.state === 'active' || job.progress ? progressBar(job.progress) : undefined),
+    fact('Duration', job.duration ? duration(job.duration) : undefined),
+    fact('Created', when(job.created_at)),
+    fact('Started', when(job.started_at)),
+    fact('Updated', when(job.updated_at)),
+    fact('Promotes', job.state === 'delayed' && toMs(job.promote_at)
+      ? h('span', { 'data-promote-at': toMs(job.promote_at), text: 'promotes ' + until(toMs(job.promote_at)) })
+      : undefined),
+    fact('Failed', when(job.failed_at)),
+    fact('Delay', job.delay ? duration(job.delay) : undefined),
+    fact('TTL', job.ttl ? duration(job.ttl) : undefined),
+    fact('Worker', job.workerId));
+  const actions = h('div', { class: 'actions' },
+    h('label', { class: 'field' }, h('span', { text: 'State' }), stateSelect(job)),
+    h('label', { class: 'field' }, h('span', { text: 'Priority' }), prioritySelect(job)),
+    h('span', { class: 'grow' }),
+    h('button', { type: 'button', class: 'btn', 'data-action': 'restart', text: 'Restart',
+      title: 'Queue the job again' }),
+    h('button', { type: 'button', class: 'btn danger', 'data-action': 'remove', text: 'Remove' }));
+  const logLines = Array.isArray(log) ? log : [];
+  box.replaceChildren();
+  addChildren(box, [
+    actions,
+    facts,
+    section('Data', h('div', { class: 'tree-box' }, tree(job.data, 0))),
+    job.error ? section(job.state === 'failed' ? 'Error' : 'Last error', h('pre', { class: 'stack', text: job.error })) : null,
+    job.result !== undefined && job.result !== null ? section('Result', h('div', { class: 'tree-box' }, tree(job.result, 0))) : null,
+    job.progress_data !== undefined && job.progress_data !== null ? section('Progress data', h('div', { class: 'tree-box' }, tree(job.progress_data, 0))) : null,
+    section('Log', logLines.length
+      ? h('ol', { class: 'log' }, logLines.map((line) => h('li', { text: line })))
+      : h('p', { class: 'muted', text: 'No log lines.' })),
+  ]);
+}
+
+/** Open cards: id -> false (idle), true (refreshing) or 'again' (refresh once more after). */
+const openCards = new Map();
+
+async function refreshDetail(id) {
+  const card = cards.get(id);
+  if (!card || !openCards.has(id)) return;
+  if (openCards.get(id)) {
+    openCards.set(id, 'again');
+    return;
+  }
+  openCards.set(id, true);
+  try {
+    const [job, log] = await Promise.all([api('job/' + enc(id)), api('job/' + enc(id) + '/log')]);
+    const current = cards.get(id);
+    if (!current || !openCards.has(id)) return;
+    current.job = job;
+    renderCard(current.li, job);
+    const box = current.li.querySelector('.detail');
+    if (box) renderDetail(box, job, log);
+  } catch (err) {
+    if (err.status === 404) dropCard(id, 'was removed');
+    else showError(err);
+  } finally {
+    const again = openCards.get(id) === 'again';
+    if (openCards.has(id)) openCards.set(id, false);
+    if (again) refreshDetail(id);
+  }
+}
+
+function expand(id) {
+  const card = cards.get(id);
+  if (!card) return;
+  openCards.set(id, false);
+  card.li.classList.add('open');
+  card.li.querySelector('.job-head').setAttribute('aria-expanded', 'true');
+  let box = card.li.querySelector('.detail');
+  if (!box) {
+    box = h('div', { class: 'detail', id: 'detail-' + id, role: 'region', 'aria-labelledby': 'job-' + id },
+      h('p', { class: 'muted', text: 'Loading…' }));
+    card.li.append(box);
+  }
+  box.hidden = false;
+  refreshDetail(id);
+}
+
+function collapse(id) {
+  openCards.delete(id);
+  const card = cards.get(id);
+  if (!card) return;
+  card.li.classList.remove('open');
+  card.li.querySelector('.job-head').setAttribute('aria-expanded', 'false');
+  const box = card.li.querySelector('.detail');
+  if (box) box.remove();
+}
+
+function toggle(id) {
+  if (openCards.has(id)) collapse(id);
+  else expand(id);
+}
+
+/** After a change, the job either still belongs to this view (refresh it) or leaves it. */
+async function afterChange(id, message) {
+  const job = await api('job/' + enc(id));
+  if (matchesView(job)) {
+    announce('Job #' + id + ' ' + message + '.');
+    const card = cards.get(id);
+    if (card) {
+      card.job = job;
+      renderCard(card.li, job);
+    }
+    await refreshDetail(id);
+  } else {
+    dropCard(id, message);
+  }
+  scheduleCounts();
+}
+
+async function jobAction(id, action, value) {
+  if (action === 'state') {
+    await api('job/' + enc(id) + '/state/' + enc(value), { method: 'PUT' });
+    return afterChange(id, 'moved to ' + LABELS[value]);
+  }
+  if (action === 'priority') {
+    await api('job/' + enc(id) + '/priority/' + enc(value), { method: 'PUT' });
+    return afterChange(id, 'now has priority ' + value);
+  }
+  if (action === 'restart') {
+    await api('inactive/' + enc(id));
+    return afterChange(id, 'restarted');
+  }
+  if (action === 'remove') {
+    await api('job/' + enc(id), { method: 'DELETE' });
+    dropCard(id, 'removed');
+    scheduleCounts();
+  }
+}
+`;

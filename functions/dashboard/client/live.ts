@@ -1,0 +1,166 @@
+/**
+ * Client script, part 7: live updates from GET /events (Server-Sent Events). Progress events move
+ * bars directly; other events are batched: jobs on screen are re-read, jobs that may enter the
+ * view are fetched and placed, and counts are refreshed with a throttle. When the stream is down
+ * the page falls back to polling the counts until it reconnects.
+ */
+// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
+export const live = String.raw`
+const EVENT_NAMES = ['enqueue', 'promotion', 'start', 'progress', 'failed attempt', 'failed',
+  'complete', 'remove', 'state', 'update', 'pause', 'resume'];
+/** The state an event leaves its job in, when the event alone says so. */
+const STATE_AFTER = { start: 'active', complete: 'complete', failed: 'failed', promotion: 'inactive' };
+/** Jobs fetched per batch; beyond that the user is offered a reload instead. */
+const FETCH_LIMIT = 25;
+let source = null;
+let pollTimer = null;
+const pendingIds = new Set();
+let missed = 0;
+
+function setLive(status, text) {
+  const el = $('live');
+  el.dataset.status = status;
+  el.textContent = text;
+}
+
+function stateAfter(ev) {
+  if (ev.event === 'enqueue' || ev.event === 'state') return ev.args && ev.args[0];
+  return STATE_AFTER[ev.event];
+}
+
+function onEvent(ev) {
+  if (!ev || typeof ev !== 'object') return;
+  scheduleCounts();
+  if (ev.event === 'complete' || ev.event === 'failed') scheduleChart();
+  const id = ev.id === undefined || ev.id === null ? '' : String(ev.id);
+  if (!id) return;
+  const card = cards.get(id);
+  if (ev.event === 'progress') {
+    if (card) {
+      const pct = Number(ev.args && ev.args[0]);
+      card.job.progress = pct;
+      setCardProgress(card.li, pct);
+      if (openCards.has(id)) refreshDetail(id);
+    }
+    return;
+  }
+  if (ev.event === 'remove') {
+    dropCard(id, 'was removed');
+    return;
+  }
+  const next = stateAfter(ev);
+  if (card) {
+    if (next && next !== view.state) dropCard(id, 'moved to ' + (LABELS[next] || next));
+    else pendingIds.add(id);
+  } else if (!view.q && (!view.type || ev.type === view.type) && (!next || next === view.state)) {
+    pendingIds.add(id);
+  }
+  if (pendingIds.size) scheduleFlush();
+}
+
+const scheduleFlush = throttle(() => attempt(flushEvents), 300);
+
+async function flushEvents() {
+  const gen = listState.gen;
+  const ids = Array.from(pendingIds);
+  pendingIds.clear();
+  // Jobs already on screen come first; jobs that may enter the view fill the rest of the batch.
+  const shown = ids.filter((id) => cards.has(id));
+  const entering = ids.filter((id) => !cards.has(id) && couldEnter(id));
+  const batch = shown.concat(entering).slice(0, FETCH_LIMIT + shown.length);
+  missed += Math.max(0, shown.length + entering.length - batch.length);
+  updateMissed();
+  const jobs = await mapLimit(batch, 6, (id) =>
+    api('job/' + enc(id)).catch((err) => {
+      if (err.status === 404) {
+        dropCard(id, 'was removed');
+        return null;
+      }
+      throw err;
+    }));
+  if (gen !== listState.gen) return;
+  for (const job of jobs) if (job) updateJob(job);
+}
+
+/** Whether a job not on screen would land among the loaded pages (else paging will bring it). */
+function couldEnter(id) {
+  if (listState.done) return true;
+  const last = jobsEl.lastElementChild;
+  return !last || before(id, last.dataset.id);
+}
+
+function updateMissed() {
+  let pill = $('missed');
+  if (!missed) {
+    if (pill) pill.remove();
+    return;
+  }
+  if (!pill) {
+    pill = h('button', { type: 'button', id: 'missed', class: 'btn pill', onclick: () => {
+      missed = 0;
+      updateMissed();
+      resetList();
+    } });
+    $('jobs-panel').prepend(pill);
+  }
+  pill.textContent = num(missed) + ' more change' + (missed === 1 ? '' : 's') + ': reload the list';
+}
+
+function startPolling() {
+  if (pollTimer) return;
+  pollTimer = setInterval(() => {
+    scheduleCounts();
+    scheduleChart();
+  }, 5000);
+}
+
+function stopPolling() {
+  clearInterval(pollTimer);
+  pollTimer = null;
+}
+
+function connectLive() {
+  if (!('EventSource' in window)) {
+    setLive('offline', 'polling');
+    startPolling();
+    return;
+  }
+  let wasDown = false;
+  source = new EventSource(new URL('events', base));
+  source.onopen = () => {
+    setLive('live', 'live');
+    stopPolling();
+    // Events may have been missed while the stream was down: re-read what is on screen.
+    if (wasDown) {
+      scheduleCounts();
+      scheduleChart();
+      for (const id of cards.keys()) pendingIds.add(id);
+      scheduleFlush();
+    }
+  };
+  source.onerror = () => {
+    wasDown = true;
+    if (source.readyState === EventSource.CLOSED) {
+      setLive('offline', 'offline, polling');
+      startPolling();
+      source = null;
+      setTimeout(connectLive, 30000);
+    } else {
+      setLive('reconnecting', 'reconnecting…');
+      startPolling();
+    }
+  };
+  const handle = (e) => {
+    let ev;
+    try {
+      ev = JSON.parse(e.data);
+    } catch {
+      return;
+    }
+    if (ev && typeof ev === 'object' && !ev.event) ev.event = e.type;
+    onEvent(ev);
+  };
+  for (const name of EVENT_NAMES) source.addEventListener(name, handle);
+  source.onmessage = handle;
+}
+`;

@@ -1,0 +1,102 @@
+/** Client script, part 9: wiring and start-up. */
+// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
+export const main = String.raw`
+const pageTitle = document.title;
+
+function syncControls() {
+  for (const tab of document.querySelectorAll('[role=tab]')) {
+    const selected = tab.dataset.state === view.state;
+    tab.setAttribute('aria-selected', selected ? 'true' : 'false');
+    tab.tabIndex = selected ? 0 : -1;
+  }
+  $('jobs-panel').setAttribute('aria-labelledby', 'tab-' + view.state);
+  renderTypeFilter();
+  $('order').value = view.order;
+  if ($('search').value.trim() !== view.q) $('search').value = view.q;
+  renderCounts();
+  updateBulk();
+}
+
+/** Changes filters, mirrors them in the URL (a new history entry) and reloads the list. */
+function setFilter(change, replace) {
+  let changed = false;
+  for (const key in change) {
+    if (view[key] !== change[key]) {
+      view[key] = change[key];
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  writeView(!replace);
+  syncControls();
+  resetList();
+}
+
+function applySearch() {
+  setFilter({ q: $('search').value.trim().slice(0, 500) }, true);
+}
+
+function start() {
+  for (const tab of document.querySelectorAll('[role=tab]')) {
+    tab.addEventListener('click', () => setFilter({ state: tab.dataset.state }));
+  }
+  document.querySelector('[role=tablist]').addEventListener('keydown', onTabKey);
+  $('type-filter').addEventListener('change', (e) => setFilter({ type: e.target.value }));
+  $('order').addEventListener('change', (e) => setFilter({ order: e.target.value }));
+  $('search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    applySearch();
+  });
+  $('search').addEventListener('input', debounce(applySearch, 350));
+  $('banner-close').addEventListener('click', () => {
+    $('banner').hidden = true;
+  });
+  $('retry-all').addEventListener('click', () => attempt(() => bulk('retry', view.state, view.type)));
+  $('remove-all').addEventListener('click', () => attempt(() => bulk('remove', view.state, view.type)));
+
+  jobsEl.addEventListener('click', (e) => {
+    const li = e.target.closest('.job');
+    if (!li) return;
+    const action = e.target.closest('button[data-action]');
+    if (action) {
+      attempt(() => jobAction(li.dataset.id, action.dataset.action));
+      return;
+    }
+    if (e.target.closest('.detail')) return;
+    toggle(li.dataset.id);
+  });
+  jobsEl.addEventListener('change', (e) => {
+    const li = e.target.closest('.job');
+    const action = e.target.dataset && e.target.dataset.action;
+    if (li && action) attempt(() => jobAction(li.dataset.id, action, e.target.value));
+  });
+  document.addEventListener('keydown', onKey);
+  window.addEventListener('popstate', () => {
+    Object.assign(view, readView());
+    syncControls();
+    resetList();
+  });
+
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) loadMore();
+  }, { rootMargin: '0px 0px 800px 0px' }).observe(sentinel);
+
+  setInterval(tick, 1000);
+  setInterval(scheduleChart, 60000);
+  // A slow safety net for queues that run with job events turned off.
+  setInterval(scheduleCounts, 30000);
+
+  // On a phone the side panels come first: start them folded so the jobs stay in view.
+  if (window.matchMedia('(max-width: 900px)').matches) {
+    $('chart-card').open = false;
+    $('types-card').open = false;
+  }
+  syncControls();
+  attempt(refreshCounts);
+  attempt(refreshChart);
+  resetList();
+  connectLive();
+}
+
+start();
+`;

@@ -1,0 +1,205 @@
+/** Client script, part 6: counts on the tabs, the types panel, bulk actions and the chart. */
+export const side = String.raw`
+let stats = null;
+/** GET /types rows: [{ type, counts: { inactive, active, delayed, complete, failed }, paused }]. */
+let typeRows = [];
+
+/** With a type filter the tabs count that type's jobs; otherwise the whole queue's (/stats). */
+function countOf(state) {
+  if (view.type) {
+    const row = typeRows.find((r) => r.type === view.type);
+    return row && row.counts ? Number(row.counts[state]) || 0 : 0;
+  }
+  return stats ? Number(stats[state + 'Count']) || 0 : 0;
+}
+
+async function refreshCounts() {
+  const [s, t] = await Promise.all([api('stats'), api('types')]);
+  stats = s;
+  typeRows = Array.isArray(t) ? t : [];
+  renderCounts();
+  renderTypeFilter();
+  renderTypes();
+  updateSummary();
+  updateBulk();
+}
+
+/** Events come in bursts; counts are refreshed at most twice a second. */
+const scheduleCounts = throttle(() => attempt(refreshCounts), 500);
+
+function renderCounts() {
+  for (const el of document.querySelectorAll('[data-count]')) {
+    el.textContent = stats ? num(countOf(el.dataset.count)) : '–';
+  }
+  document.title = (stats ? '(' + num(countOf('active')) + ') ' : '') + pageTitle;
+}
+
+function renderTypeFilter() {
+  const select = $('type-filter');
+  const names = typeRows.map((r) => r.type);
+  if (view.type && !names.includes(view.type)) names.push(view.type);
+  const current = Array.from(select.options).slice(1).map((o) => o.value);
+  if (current.join('\n') !== names.join('\n')) {
+    select.replaceChildren(h('option', { value: '', text: 'All types' }),
+      names.map((n) => h('option', { value: n, text: n })));
+  }
+  select.value = view.type;
+}
+
+const typeEls = new Map();
+
+function typeRowEl(type) {
+  const name = h('button', { type: 'button', class: 'link type-name', text: type,
+    title: 'Show only ' + type + ' jobs', onclick: () => setFilter({ type }) });
+  const badge = h('span', { class: 'chip paused', text: 'paused', hidden: true });
+  const counts = h('p', { class: 'type-counts' });
+  const pause = h('button', { type: 'button', class: 'btn small', 'data-type-action': 'pause' });
+  const retry = h('button', { type: 'button', class: 'btn small', text: 'Retry failed' });
+  const remove = h('button', { type: 'button', class: 'btn small danger', text: 'Remove failed' });
+  pause.addEventListener('click', () => attempt(() => togglePause(type)));
+  retry.addEventListener('click', () => attempt(() => bulk('retry', 'failed', type)));
+  remove.addEventListener('click', () => attempt(() => bulk('remove', 'failed', type)));
+  const li = h('li', { class: 'type-row', 'data-type': type },
+    h('div', { class: 'type-top' }, name, badge), counts,
+    h('div', { class: 'type-actions' }, pause, retry, remove));
+  return { li, badge, counts, pause, retry, remove };
+}
+
+/** Updated in place, so a focused button keeps its focus while counts change. */
+function renderTypes() {
+  const box = $('types');
+  let ul = box.querySelector('ul');
+  if (!ul) {
+    ul = h('ul', { class: 'type-list' });
+    box.replaceChildren(ul);
+  }
+  const seen = new Set();
+  for (const row of typeRows) {
+    seen.add(row.type);
+    let els = typeEls.get(row.type);
+    if (!els) {
+      els = typeRowEl(row.type);
+      typeEls.set(row.type, els);
+    }
+    ul.append(els.li);
+    const c = row.counts || {};
+    els.counts.replaceChildren(...STATES.map((s) =>
+      h('span', { class: 'type-count', 'data-state': s },
+        h('b', { text: num(c[s]) }), ' ' + LABELS[s].toLowerCase())));
+    els.badge.hidden = !row.paused;
+    els.li.classList.toggle('is-paused', Boolean(row.paused));
+    els.pause.textContent = row.paused ? 'Resume' : 'Pause';
+    els.pause.setAttribute('aria-pressed', row.paused ? 'true' : 'false');
+    els.retry.disabled = !c.failed;
+    els.remove.disabled = !c.failed;
+  }
+  for (const [type, els] of typeEls) {
+    if (!seen.has(type)) {
+      els.li.remove();
+      typeEls.delete(type);
+    }
+  }
+  if (typeRows.length === 0 && !box.querySelector('.empty')) {
+    box.append(h('p', { class: 'muted empty', text: 'No jobs yet.' }));
+  } else if (typeRows.length > 0) {
+    const empty = box.querySelector('.empty');
+    if (empty) empty.remove();
+  }
+}
+
+async function togglePause(type) {
+  const row = typeRows.find((r) => r.type === type);
+  await api('types/' + enc(type) + (row && row.paused ? '/resume' : '/pause'), { method: 'POST' });
+  await refreshCounts();
+}
+
+function confirmAction(text, okLabel) {
+  const dialog = $('confirm');
+  $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = okLabel;
+  dialog.returnValue = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.showModal();
+  });
+}
+
+/** Retry-all and remove-all for a state, optionally of one type, after a confirmation. */
+async function bulk(kind, state, type) {
+  const row = type ? typeRows.find((r) => r.type === type) : null;
+  const n = type ? (row && row.counts ? Number(row.counts[state]) || 0 : 0) : (stats ? Number(stats[state + 'Count']) || 0 : 0);
+  const what = num(n) + ' ' + LABELS[state].toLowerCase() + (type ? ' ' + type : '') + ' job' + (n === 1 ? '' : 's');
+  const ok = await confirmAction(
+    kind === 'retry' ? 'Queue ' + what + ' again?' : 'Remove ' + what + '? This cannot be undone.',
+    kind === 'retry' ? 'Retry ' + num(n) : 'Remove ' + num(n));
+  if (!ok) return;
+  const qs = type ? '?type=' + enc(type) : '';
+  if (kind === 'retry') await api('jobs/' + state + '/retry' + qs, { method: 'POST' });
+  else await api('jobs/' + state + qs, { method: 'DELETE' });
+  await refreshCounts();
+  if (view.state === state || view.state === 'inactive') resetList();
+}
+
+function updateBulk() {
+  const show = view.state === 'failed' || view.state === 'complete';
+  $('bulk').hidden = !show;
+  $('retry-all').hidden = view.state !== 'failed';
+  const n = countOf(view.state);
+  $('retry-all').disabled = n === 0;
+  $('remove-all').disabled = n === 0;
+  const scope = view.type ? ' ' + view.type : '';
+  $('retry-all').textContent = 'Retry all' + scope;
+  $('remove-all').textContent = 'Remove all' + scope;
+}
+
+async function refreshChart() {
+  const t = await api('throughput?minutes=60');
+  if (t && Number.isFinite(Number(t.now))) clockSkew = Number(t.now) - Date.now();
+  renderChart(t && Array.isArray(t.minutes) ? t.minutes : []);
+}
+
+const scheduleChart = throttle(() => attempt(refreshChart), 5000);
+
+function minuteLabel(minute) {
+  return new Date(minute * 60000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** Completed and failed jobs per minute as stacked bars: an inline SVG, no library. */
+function renderChart(rows) {
+  const W = 360;
+  const H = 100;
+  const top = 14;
+  const bottom = 16;
+  const max = Math.max(1, ...rows.map((r) => (Number(r[1]) || 0) + (Number(r[2]) || 0)));
+  const bw = W / Math.max(1, rows.length);
+  let complete = 0;
+  let failed = 0;
+  const bars = rows.map((r, i) => {
+    const c = Number(r[1]) || 0;
+    const f = Number(r[2]) || 0;
+    complete += c;
+    failed += f;
+    const hc = (c / max) * H;
+    const hf = (f / max) * H;
+    const x = i * bw + 0.5;
+    const w = Math.max(1, bw - 1.5);
+    return svg('g', { class: 'minute' },
+      svg('title', { text: minuteLabel(r[0]) + ': ' + num(c) + ' complete, ' + num(f) + ' failed' }),
+      svg('rect', { class: 'hit', x: i * bw, y: top, width: bw, height: H }),
+      c ? svg('rect', { class: 'complete', x, y: top + H - hc, width: w, height: hc }) : null,
+      f ? svg('rect', { class: 'failed', x, y: top + H - hc - hf, width: w, height: hf }) : null);
+  });
+  const first = rows[0];
+  const chart = svg('svg', { viewBox: '0 0 ' + W + ' ' + (top + H + bottom), role: 'img',
+      'aria-label': num(complete) + ' jobs complete and ' + num(failed) + ' failed in the last hour' },
+    svg('line', { class: 'grid', x1: 0, x2: W, y1: top, y2: top }),
+    svg('line', { class: 'axis', x1: 0, x2: W, y1: top + H, y2: top + H }),
+    svg('text', { class: 'label', x: 2, y: 10, text: num(max) + '/min' }),
+    bars,
+    first ? svg('text', { class: 'label', x: 2, y: top + H + 12, text: minuteLabel(first[0]) }) : null,
+    svg('text', { class: 'label', x: W - 2, y: top + H + 12, 'text-anchor': 'end', text: 'now' }));
+  $('chart').replaceChildren(chart);
+  $('chart-complete').textContent = num(complete);
+  $('chart-failed').textContent = num(failed);
+}
+`;
