@@ -153,11 +153,12 @@ export function createRequestHandler(
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
+    route: Route,
+    url: { pathname: string; query: URLSearchParams },
     headers: ResponseHeaders,
-    setCounted: (counted: boolean) => void,
   ): Promise<void> {
     const method = req.method ?? 'GET';
-    const { pathname, query } = splitUrl(req.url ?? '/');
+    const { pathname, query } = url;
 
     if (method === 'OPTIONS') {
       res.writeHead(204, {
@@ -171,9 +172,7 @@ export function createRequestHandler(
       return;
     }
 
-    const route = resolveRoute(pathname);
     const endpoint = ENDPOINT_OF[route.kind];
-    setCounted(endpoint !== undefined);
     if (endpoint) stats.countRequest(endpoint);
     if (route.kind === 'health') {
       respond(req, res, 200, '{"ok":true}', headers, false);
@@ -265,11 +264,12 @@ export function createRequestHandler(
     // value is current; echoing it keeps the client's bookkeeping as it is on Upstash.
     const syncToken = req.headers['upstash-sync-token'];
     if (typeof syncToken === 'string') headers['upstash-sync-token'] = syncToken;
-    let counted = true;
+    const url = splitUrl(req.url ?? '/');
+    const route = resolveRoute(url.pathname);
+    // Admin endpoints stay out of the statistics.
+    const counted = ENDPOINT_OF[route.kind] !== undefined;
 
-    handle(req, res, headers, (c) => {
-      counted = c;
-    })
+    handle(req, res, route, url, headers)
       .catch((err: unknown) => answerError(req, res, err, headers, counted))
       .catch((err: unknown) => {
         // Even the error answer failed (socket gone, bad header): just drop the connection.

@@ -2,7 +2,7 @@
 // Redis errors (`WRONGTYPE`, `NOSCRIPT`, Lua errors) are outcomes: they belong to one command
 // and pass through verbatim. Connection failures are not: they fail the whole request (503),
 // because the client must not mistake "Redis was unreachable" for an answer.
-import { ReplyError } from 'ioredis';
+import { type Redis, ReplyError } from 'ioredis';
 import type { RedisCommand } from './command-input.js';
 import { type CommandVerdict, classifyCommand } from './command-policy.js';
 import { corked, type RedisConnections, sendRaw } from './connections.js';
@@ -57,16 +57,17 @@ export class CommandExecutor {
   private connectionFailure(err: unknown): BridgeHttpError {
     if (err instanceof BridgeHttpError) return err;
     const message = err instanceof Error ? err.message : String(err);
+    // ioredis' wording for "the connection dropped with this command in flight" (we allow 0 retries).
+    if (err instanceof Error && err.name === 'MaxRetriesPerRequestError') {
+      return new RedisUnavailableError('the connection to Redis was lost during the command');
+    }
     if (message === 'Command timed out')
       return new RedisTimeoutError(this.options.commandTimeoutMs);
     return new RedisUnavailableError(message);
   }
 
   /** Sends without awaiting; the promise never rejects for Redis errors, only for connection ones. */
-  private send(
-    connection: RedisConnections['shared'],
-    command: RedisCommand,
-  ): Promise<CommandOutcome> {
+  private send(connection: Redis, command: RedisCommand): Promise<CommandOutcome> {
     this.stats.countCommand(command.name);
     return sendRaw(connection, command.name, command.args).then(
       (reply): CommandOutcome => ({ ok: true, reply }),
@@ -89,7 +90,7 @@ export class CommandExecutor {
   ): Promise<CommandOutcome[]> {
     const judged = this.judge(commands);
     const blocking = judged.some((j) => j.verdict.kind === 'blocking');
-    const dispatch = (connection: RedisConnections['shared']): Pending[] =>
+    const dispatch = (connection: Redis): Pending[] =>
       corked(connection, () =>
         judged.map(({ command, verdict }) =>
           verdict.kind === 'refused'
@@ -103,6 +104,11 @@ export class CommandExecutor {
       return this.settle(dispatch(this.connections.shared));
     }
     const lease = await this.connections.leaseDedicated();
+    if (signal?.aborted) {
+      // The client left while we were connecting: do not start a wait nobody will read.
+      lease.release(true);
+      throw new RedisUnavailableError('the client went away before the command was sent');
+    }
     const onAbort = () => lease.release(false);
     signal?.addEventListener('abort', onAbort, { once: true });
     let reusable = false;

@@ -197,7 +197,8 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   let stopped = false;
   const handle: RedisServerHandle = {
     port,
-    url: `redis://${host}:${port}`,
+    // A wildcard bind is reached through loopback.
+    url: `redis://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     get pid() {
       return current.child.pid ?? -1;
     },

@@ -1,6 +1,7 @@
 // Redis killed under the bridge: requests fail fast with a JSON 503, the bridge stays up, and
 // service resumes by itself once Redis is back. Uses a private stack so nothing else is hit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge } from '../../infra/redis-http/index.js';
 import { type IsolatedStack, randomPrefix, startIsolatedStack } from '../support/stack.js';
 
 function isAlive(pid: number): boolean {
@@ -77,5 +78,38 @@ describe('Redis outage', () => {
     expect(await redis.get(`${p}k`)).toBe('after');
     expect(await redis.multi().incr(`${p}n`).incr(`${p}n`).exec()).toEqual([1, 2]);
     expect(await redis.exec(['BLPOP', `${p}q`, '0.1'])).toBeNull();
+  });
+
+  it('answers 504 when Redis hangs, and replies stay matched to their commands afterwards', async () => {
+    const bridge = await startBridge({
+      redisUrl: stack.redisUrl,
+      token: stack.token,
+      commandTimeoutMs: 300,
+      log: () => {},
+    });
+    const ask = (body: unknown) =>
+      fetch(bridge.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.token}` },
+        body: JSON.stringify(body),
+      });
+    const p = randomPrefix('hang');
+    try {
+      await expect.poll(async () => (await ask(['set', `${p}a`, 'A'])).status).toBe(200);
+      await ask(['set', `${p}b`, 'B']);
+      stack.redis.kill('SIGSTOP');
+      try {
+        const res = await ask(['get', `${p}a`]);
+        expect(res.status).toBe(504);
+        expect(await res.json()).toEqual({ error: 'ERR Redis did not answer within 300 ms' });
+      } finally {
+        stack.redis.kill('SIGCONT');
+      }
+      // The late reply to the timed-out GET must not be handed to the next command.
+      expect(await (await ask(['get', `${p}b`])).json()).toEqual({ result: 'B' });
+      expect(await (await ask(['get', `${p}a`])).json()).toEqual({ result: 'A' });
+    } finally {
+      await bridge.close();
+    }
   });
 });
