@@ -1,0 +1,60 @@
+import type { Context } from 'hono';
+import type { Job, Queue } from '../../core/index.js';
+import type { ErrorLog } from './errors.js';
+
+/** What the routes need from the app: the queue, the wake-up hook and where to log. */
+export interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Called with the jobs an HTTP request created, so workers can be woken (QStash, in-process). */
+export type Wake = (jobs: Job[], ctx: WaitUntil) => void;
+
+export interface EventStreamOptions {
+  /** How long a quiet stream waits before reading Redis again. */
+  pollMs: number;
+  /** A comment line this often keeps proxies from closing an idle connection. */
+  heartbeatMs: number;
+  /**
+   * A connection ends after this long and the client reconnects with Last-Event-ID: a Worker
+   * invocation has a bounded number of subrequests, and every poll is one.
+   */
+  maxLifetimeMs: number;
+  /** The reconnect delay the stream asks EventSource clients for. */
+  retryMs: number;
+}
+
+export const defaultEventStreamOptions: EventStreamOptions = {
+  pollMs: 1_000,
+  heartbeatMs: 15_000,
+  maxLifetimeMs: 5 * 60_000,
+  retryMs: 1_000,
+};
+
+export interface ApiDeps {
+  queue: Queue;
+  wake: Wake | undefined;
+  log: ErrorLog;
+  events: EventStreamOptions;
+}
+
+/** The request's waitUntil on Workers; on Node (no execution context) promises just run. */
+export function waitUntilOf(c: Context, log: ErrorLog): WaitUntil {
+  let ctx: WaitUntil | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  const guard = (p: Promise<unknown>) =>
+    p.catch((error: unknown) => log.error('background task failed', error));
+  if (ctx) {
+    const exec = ctx;
+    return { waitUntil: (p) => exec.waitUntil(guard(p)) };
+  }
+  return {
+    waitUntil: (p) => {
+      void guard(p);
+    },
+  };
+}
