@@ -160,8 +160,10 @@ async function refreshChart() {
 
 const scheduleChart = throttle(() => attempt(refreshChart), 5000);
 
+/** A minute as minutes since the epoch (or ms since the epoch: both are accepted). */
 function minuteLabel(minute) {
-  return new Date(minute * 60000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const ms = minute > 1e11 ? minute : minute * 60000;
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** Completed and failed jobs per minute as stacked bars: an inline SVG, no library. */

@@ -1,0 +1,285 @@
+// The dashboard end to end: the real app (createApp, basic auth) over the shared test bridge,
+// driven in headless Debian Chromium. Every test opens its own page and fails on any console
+// error or uncaught exception in it. Screenshots go to test-results/dashboard/.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { KueStats } from '../../core/index.js';
+import {
+  claim,
+  launchBrowser,
+  openPage,
+  type Served,
+  screenshotDir,
+  serveApp,
+  settle,
+  type TestPage,
+} from './harness.js';
+
+let served: Served;
+let browser: Browser;
+let opened: TestPage[] = [];
+
+beforeAll(async () => {
+  served = await serveApp('edgekue test');
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+afterEach(async () => {
+  const pages = opened;
+  opened = [];
+  for (const p of pages) await p.context.close();
+  for (const p of pages) expect(p.errors).toEqual([]);
+});
+
+async function open(path: string): Promise<Page> {
+  const p = await openPage(browser, new URL(path, served.url).href);
+  opened.push(p);
+  return p.page;
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${screenshotDir}/${name}.png`, fullPage: true });
+
+const cardIds = (page: Page) =>
+  page
+    .locator('#jobs > li')
+    .evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.id ?? ''));
+
+const card = (page: Page, id: string) => page.locator(`#jobs > li[data-id="${id}"]`);
+
+async function create(type: string, data: unknown, options = {}): Promise<string> {
+  const job = served.queue.create(type, data);
+  if (Object.keys(options).length) {
+    const [made] = await served.queue.createMany([{ type, data, options }]);
+    return made!.id!;
+  }
+  await job.save();
+  return job.id!;
+}
+
+async function stateOf(id: string): Promise<string | undefined> {
+  return (await served.queue.getJob(id)).state();
+}
+
+describe('dashboard', () => {
+  it('counts on the tabs match /stats', async () => {
+    for (let i = 0; i < 4; i++) await create('count', { title: `queued ${i}` });
+    await create('count', { title: 'later' }, { delay: 3_600_000 });
+    await create('count', { title: 'later too' }, { delay: 3_600_000 });
+    const active = await claim(served.queue, 'count');
+    await settle(served.queue, await claim(served.queue, 'count'), { result: { ok: true } });
+    await settle(served.queue, await claim(served.queue, 'count'), { error: 'Error: nope' });
+    expect(await stateOf(active)).toBe('active');
+
+    const page = await open('./');
+    await page.locator('[data-count=inactive]:not(:text("–"))').waitFor();
+    const stats = await served.api<KueStats>('stats');
+    const shown = await page
+      .locator('[data-count]')
+      .evaluateAll((els) =>
+        Object.fromEntries(
+          els.map((el) => [
+            (el as HTMLElement).dataset.count,
+            Number((el.textContent ?? '').replace(/\D/g, '')),
+          ]),
+        ),
+      );
+    expect(shown).toEqual({
+      inactive: stats.inactiveCount,
+      active: stats.activeCount,
+      delayed: stats.delayedCount,
+      failed: stats.failedCount,
+      complete: stats.completeCount,
+    });
+    expect(stats).toMatchObject({ inactiveCount: 1, activeCount: 1, delayedCount: 2 });
+    expect(await page.title()).toContain('edgekue test');
+    await shot(page, 'counts');
+  });
+
+  it('loads pages of a 300-job state in order as the user scrolls', async () => {
+    const made = await served.queue.createMany(
+      Array.from({ length: 300 }, (_, i) => ({ type: 'scroll', data: { title: `scroll ${i}` } })),
+    );
+    const ids = made.map((j) => j.id!);
+    const page = await open('./?state=inactive&type=scroll&order=asc');
+    await page.locator('#jobs > li').first().waitFor();
+    // the first screen holds one page of 50; the rest arrive only by scrolling
+    expect(await page.locator('#jobs > li').count()).toBe(50);
+    for (const target of [100, 150, 200]) {
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await expect
+        .poll(() => page.locator('#jobs > li').count(), { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(target);
+    }
+    const shown = await cardIds(page);
+    expect(shown.length).toBeGreaterThanOrEqual(200);
+    expect(shown).toEqual(ids.slice(0, shown.length));
+    await expect.poll(() => page.locator('#list-summary').textContent()).toContain('of 300');
+    await shot(page, 'scroll');
+  });
+
+  it('moves a progress bar while progress is reported, without a reload', async () => {
+    const id = await create('render', { title: 'Render the annual report' });
+    expect(await claim(served.queue, 'render')).toBe(id);
+    const page = await open('./?state=active&type=render');
+    const bar = card(page, id).locator('[role=progressbar]');
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('0');
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    await served.queue.touch([{ id, token: 't', progress: [40] }]);
+    await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('40');
+    await served.queue.touch([{ id, token: 't', progress: [80] }]);
+    await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('80');
+    expect(await card(page, id).locator('.pct').textContent()).toBe('80%');
+    expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true);
+    await shot(page, 'progress');
+  });
+
+  it('searches through the API, beyond the loaded pages, and keeps the query in the URL', async () => {
+    const oldest = await create('haystack', { title: 'quokka report', owner: 'ana' });
+    await served.queue.createMany(
+      Array.from({ length: 60 }, (_, i) => ({ type: 'haystack', data: { title: `filler ${i}` } })),
+    );
+    const newest = await create('haystack', { title: 'quokka summary', owner: 'li' });
+    const page = await open('./?state=inactive&type=haystack');
+    await card(page, newest).waitFor();
+    expect(await card(page, oldest).count()).toBe(0);
+    await page.locator('#search').fill('quokka');
+    await page.locator('#search').press('Enter');
+    await expect.poll(() => cardIds(page), { timeout: 10_000 }).toEqual([newest, oldest]);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('quokka');
+    await shot(page, 'search');
+
+    // the URL alone reproduces the view
+    const shared = await open(page.url());
+    await expect.poll(() => cardIds(shared), { timeout: 10_000 }).toEqual([newest, oldest]);
+    expect(await shared.locator('#search').inputValue()).toBe('quokka');
+  });
+
+  it('restarts a failed job: it leaves Failed and shows in Queued', async () => {
+    const id = await create('flaky', { title: 'Charge card' });
+    await claim(served.queue, 'flaky');
+    await settle(served.queue, id, { error: 'Error: card declined\n    at charge (pay.ts:9:3)' });
+    expect(await stateOf(id)).toBe('failed');
+
+    const page = await open('./?state=failed&type=flaky');
+    await expect
+      .poll(() => card(page, id).locator('.error-line').textContent())
+      .toBe('Error: card declined');
+    await card(page, id).locator('.job-head').click();
+    await expect
+      .poll(() => card(page, id).locator('.stack').textContent())
+      .toContain('at charge (pay.ts:9:3)');
+    await shot(page, 'failed-detail');
+    await card(page, id).getByRole('button', { name: 'Restart', exact: true }).click();
+    await card(page, id).waitFor({ state: 'detached' });
+    expect(await stateOf(id)).toBe('inactive');
+
+    await page.keyboard.press('1');
+    await card(page, id).waitFor();
+    expect(new URL(page.url()).searchParams.get('state')).toBe('inactive');
+    expect(await page.locator('#tab-inactive').getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('removes a job', async () => {
+    const id = await create('doomed', { title: 'Remove me' });
+    const page = await open('./?state=inactive&type=doomed');
+    await card(page, id).locator('.job-head').click();
+    await card(page, id).getByRole('button', { name: 'Remove', exact: true }).click();
+    await card(page, id).waitFor({ state: 'detached' });
+    await expect(served.queue.getJob(id)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+  });
+
+  it('changes a priority, and the change sticks', async () => {
+    const id = await create('prio', { title: 'Urgent thing' });
+    const page = await open('./?state=inactive&type=prio');
+    await card(page, id).locator('.job-head').click();
+    await card(page, id).locator('select[data-action=priority]').selectOption('critical');
+    await expect
+      .poll(async () => (await served.queue.getJob(id)).priority(), { timeout: 10_000 })
+      .toBe(-15);
+
+    await page.reload();
+    await card(page, id).locator('.job-head').click();
+    const select = card(page, id).locator('select[data-action=priority]');
+    await select.waitFor();
+    expect(await select.inputValue()).toBe('critical');
+    expect(await card(page, id).locator('.chip.prio').textContent()).toBe('critical');
+  });
+
+  it('shows new jobs live, and follows the keyboard', async () => {
+    const page = await open('./?state=inactive&type=live');
+    await expect.poll(() => page.locator('#list-end').textContent()).toBe('No jobs here.');
+    const id = await create('live', { title: 'Arrived while watching' });
+    await card(page, id).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('#list-summary').textContent()).toContain('1 of 1');
+
+    await page.keyboard.press('j');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`job-${id}`);
+    await page.keyboard.press('Enter');
+    await card(page, id).locator('.detail').waitFor();
+    await page.keyboard.press('Escape');
+    await card(page, id).locator('.detail').waitFor({ state: 'detached' });
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('4');
+    expect(new URL(page.url()).searchParams.get('state')).toBe('failed');
+    expect(await page.locator('#tab-failed').getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('retries all failed jobs of a type after a confirmation, and pauses a type', async () => {
+    for (let i = 0; i < 2; i++) {
+      const id = await create('batch', { title: `batch ${i}` });
+      await claim(served.queue, 'batch');
+      await settle(served.queue, id, { error: 'Error: upstream down' });
+    }
+    const page = await open('./?state=failed&type=batch');
+    await expect.poll(() => cardIds(page)).toHaveLength(2);
+    await page.locator('#retry-all').click();
+    await page.locator('#confirm').waitFor();
+    expect(await page.locator('#confirm-text').textContent()).toBe(
+      'Queue 2 failed batch jobs again?',
+    );
+    await page.locator('#confirm-ok').click();
+    await expect.poll(() => served.queue.failedCount('batch'), { timeout: 10_000 }).toBe(0);
+    expect(await served.queue.inactiveCount('batch')).toBe(2);
+    await expect.poll(() => cardIds(page)).toEqual([]);
+
+    const row = page.locator('.type-row[data-type=batch]');
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await row.locator('.chip.paused:visible').waitFor();
+    const types = await served.api<{ type: string; paused: boolean }[]>('types');
+    expect(types.find((t) => t.type === 'batch')?.paused).toBe(true);
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await row.locator('.chip.paused').waitFor({ state: 'hidden' });
+  });
+
+  it('shows API errors in a banner', async () => {
+    const page = await open('./?state=inactive&type=ghost');
+    await expect.poll(() => page.locator('#list-end').textContent()).toBe('No jobs here.');
+    // a job removed behind the page's back: its restart answers 404 with {error}
+    const id = await create('ghost', { title: 'Vanishing' });
+    await card(page, id).waitFor({ timeout: 10_000 });
+    await page.route('**/inactive/*', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: `job ${id} not found` }),
+      }),
+    );
+    await card(page, id).locator('.job-head').click();
+    await card(page, id).getByRole('button', { name: 'Restart', exact: true }).click();
+    await page.locator('#banner:visible').waitFor();
+    expect(await page.locator('#banner-text').textContent()).toBe(`job ${id} not found`);
+    // the browser reports the 404 itself; that one is expected
+    const last = opened[opened.length - 1]!;
+    last.errors = last.errors.filter((e) => !e.includes('404'));
+  });
+});

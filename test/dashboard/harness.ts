@@ -1,0 +1,152 @@
+// The local stack for the dashboard's browser tests: the real app (createApp, with its auth) over
+// a queue on the shared test bridge, served by @hono/node-server, and a headless Debian Chromium.
+// zod-openapi must extend zod before core's schemas exist (the API's schemas derive from them).
+import '@hono/zod-openapi';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { createQueue, list, type Queue } from '../../core/index.js';
+import { createApp } from '../../functions/app.js';
+import { envSchema } from '../../functions/config.js';
+import { dashboard } from '../../functions/dashboard/index.js';
+import { testRedis } from '../support/stack.js';
+
+export const screenshotDir = 'test-results/dashboard';
+export const credentials = { username: 'admin', password: 'dashboard-test-password' };
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface Served {
+  url: string;
+  queue: Queue;
+  /** The JSON API as the browser sees it (with the same credentials). */
+  api<T>(path: string, init?: RequestInit): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The real app behind basic auth, on a free loopback port, over a queue with a fresh prefix. */
+export async function serveApp(title: string): Promise<Served> {
+  const queue = createQueue(
+    { url: inject('bridgeUrl'), token: inject('bridgeToken') },
+    { prefix: `dash-${randomBytes(5).toString('hex')}` },
+  );
+  const config = envSchema.parse({
+    UPSTASH_REDIS_REST_URL: inject('bridgeUrl'),
+    UPSTASH_REDIS_REST_TOKEN: inject('bridgeToken'),
+    EDGEKUE_TITLE: title,
+    EDGEKUE_AUTH_USER: credentials.username,
+    EDGEKUE_AUTH_PASSWORD: credentials.password,
+  });
+  const app = createApp({
+    queue,
+    config,
+    dashboard: dashboard({ title }),
+    events: { pollMs: 100, heartbeatMs: 5_000 },
+    log: { warn: () => {}, error: (m, e) => console.error(m, e) },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const authorization = `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`;
+  return {
+    url,
+    queue,
+    async api<T>(path: string, init: RequestInit = {}) {
+      const res = await fetch(new URL(path, url), {
+        ...init,
+        headers: { authorization, ...init.headers },
+      });
+      if (!res.ok)
+        throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async close() {
+      const redis = testRedis();
+      const keys = await redis.keys(`${queue.keys.base}*`);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      const http = server as unknown as {
+        closeAllConnections?: () => void;
+        close(cb: () => void): void;
+      };
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections?.();
+      });
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  mkdirSync(screenshotDir, { recursive: true });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+}
+
+export interface TestPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions, as they happened. */
+  errors: string[];
+}
+
+export async function openPage(
+  browser: Browser,
+  url: string,
+  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<TestPage> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 860 },
+    colorScheme: opts.colorScheme ?? 'light',
+    httpCredentials: credentials,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  await page.locator('#live[data-status=live]').waitFor();
+  return { page, context, errors };
+}
+
+/** Leases one job of `type` to a pretend worker, as a real worker's claim does. */
+export async function claim(queue: Queue, type: string, token = 't'): Promise<string> {
+  const r = await queue.scripts.run<{ jobs: string[][] | object }>('claim', {
+    count: 1,
+    lease_ms: 60_000,
+    token,
+    worker: 'w',
+    types: [{ type, concurrency: 0 }],
+  });
+  const flat = list(r.jobs as string[][])[0] ?? [];
+  let id: string | undefined;
+  for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === 'id') id = flat[i + 1];
+  if (!id) throw new Error(`no ${type} job to claim`);
+  return id;
+}
+
+/** Settles a claimed job as a worker would: complete with a result, or fail with an error. */
+export async function settle(
+  queue: Queue,
+  id: string,
+  outcome: { result: unknown } | { error: string },
+  token = 't',
+): Promise<void> {
+  const done =
+    'error' in outcome
+      ? { id, token, ok: false, error: outcome.error }
+      : { id, token, ok: true, result: JSON.stringify(outcome.result) };
+  await queue.scripts.run('ack', { done: [done] });
+}
