@@ -34,7 +34,8 @@ const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 const maxDepth = 64;
 
 /**
- * Rejects a body holding a prototype key at any depth, or nested too deeply. Breadth-first and
+ * Rejects a body holding a prototype key at any depth, a number JSON cannot hold, or nesting
+ * too deep. Breadth-first and
  * iterative, so a hostile body cannot overflow the stack here either.
  */
 export function checkBody(body: unknown): void {
@@ -42,6 +43,10 @@ export function checkBody(body: unknown): void {
   for (let depth = 0; level.length > 0; depth++) {
     const next: { value: unknown; path: string }[] = [];
     for (const { value, path } of level) {
+      // JSON.parse turns 1e400 into Infinity, which JSON cannot store
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new ValidationError(`${path}: number out of range`, path);
+      }
       if (value === null || typeof value !== 'object') continue;
       if (depth >= maxDepth) {
         throw new ValidationError(`${path}: nested deeper than ${maxDepth} levels`, path);

@@ -184,6 +184,10 @@ export const newJobOptionsSchema = jobOptionsSchema
       })
       .optional(),
     backoff: backoffSchema.optional(),
+    // Kue took one key or a list
+    searchKeys: z
+      .union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(32)])
+      .optional(),
   })
   .strict()
   .openapi('JobOptions');

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createdSchema, errorSchema, eventDataSchema } from '../../functions/api/schema.js';
+import { ack, claim, type TestApp, testApp } from './support.js';
+
+interface Message {
+  id?: string;
+  event?: string;
+  data?: string;
+  comment?: string;
+  retry?: string;
+}
+
+/** Reads SSE blocks from a response until `done` says stop (or the stream ends), then cancels. */
+async function readBlocks(res: Response, done: (seen: Message[]) => boolean): Promise<Message[]> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const seen: Message[] = [];
+  let buffer = '';
+  while (!done(seen)) {
+    const { value, done: ended } = await reader.read();
+    if (ended) break;
+    buffer += value;
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const m: Message = {};
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) m.comment = line.slice(1).trim();
+        else {
+          const at = line.indexOf(': ');
+          const key = line.slice(0, at) as keyof Message;
+          m[key] = m[key] === undefined ? line.slice(at + 2) : `${m[key]}\n${line.slice(at + 2)}`;
+        }
+      }
+      seen.push(m);
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  await reader.cancel();
+  return seen;
+}
+
+const eventsOf = (seen: Message[]) => seen.filter((m) => m.event !== undefined);
+const jobEvents = (seen: Message[], id: string) =>
+  eventsOf(seen).filter((m) => eventDataSchema.parse(JSON.parse(m.data!)).id === id);
+
+let t: TestApp;
+beforeAll(() => {
+  t = testApp({}, { events: { pollMs: 20, heartbeatMs: 60_000, maxLifetimeMs: 60_000 } });
+});
+afterAll(() => t.queue.close());
+
+describe('GET /events', () => {
+  it('streams enqueue, start, progress and complete of a processed job, and resumes after a reconnect', async () => {
+    const res = await t.send('GET', '/events');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+
+    const { id: n } = createdSchema.parse(
+      await (await t.send('POST', '/job', { type: 'sse', data: { x: 1 } })).json(),
+    );
+    const id = String(n);
+    expect(await claim(t.queue, 'sse')).toEqual([id]);
+    await t.queue.touch([{ id, token: 'api-token', progress: [50, '{"step":1}'] }], 60_000);
+    expect(await ack(t.queue, id, true)).toEqual(['complete']);
+
+    const seen = await readBlocks(res, (s) => jobEvents(s, id).some((m) => m.event === 'complete'));
+    expect(seen[0]?.retry).toBe('1000');
+    const mine = jobEvents(seen, id);
+    expect(mine.map((m) => m.event)).toEqual(['enqueue', 'start', 'progress', 'complete']);
+    const datas = mine.map((m) => eventDataSchema.parse(JSON.parse(m.data!)));
+    expect(datas[0]).toEqual({ id, type: 'sse', event: 'enqueue', args: ['inactive'] });
+    expect(datas[2]?.args[0]).toBe(50);
+    for (const m of mine) expect(m.id).toMatch(/^\d+-\d+$/);
+
+    // reconnect after `start`: the stream picks up with what followed it
+    const again = await t.send('GET', '/events', undefined, { 'last-event-id': mine[1]!.id! });
+    const resumed = await readBlocks(again, (s) =>
+      jobEvents(s, id).some((m) => m.event === 'complete'),
+    );
+    expect(jobEvents(resumed, id).map((m) => [m.event, m.id])).toEqual([
+      ['progress', mine[2]!.id],
+      ['complete', mine[3]!.id],
+    ]);
+
+    // ?since= does the same for clients that cannot set headers
+    const since = await t.send('GET', `/events?since=${mine[2]!.id}`);
+    const fromSince = await readBlocks(since, (s) => jobEvents(s, id).length > 0);
+    expect(jobEvents(fromSince, id).map((m) => m.event)).toEqual(['complete']);
+  });
+
+  it('filters by ?type=', async () => {
+    const res = await t.send('GET', '/events?type=wanted');
+    await t.send('POST', '/job', { type: 'unwanted' });
+    await t.send('POST', '/job', { type: 'wanted' });
+    const seen = await readBlocks(res, (s) => eventsOf(s).length > 0);
+    const first = eventDataSchema.parse(JSON.parse(eventsOf(seen)[0]!.data!));
+    expect(first).toMatchObject({ type: 'wanted', event: 'enqueue' });
+  });
+
+  it('sends heartbeats while quiet and ends after its lifetime with the position to resume from', async () => {
+    const quiet = testApp({}, { events: { pollMs: 10, heartbeatMs: 1, maxLifetimeMs: 200 } });
+    const res = await quiet.send('GET', '/events');
+    const seen = await readBlocks(res, () => false);
+    expect(seen.some((m) => m.comment === 'heartbeat')).toBe(true);
+    expect(seen[0]?.id).toBe('0-0');
+    await quiet.queue.close();
+  });
+
+  it('rejects a malformed Last-Event-ID or since with 400', async () => {
+    for (const [path, headers] of [
+      ['/events', { 'last-event-id': 'yesterday' }],
+      ['/events?since=1-2-3', {}],
+      ['/events?since=99999999999999999999999', {}],
+    ] as const) {
+      const r = await t.send('GET', path, undefined, headers);
+      expect(r.status).toBe(400);
+      errorSchema.parse(await r.json());
+    }
+  });
+});
