@@ -1,0 +1,53 @@
+import { Client } from '@upstash/qstash';
+import type { Wake } from '../api/index.js';
+import type { Config } from '../config.js';
+import type { WakeLog } from './coalesce.js';
+import { directWake, type Fetcher } from './direct.js';
+import { inProcessWake } from './in-process.js';
+import { qstashWake } from './qstash.js';
+
+export { coalesce, type WakeLog } from './coalesce.js';
+export { type DirectWakeOptions, directWake, type Fetcher } from './direct.js';
+export { inProcessWake } from './in-process.js';
+export { type QStashPublisher, type QStashWakeOptions, qstashWake } from './qstash.js';
+export { type WorkAuth, type WorkAuthOptions, workAuth } from './verify.js';
+
+export type WakeMode = 'qstash' | 'direct' | 'in-process';
+
+/**
+ * Picks how created jobs wake a worker, from the configuration:
+ * - QStash (QSTASH_TOKEN and EDGEKUE_WORKER_URL): also wakes delayed jobs on time;
+ * - direct (EDGEKUE_WORKER_URL and EDGEKUE_WORKER_SECRET, or a service binding): POST /work;
+ * - otherwise in-process: the creating invocation runs the worker itself (`runLocal`).
+ */
+export function createWake(
+  config: Config,
+  options: { runLocal: () => Promise<unknown>; fetcher?: Fetcher; log: WakeLog },
+): { wake: Wake; mode: WakeMode } {
+  const url = config.EDGEKUE_WORKER_URL;
+  if (config.QSTASH_TOKEN && url) {
+    const client = new Client({
+      token: config.QSTASH_TOKEN,
+      ...(config.QSTASH_URL ? { baseUrl: config.QSTASH_URL } : {}),
+      enableTelemetry: false,
+      devMode: false,
+    });
+    return {
+      mode: 'qstash',
+      wake: qstashWake({ client, url, prefix: config.EDGEKUE_PREFIX, log: options.log }),
+    };
+  }
+  const secret = config.EDGEKUE_WORKER_SECRET;
+  if (secret && (url || options.fetcher)) {
+    return {
+      mode: 'direct',
+      wake: directWake({
+        url: url ?? 'https://edgekue.internal/work',
+        secret,
+        ...(options.fetcher ? { fetcher: options.fetcher } : {}),
+        log: options.log,
+      }),
+    };
+  }
+  return { mode: 'in-process', wake: inProcessWake(options.runLocal, options.log) };
+}
