@@ -45,7 +45,7 @@ button, input, select { font: inherit; color: inherit; }
 .icon { background: none; border: 0; font-size: 20px; line-height: 1; cursor: pointer; color: inherit; }
 
 .layout {
-  display: grid; grid-template-columns: minmax(0, 1fr) 340px; gap: 20px;
+  display: grid; grid-template-columns: minmax(0, 1fr) 356px; gap: 20px;
   max-width: 1320px; margin: 0 auto; padding: 16px 20px 40px;
 }
 .side { display: flex; flex-direction: column; gap: 16px; }
@@ -63,7 +63,7 @@ button, input, select { font: inherit; color: inherit; }
   color: var(--text); font-variant-numeric: tabular-nums; min-width: 24px; text-align: center;
 }
 .tab[aria-selected=true] .count { background: var(--accent-soft); color: var(--accent); }
-.tab[data-state=failed] .count:not(:empty) { color: var(--bad); }
+.tab[data-state=failed] .count.nonzero { color: var(--bad); background: var(--bad-soft); }
 
 .toolbar { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; margin: 12px 0; }
 .field { display: flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--muted); }
@@ -175,9 +175,15 @@ button, input, select { font: inherit; color: inherit; }
 .type-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
 .type-row + .type-row { border-top: 1px solid var(--border); padding-top: 10px; }
 .type-top { display: flex; gap: 8px; align-items: center; }
-.type-counts { display: flex; flex-wrap: wrap; gap: 2px 10px; margin: 4px 0 6px; font-size: 12px; color: var(--muted); }
-.type-counts b { color: var(--text); font-weight: 600; font-variant-numeric: tabular-nums; }
-.type-count[data-state=failed] b { color: var(--bad); }
+.type-counts { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 2px; margin: 6px 0 8px; }
+.type-count {
+  display: flex; flex-direction: column; align-items: flex-start; padding: 2px 3px; border: 0;
+  border-radius: 6px; background: none; cursor: pointer; font-size: 11px; color: var(--muted); min-width: 0;
+}
+.type-count:hover { background: var(--panel-2); }
+.type-count span { overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
+.type-count b { color: var(--text); font-size: 14px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.type-count.nonzero[data-state=failed] b { color: var(--bad); }
 .type-actions { display: flex; flex-wrap: wrap; gap: 6px; }
 .keys { font-size: 12px; color: var(--muted); margin: 0; }
 kbd { font-family: var(--mono); font-size: 11px; padding: 0 4px; border: 1px solid var(--border); border-radius: 4px; background: var(--panel); }

@@ -213,12 +213,16 @@ describe('dashboard', () => {
     expect(await card(page, id).locator('.chip.prio').textContent()).toBe('critical');
   });
 
-  it('shows new jobs live, and follows the keyboard', async () => {
-    const page = await open('./?state=inactive&type=live');
-    await expect.poll(() => page.locator('#list-end').textContent()).toBe('No jobs here.');
+  it('filters by type, shows new jobs live, and follows the keyboard', async () => {
+    const first = await create('live', { title: 'Here before the page' });
+    const page = await open('./?state=inactive');
+    await page.locator('#type-filter option[value=live]').waitFor({ state: 'attached' });
+    await page.locator('#type-filter').selectOption('live');
+    await expect.poll(() => cardIds(page)).toEqual([first]);
+    expect(new URL(page.url()).searchParams.get('type')).toBe('live');
     const id = await create('live', { title: 'Arrived while watching' });
-    await card(page, id).waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.locator('#list-summary').textContent()).toContain('1 of 1');
+    await expect.poll(() => cardIds(page), { timeout: 10_000 }).toEqual([id, first]);
+    await expect.poll(() => page.locator('#list-summary').textContent()).toContain('2 of 2');
 
     await page.keyboard.press('j');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe(`job-${id}`);
@@ -242,6 +246,7 @@ describe('dashboard', () => {
     }
     const page = await open('./?state=failed&type=batch');
     await expect.poll(() => cardIds(page)).toHaveLength(2);
+    await expect.poll(() => page.locator('#type-filter').inputValue()).toBe('batch');
     await page.locator('#retry-all').click();
     await page.locator('#confirm').waitFor();
     expect(await page.locator('#confirm-text').textContent()).toBe(

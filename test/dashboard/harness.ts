@@ -103,11 +103,18 @@ export interface TestPage {
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    colorScheme?: 'light' | 'dark';
+    /** 'reduce' turns the page's transitions off, for screenshots of a settled page. */
+    reducedMotion?: 'reduce' | 'no-preference';
+  } = {},
 ): Promise<TestPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 860 },
     colorScheme: opts.colorScheme ?? 'light',
+    reducedMotion: opts.reducedMotion ?? 'no-preference',
     httpCredentials: credentials,
   });
   const page = await context.newPage();

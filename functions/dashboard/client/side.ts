@@ -29,7 +29,9 @@ const scheduleCounts = throttle(() => attempt(refreshCounts), 500);
 
 function renderCounts() {
   for (const el of document.querySelectorAll('[data-count]')) {
-    el.textContent = stats ? num(countOf(el.dataset.count)) : '–';
+    const n = stats ? countOf(el.dataset.count) : 0;
+    el.textContent = stats ? num(n) : '–';
+    el.classList.toggle('nonzero', n > 0);
   }
   document.title = (stats ? '(' + num(countOf('active')) + ') ' : '') + pageTitle;
 }
@@ -41,7 +43,7 @@ function renderTypeFilter() {
   const current = Array.from(select.options).slice(1).map((o) => o.value);
   if (current.join('\n') !== names.join('\n')) {
     select.replaceChildren(h('option', { value: '', text: 'All types' }),
-      names.map((n) => h('option', { value: n, text: n })));
+      ...names.map((n) => h('option', { value: n, text: n })));
   }
   select.value = view.type;
 }
@@ -52,7 +54,7 @@ function typeRowEl(type) {
   const name = h('button', { type: 'button', class: 'link type-name', text: type,
     title: 'Show only ' + type + ' jobs', onclick: () => setFilter({ type }) });
   const badge = h('span', { class: 'chip paused', text: 'paused', hidden: true });
-  const counts = h('p', { class: 'type-counts' });
+  const counts = h('div', { class: 'type-counts' });
   const pause = h('button', { type: 'button', class: 'btn small', 'data-type-action': 'pause' });
   const retry = h('button', { type: 'button', class: 'btn small', text: 'Retry failed' });
   const remove = h('button', { type: 'button', class: 'btn small danger', text: 'Remove failed' });
@@ -84,8 +86,10 @@ function renderTypes() {
     ul.append(els.li);
     const c = row.counts || {};
     els.counts.replaceChildren(...STATES.map((s) =>
-      h('span', { class: 'type-count', 'data-state': s },
-        h('b', { text: num(c[s]) }), ' ' + LABELS[s].toLowerCase())));
+      h('button', { type: 'button', class: c[s] ? 'type-count nonzero' : 'type-count', 'data-state': s,
+        title: 'Show ' + LABELS[s].toLowerCase() + ' ' + row.type + ' jobs',
+        onclick: () => setFilter({ type: row.type, state: s }) },
+        h('b', { text: num(c[s]) }), h('span', { text: LABELS[s] }))));
     els.badge.hidden = !row.paused;
     els.li.classList.toggle('is-paused', Boolean(row.paused));
     els.pause.textContent = row.paused ? 'Resume' : 'Pause';
