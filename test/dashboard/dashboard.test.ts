@@ -187,10 +187,18 @@ describe('dashboard', () => {
     expect(await page.locator('#tab-inactive').getAttribute('aria-selected')).toBe('true');
   });
 
-  it('removes a job', async () => {
-    const id = await create('doomed', { title: 'Remove me' });
+  it('shows job data as text, never as markup, and removes a job', async () => {
+    const evil = '<img src=x onerror="window.pwned=1"><b>bold</b>';
+    const id = await create('doomed', {
+      title: evil,
+      nested: { html: '<script>window.pwned=2</script>' },
+    });
     const page = await open('./?state=inactive&type=doomed');
     await card(page, id).locator('.job-head').click();
+    await card(page, id).locator('.tree-box').first().waitFor();
+    expect(await card(page, id).locator('.title').textContent()).toBe(evil);
+    expect(await card(page, id).locator('img, b, script').count()).toBe(0);
+    expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
     await card(page, id).getByRole('button', { name: 'Remove', exact: true }).click();
     await card(page, id).waitFor({ state: 'detached' });
     await expect(served.queue.getJob(id)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });

@@ -77,8 +77,7 @@ function renderCard(li, job) {
 function newCard(job) {
   const li = h('li', { class: 'job', 'data-id': job.id },
     h('div', { class: 'job-row' },
-      h('button', { type: 'button', class: 'job-head', id: 'job-' + job.id, 'aria-expanded': 'false',
-        'aria-controls': 'detail-' + job.id }),
+      h('button', { type: 'button', class: 'job-head', id: 'job-' + job.id, 'aria-expanded': 'false' }),
       h('span', { class: 'job-meta' }),
       h('div', { class: 'job-extra' })));
   renderCard(li, job);

@@ -132,7 +132,9 @@ function expand(id) {
   if (!card) return;
   openCards.set(id, false);
   card.li.classList.add('open');
-  card.li.querySelector('.job-head').setAttribute('aria-expanded', 'true');
+  const head = card.li.querySelector('.job-head');
+  head.setAttribute('aria-expanded', 'true');
+  head.setAttribute('aria-controls', 'detail-' + id);
   let box = card.li.querySelector('.detail');
   if (!box) {
     box = h('div', { class: 'detail', id: 'detail-' + id, role: 'region', 'aria-labelledby': 'job-' + id },
@@ -148,7 +150,9 @@ function collapse(id) {
   const card = cards.get(id);
   if (!card) return;
   card.li.classList.remove('open');
-  card.li.querySelector('.job-head').setAttribute('aria-expanded', 'false');
+  const head = card.li.querySelector('.job-head');
+  head.setAttribute('aria-expanded', 'false');
+  head.removeAttribute('aria-controls');
   const box = card.li.querySelector('.detail');
   if (box) box.remove();
 }
