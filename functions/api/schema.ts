@@ -41,7 +41,8 @@ export const statsSchema = z
   })
   .openapi('Stats');
 
-export const jobSchema = jobJsonSchema.openapi('Job');
+// a fresh object: core's schemas may be built before @hono/zod-openapi adds .openapi() to zod
+export const jobSchema = z.object(jobJsonSchema.shape).openapi('Job');
 export const jobListSchema = z.array(jobSchema);
 export const stringListSchema = z.array(z.string());
 export const countSchema = z.object({ count: z.number().int().min(0) }).openapi('Count');

@@ -1,45 +1,51 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.js';
-import { endpoint, errors, json } from '../endpoint.js';
-import { countMessageSchema, idParams, messageSchema, stateParams, typeQuery } from '../schema.js';
+import { document, endpoint, errors, json } from '../endpoint.js';
+import { parse } from '../input.js';
+import {
+  countMessageSchema,
+  idSchema,
+  messageSchema,
+  stateParams,
+  stateSchema,
+  typeQuery,
+} from '../schema.js';
 
 /**
  * Beyond Kue: retry one job, and retry or remove a whole state (optionally one type) in bounded
- * script calls. `/jobs/:id/retry` takes digits only, so `/jobs/failed/retry` reaches the bulk route.
+ * script calls. One documented path serves both retries (OpenAPI forbids two templates of the
+ * same shape); Hono tells them apart: digits are an id, anything else must be a state.
  */
 export function bulkRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
-  endpoint(
+  document(
     app,
     createRoute({
       method: 'post',
-      path: '/jobs/{id}/retry',
+      path: '/jobs/{target}/retry',
       tags: ['edgekue'],
-      summary: 'Sends a job back to inactive with its attempts reset',
-      request: { params: idParams },
-      responses: { 200: json(messageSchema, "{message:'job <id> retried'}"), ...errors(400, 404) },
+      summary: 'Retries a job by id, or every job of a state (of one type with ?type=)',
+      description:
+        'A job id sends that job back to inactive with its attempts reset and answers {message}; a state does so for every job in it and answers {message, count}.',
+      request: { params: z.object({ target: z.union([idSchema, stateSchema]) }), query: typeQuery },
+      responses: {
+        200: json(messageSchema.or(countMessageSchema), 'what was retried'),
+        ...errors(400, 404),
+      },
     }),
-    async (c, { params }) => {
-      await queue.retry(params.id);
-      return c.json({ message: `job ${params.id} retried` });
-    },
-    '/jobs/:id{[0-9]+}/retry',
   );
 
-  endpoint(
-    app,
-    createRoute({
-      method: 'post',
-      path: '/jobs/{state}/retry',
-      tags: ['edgekue'],
-      summary: 'Retries every job of a state (of one type with ?type=)',
-      request: { params: stateParams, query: typeQuery },
-      responses: { 200: json(countMessageSchema, 'how many jobs moved'), ...errors(400) },
-    }),
-    async (c, { params, query }) => {
-      const count = await queue.retryAll(params.state, query.type);
-      return c.json({ message: `retried ${count} ${params.state} jobs`, count });
-    },
-  );
+  app.post('/jobs/:id{[0-9]+}/retry', async (c) => {
+    const id = parse(idSchema, c.req.param('id'), 'id');
+    await queue.retry(id);
+    return c.json({ message: `job ${id} retried` });
+  });
+
+  app.post('/jobs/:state/retry', async (c) => {
+    const state = parse(stateSchema, c.req.param('state'), 'state');
+    const { type } = parse(typeQuery, c.req.query());
+    const count = await queue.retryAll(state, type);
+    return c.json({ message: `retried ${count} ${state} jobs`, count });
+  });
 
   endpoint(
     app,
