@@ -1,0 +1,237 @@
+// Network faults between edgekue and its HTTP Redis: a fault proxy in front of the bridge drops
+// connections (before Redis ran the command, or after, losing the answer), answers 5xx, cuts
+// answers short and delays requests, for producers and workers alike. Producers create jobs with
+// a unique key and retry each create until it succeeds; a second group creates without a key and
+// without retrying, to show what a retried write costs without one. Afterwards: every job whole,
+// no unique job twice, every acknowledged create present, and every job complete once the faults
+// stop, each completion recorded once.
+import { Redis as IORedis } from 'ioredis';
+import type { Job } from '../../../core/index.js';
+import { allJobIds, readJobs } from '../lib/audit.js';
+import { type FaultMix, startFaultProxy } from '../lib/fault-proxy.js';
+import { startInProcessWorkers } from '../lib/inprocess-workers.js';
+import { RssSampler } from '../lib/memory.js';
+import { chaosQueue } from '../lib/queue.js';
+import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
+import { chaosPrefix, startChaosStack } from '../lib/stack.js';
+import { pollUntil, random, sleep } from '../lib/util.js';
+import { verifyRun } from '../lib/verify.js';
+
+export interface BridgeFaultsOptions {
+  /** Creates with a unique key, retried until they succeed. */
+  jobs: number;
+  /** Creates without a unique key, tried once. */
+  plainCreates: number;
+  producers: number;
+  workers: number;
+  /** How long the faults last; creates are paced to spread over it. */
+  faultMs: number;
+  mix: FaultMix;
+  leaseMs: number;
+  timeoutMs: number;
+  seed?: number;
+}
+
+const mix: FaultMix = {
+  'drop before': 0.06,
+  'drop after': 0.06,
+  '503 before': 0.05,
+  '502 after': 0.05,
+  'truncated answer': 0.03,
+  delay: 0.1,
+};
+
+export const bridgeFaultsSizes: Record<Size, BridgeFaultsOptions> = {
+  quick: {
+    jobs: 400,
+    plainCreates: 100,
+    producers: 4,
+    workers: 2,
+    faultMs: 6_000,
+    mix,
+    leaseMs: 1_500,
+    timeoutMs: 60_000,
+  },
+  full: {
+    jobs: 6_000,
+    plainCreates: 1_000,
+    producers: 6,
+    workers: 3,
+    faultMs: 60_000,
+    mix,
+    leaseMs: 2_000,
+    timeoutMs: 300_000,
+  },
+};
+
+const MAX_CREATE_TRIES = 200;
+
+export async function bridgeFaults(
+  size: Size,
+  overrides: Partial<BridgeFaultsOptions> = {},
+): Promise<ScenarioReport> {
+  const o = { ...bridgeFaultsSizes[size], ...overrides };
+  const rnd = random(o.seed);
+  const report = newReport('bridge faults', size);
+  report.figures.seed = rnd.seed;
+  report.jobs = o.jobs + o.plainCreates;
+  const started = Date.now();
+  const stack = await startChaosStack();
+  const proxy = await startFaultProxy({ target: stack.bridgeUrl, mix: o.mix, seed: rnd.seed });
+  const prefix = chaosPrefix('faults');
+  const eventsMax = (o.jobs + o.plainCreates) * 30;
+  const runsKey = `${prefix}:runs`;
+  const sideEffects = new IORedis(stack.redisUrl);
+  const workers = startInProcessWorkers({
+    count: o.workers,
+    url: proxy.url,
+    token: stack.token,
+    prefix,
+    eventsMax,
+    types: ['unique', 'plain'],
+    leaseMs: o.leaseMs,
+    maxJobs: 10,
+    handler: async (job: Job) => {
+      await sleep(rnd.int(1, 20));
+      await sideEffects.hincrby(runsKey, job.id!, 1);
+      return 'ok';
+    },
+  });
+  const sampler = new RssSampler(() => ({ 'runner+bridge': process.pid }), 1_000);
+
+  const acked = new Map<number, string>();
+  const plainOk = new Map<number, string>();
+  const plainFailed = new Set<number>();
+  let createErrors = 0;
+  let gaveUp = 0;
+  let existed = 0;
+  try {
+    const work: ({ kind: 'unique'; n: number } | { kind: 'plain'; n: number })[] = [];
+    for (let n = 0; n < o.jobs; n++) work.push({ kind: 'unique', n });
+    for (let n = 0; n < o.plainCreates; n++) work.push({ kind: 'plain', n });
+    work.sort(() => rnd.next() - 0.5);
+    const paceMs = (o.faultMs * o.producers) / work.length;
+    let next = 0;
+    const producer = async () => {
+      const queue = chaosQueue({ url: proxy.url, token: stack.token, prefix, eventsMax });
+      for (let k = 0; k < work.length; k++) {
+        const item = work[next++];
+        if (!item) break;
+        if (item.kind === 'plain') {
+          try {
+            const job = await queue.create('plain', { p: item.n }).attempts(50).save();
+            plainOk.set(item.n, job.id!);
+          } catch {
+            plainFailed.add(item.n);
+          }
+        } else {
+          for (let t = 1; t <= MAX_CREATE_TRIES; t++) {
+            try {
+              const job = await queue
+                .create('unique', { n: item.n })
+                .attempts(50)
+                .unique(`u${item.n}`)
+                .save();
+              // A retry whose first try did reach Redis finds the job there: same id, not created.
+              if (job.state() === undefined) existed++;
+              acked.set(item.n, job.id!);
+              break;
+            } catch {
+              createErrors++;
+              if (t === MAX_CREATE_TRIES) gaveUp++;
+              await sleep(rnd.int(20, 200));
+            }
+          }
+        }
+        await sleep(paceMs * (0.5 + rnd.next()));
+      }
+    };
+    const producers = Array.from({ length: o.producers }, () => producer());
+    const faultsOff = sleep(o.faultMs).then(() => proxy.setMix({}));
+    await Promise.all(producers);
+    await faultsOff;
+    const total = acked.size + plainOk.size;
+    report.figures['create calls that reported an error'] = createErrors + plainFailed.size;
+    report.figures['retried unique creates that found their job already there'] = existed;
+    check(
+      report,
+      'every unique create eventually succeeded',
+      gaveUp === 0 && acked.size === o.jobs,
+      `${acked.size} of ${o.jobs}`,
+    );
+
+    const done = await pollUntil(
+      async () => {
+        const complete = Number(await stack.admin.zcard(`{${prefix}}:jobs:complete`));
+        const all = Number(await stack.admin.zcard(`{${prefix}}:jobs`));
+        return all >= total && complete === all;
+      },
+      Math.max(10_000, o.timeoutMs - (Date.now() - started)),
+      200,
+    );
+    check(report, 'every job completed once the faults stopped', done === true);
+  } finally {
+    report.memory = sampler.stop();
+    const totals = await workers.stop();
+    report.figures['worker acks answered lost (applied by an earlier try)'] = totals.lost;
+    report.figures['worker invocations that failed on the network'] = totals.errors;
+    await proxy.close();
+  }
+  try {
+    const stats = proxy.stats();
+    report.faults = Object.fromEntries(Object.entries(stats.faults).filter(([, n]) => n > 0));
+    report.figures['requests through the proxy'] = stats.requests;
+
+    // Which job each logical create became, from the data the jobs carry.
+    const ids = await allJobIds(stack.admin, prefix);
+    const rows = await readJobs(stack.admin, prefix, ids, ['type', 'data', 'unique']);
+    const uniqueCopies = new Map<number, string[]>();
+    const plainCopies = new Map<number, number>();
+    for (const [id, [type, data]] of rows) {
+      const d = JSON.parse(data ?? '{}') as { n?: number; p?: number };
+      if (type === 'unique' && d.n !== undefined) {
+        uniqueCopies.set(d.n, [...(uniqueCopies.get(d.n) ?? []), id]);
+      } else if (type === 'plain' && d.p !== undefined) {
+        plainCopies.set(d.p, (plainCopies.get(d.p) ?? 0) + 1);
+      }
+    }
+    const twice = [...uniqueCopies.values()].filter((c) => c.length > 1).length;
+    check(report, 'no unique job was created twice by a retry', twice === 0, `${twice} duplicated`);
+    const wrongId = [...acked].filter(([n, id]) => uniqueCopies.get(n)?.[0] !== id).length;
+    check(
+      report,
+      'each unique create answered the id of its one job',
+      wrongId === 0,
+      `${wrongId} mismatched`,
+    );
+    const missingPlain = [...plainOk.keys()].filter((p) => !plainCopies.has(p)).length;
+    check(
+      report,
+      'every acknowledged plain create exists',
+      missingPlain === 0,
+      `${missingPlain} missing`,
+    );
+    const plainTwice = [...plainCopies.values()].filter((c) => c > 1).length;
+    const failedButThere = [...plainFailed].filter((p) => plainCopies.has(p)).length;
+    report.figures['plain creates (no unique key) applied twice by the client library retrying'] =
+      plainTwice;
+    report.figures['plain creates that reported an error but were applied'] = failedButThere;
+    report.figures['plain creates that reported an error and were not applied'] =
+      plainFailed.size - failedButThere;
+    report.notes.push(
+      '@upstash/redis retries a request whose connection failed, even when Redis already ran it: a create without a unique key can then exist twice; with a unique key the retry returns the first job.',
+    );
+
+    await verifyRun(report, stack.admin, {
+      prefix,
+      eventsMax,
+      acknowledged: new Set(ids),
+      runsKey,
+    });
+  } finally {
+    sideEffects.disconnect();
+    await stack.stop();
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}

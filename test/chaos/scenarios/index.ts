@@ -1,0 +1,12 @@
+import type { ScenarioReport, Size } from '../lib/report.js';
+import { bridgeFaults } from './bridge-faults.js';
+import { killedWorkers } from './killed-workers.js';
+
+/** Every scenario by the name `npm run chaos -- <name>` takes. */
+export const scenarios: Record<
+  string,
+  (size: Size, overrides: { seed?: number }) => Promise<ScenarioReport>
+> = {
+  'killed-workers': killedWorkers,
+  'bridge-faults': bridgeFaults,
+};
