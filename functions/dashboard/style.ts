@@ -4,7 +4,7 @@ export const styleSheet = String.raw`
 :root {
   --bg: #f5f6f8; --panel: #fff; --panel-2: #f0f2f5; --text: #1b2230; --muted: #687385;
   --border: #e1e4ea; --accent: #2f5fe0; --accent-soft: #e8eefc; --ok: #1d9a55; --bad: #d23f3f;
-  --bad-soft: #fdecec; --warn: #b7791f; --shadow: 0 1px 2px rgb(16 24 40 / 6%);
+  --bad-soft: #fdecec; --warn: #b7791f; --track: #e2e6ed; --shadow: 0 1px 2px rgb(16 24 40 / 6%);
   --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   color-scheme: light dark;
 }
@@ -12,7 +12,7 @@ export const styleSheet = String.raw`
   :root {
     --bg: #0e1116; --panel: #161a22; --panel-2: #1d222c; --text: #e4e7ed; --muted: #97a0b1;
     --border: #2a303c; --accent: #7c9dff; --accent-soft: #1f2a47; --ok: #3ccf7d; --bad: #ff6b6b;
-    --bad-soft: #3a1d22; --warn: #f0b43c; --shadow: none;
+    --bad-soft: #3a1d22; --warn: #f0b43c; --track: #2c3340; --shadow: none;
   }
 }
 * { box-sizing: border-box; }
@@ -119,7 +119,7 @@ button, input, select { font: inherit; color: inherit; }
 .chip[data-priority=high], .chip[data-priority=critical] { background: var(--bad-soft); color: var(--bad); }
 .chip.paused { background: var(--warn); color: #fff; }
 .progress { display: flex; align-items: center; gap: 10px; }
-.bar { flex: 1; height: 6px; border-radius: 999px; background: var(--panel-2); overflow: hidden; max-width: 520px; }
+.bar { flex: 1; height: 6px; border-radius: 999px; background: var(--track); overflow: hidden; max-width: 520px; }
 .fill { display: block; height: 100%; background: var(--accent); border-radius: inherit; transition: width 0.4s ease; }
 .pct { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; min-width: 36px; }
 .countdown { font-size: 12px; color: var(--warn); }

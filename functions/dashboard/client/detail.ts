@@ -127,6 +127,30 @@ async function refreshDetail(id) {
   }
 }
 
+/** Open details to re-read: progress can come many times a second, a detail refreshes once. */
+const staleDetails = new Set();
+const refreshStale = throttle(() => {
+  for (const id of staleDetails) refreshDetail(id);
+  staleDetails.clear();
+}, 1000);
+
+function markDetail(id) {
+  if (!openCards.has(id)) return;
+  staleDetails.add(id);
+  refreshStale();
+}
+
+let detailTicks = 0;
+
+/** Log lines come without events: an open running job is re-read every few seconds. */
+function refreshRunningDetails() {
+  if (++detailTicks % 5 !== 0) return;
+  for (const id of openCards.keys()) {
+    const card = cards.get(id);
+    if (card && card.job.state === 'active') markDetail(id);
+  }
+}
+
 function expand(id) {
   const card = cards.get(id);
   if (!card) return;

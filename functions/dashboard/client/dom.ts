@@ -67,9 +67,12 @@ function duration(ms) {
 }
 
 function ago(t) {
-  const d = now() - t;
-  if (d < 5000) return 'just now';
-  return duration(Math.floor(d / 1000) * 1000).replace(/ .*/, '') + ' ago';
+  const s = Math.floor((now() - t) / 1000);
+  if (s < 5) return 'just now';
+  if (s < 60) return s + 's ago';
+  if (s < 3600) return Math.floor(s / 60) + 'm ago';
+  if (s < 86400) return Math.floor(s / 3600) + 'h ago';
+  return Math.floor(s / 86400) + 'd ago';
 }
 
 function until(t) {

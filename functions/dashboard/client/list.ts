@@ -155,7 +155,7 @@ function updateJob(job) {
     if (card) {
       card.job = job;
       renderCard(card.li, job);
-      if (openCards.has(job.id)) refreshDetail(job.id);
+      markDetail(job.id);
     } else if (!view.q) {
       insertCard(job);
       updateSummary();

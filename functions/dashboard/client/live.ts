@@ -40,7 +40,7 @@ function onEvent(ev) {
       const pct = Number(ev.args && ev.args[0]);
       card.job.progress = pct;
       setCardProgress(card.li, pct);
-      if (openCards.has(id)) refreshDetail(id);
+      markDetail(id);
     }
     return;
   }
@@ -125,29 +125,30 @@ function connectLive() {
     startPolling();
     return;
   }
-  let wasDown = false;
+  // The server ends each stream after a while and EventSource reconnects with Last-Event-ID, so
+  // no event is lost; only a reconnection that takes a while is shown, and polling covers it.
+  let slow = null;
   source = new EventSource(new URL('events', base));
   source.onopen = () => {
+    clearTimeout(slow);
     setLive('live', 'live');
     stopPolling();
-    // Events may have been missed while the stream was down: re-read what is on screen.
-    if (wasDown) {
-      scheduleCounts();
-      scheduleChart();
-      for (const id of cards.keys()) pendingIds.add(id);
-      scheduleFlush();
-    }
   };
   source.onerror = () => {
-    wasDown = true;
     if (source.readyState === EventSource.CLOSED) {
+      clearTimeout(slow);
       setLive('offline', 'offline, polling');
       startPolling();
       source = null;
       setTimeout(connectLive, 30000);
-    } else {
-      setLive('reconnecting', 'reconnecting…');
-      startPolling();
+    } else if (!slow) {
+      slow = setTimeout(() => {
+        slow = null;
+        if (source && source.readyState !== EventSource.OPEN) {
+          setLive('reconnecting', 'reconnecting…');
+          startPolling();
+        }
+      }, 3000);
     }
   };
   const handle = (e) => {

@@ -81,7 +81,10 @@ function start() {
     if (entries.some((e) => e.isIntersecting)) loadMore();
   }, { rootMargin: '0px 0px 800px 0px' }).observe(sentinel);
 
-  setInterval(tick, 1000);
+  setInterval(() => {
+    tick();
+    refreshRunningDetails();
+  }, 1000);
   setInterval(scheduleChart, 60000);
   // A slow safety net for queues that run with job events turned off.
   setInterval(scheduleCounts, 30000);
