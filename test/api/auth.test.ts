@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorSchema } from '../../functions/api/schema.js';
 import { isLoopback } from '../../functions/auth/index.js';
 import { routeCases, runRouteTable, type Send } from './cases.js';
-import { keyspace, newQueue, type TestApp, testApp } from './support.js';
+import { dropQueue, keyspace, newQueue, type TestApp, testApp } from './support.js';
 
 const token = 'a-token-of-32-characters-exactly';
 const user = 'admin';
@@ -11,7 +11,7 @@ const basicHeader = (u: string, p: string) =>
   `Basic ${Buffer.from(`${u}:${p}`, 'utf8').toString('base64')}`;
 
 const queue = newQueue();
-afterAll(() => queue.close());
+afterAll(() => dropQueue(queue));
 
 /** Every route of the table (ids need not exist: auth answers first), plus the dashboard's. */
 const everyRoute = [

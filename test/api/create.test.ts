@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createdSchema, createResultsSchema, errorSchema } from '../../functions/api/schema.js';
-import { keyspace, type TestApp, testApp } from './support.js';
+import { dropQueue, keyspace, type TestApp, testApp } from './support.js';
 
 let t: TestApp;
 beforeAll(() => {
   t = testApp();
 });
-afterAll(() => t.queue.close());
+afterAll(() => dropQueue(t.queue));
 
 describe('POST /job', () => {
   it('creates one job with options and answers {message, id} with a numeric id', async () => {

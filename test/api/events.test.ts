@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createdSchema, errorSchema, eventDataSchema } from '../../functions/api/schema.js';
-import { ack, claim, type TestApp, testApp } from './support.js';
+import { ack, claim, dropQueue, type TestApp, testApp } from './support.js';
 
 interface Message {
   id?: string;
@@ -48,7 +48,7 @@ let t: TestApp;
 beforeAll(() => {
   t = testApp({}, { events: { pollMs: 20, heartbeatMs: 60_000, maxLifetimeMs: 60_000 } });
 });
-afterAll(() => t.queue.close());
+afterAll(() => dropQueue(t.queue));
 
 describe('GET /events', () => {
   it('streams enqueue, start, progress and complete of a processed job, and resumes after a reconnect', async () => {
@@ -104,7 +104,7 @@ describe('GET /events', () => {
     const seen = await readBlocks(res, () => false);
     expect(seen.some((m) => m.comment === 'heartbeat')).toBe(true);
     expect(seen[0]?.id).toBe('0-0');
-    await quiet.queue.close();
+    await dropQueue(quiet.queue);
   });
 
   it('rejects a malformed Last-Event-ID or since with 400', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobJsonSchema } from '../../core/index.js';
 import { routeCases } from './cases.js';
-import { testApp } from './support.js';
+import { dropQueue, testApp } from './support.js';
 
 interface Doc {
   openapi: string;
@@ -14,7 +14,7 @@ interface Doc {
 }
 
 const t = testApp({ EDGEKUE_TITLE: 'jobs of acme' });
-afterAll(() => t.queue.close());
+afterAll(() => dropQueue(t.queue));
 
 async function doc(): Promise<Doc> {
   const res = await t.app.request('/openapi.json');

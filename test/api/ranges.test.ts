@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorSchema, jobListSchema, maxRange } from '../../functions/api/schema.js';
-import { claim, type TestApp, testApp } from './support.js';
+import { claim, dropQueue, type TestApp, testApp } from './support.js';
 
 let t: TestApp;
 let ids: string[];
@@ -21,7 +21,7 @@ beforeAll(async () => {
   // two evens become active
   await claim(t.queue, 'even', 2);
 });
-afterAll(() => t.queue.close());
+afterAll(() => dropQueue(t.queue));
 
 describe('range routes', () => {
   it('from..to are inclusive ranks in id order, asc by default', async () => {

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runRouteTable, type Send } from './cases.js';
-import { testApp } from './support.js';
+import { dropQueue, testApp } from './support.js';
 
 const t = testApp();
-afterAll(() => t.queue.close());
+afterAll(() => dropQueue(t.queue));
 
 const send: Send = async (method, path, init = {}) =>
   t.app.request(path, { method, headers: init.headers, body: init.body });

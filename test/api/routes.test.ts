@@ -14,7 +14,7 @@ import {
   throughputSchema,
   typeSummaryListSchema,
 } from '../../functions/api/schema.js';
-import { ack, claim, type TestApp, testApp } from './support.js';
+import { ack, claim, dropQueue, type TestApp, testApp } from './support.js';
 
 let t: TestApp;
 const ids: string[] = [];
@@ -38,7 +38,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(() => t.queue.close());
+afterAll(() => dropQueue(t.queue));
 
 describe("Kue's routes", () => {
   it('GET /stats counts per state', async () => {

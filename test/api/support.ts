@@ -109,6 +109,17 @@ export async function keyspace(queue: Queue): Promise<string[]> {
   return (await raw.eval(fingerprintScript, [], [pattern])) as string[];
 }
 
+/** Deletes every key under a queue's prefix and stops its listeners. */
+export async function dropQueue(queue: Queue): Promise<void> {
+  await queue.close();
+  let cursor = '0';
+  do {
+    const [next, keys] = await raw.scan(cursor, { match: `${queue.keys.base}*`, count: 1000 });
+    if (keys.length > 0) await raw.del(...keys);
+    cursor = String(next);
+  } while (cursor !== '0');
+}
+
 /** Claims jobs like a worker would, with a fixed token (core scripts directly). */
 export async function claim(queue: Queue, type: string, count = 1, token = 'api-token') {
   const r = await queue.scripts.run<{ jobs: string[][] | object }>('claim', {
