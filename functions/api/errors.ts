@@ -61,9 +61,16 @@ function statusText(status: number): string {
 export function onError(log: ErrorLog): ErrorHandler {
   return function onError(error, c) {
     const known = describeError(error);
+    if (known && known.status < 500) return errorJson(c, known.status, known.message);
     if (known) {
-      if (known.status >= 500) log.error(`${c.req.method} ${c.req.path}: ${known.message}`, error);
-      return errorJson(c, known.status, known.message);
+      // the details (hosts, Redis replies) go to the log, not to the client
+      log.error(`${c.req.method} ${c.req.path}: ${known.message}`, error);
+      const redis = error instanceof EdgekueError && error.code === 'REDIS';
+      return errorJson(
+        c,
+        known.status,
+        redis ? 'Redis is unavailable, retry later' : 'internal error',
+      );
     }
     // unexpected: log everything, answer nothing that would help an attacker
     log.error(`${c.req.method} ${c.req.path}: unexpected error`, error);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createdSchema, createResultsSchema, errorSchema } from '../../functions/api/schema.js';
 import { dropQueue, keyspace, type TestApp, testApp } from './support.js';
 
@@ -7,6 +7,9 @@ beforeAll(() => {
   t = testApp();
 });
 afterAll(() => dropQueue(t.queue));
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('POST /job', () => {
   it('creates one job with options and answers {message, id} with a numeric id', async () => {
@@ -54,6 +57,7 @@ describe('POST /job', () => {
   });
 
   it('an array creates each job in order with one call and answers one result per item', async () => {
+    const createMany = vi.spyOn(t.queue, 'createMany');
     const r = await t.send('POST', '/job', [
       { type: 'batch', data: { n: 1 } },
       { type: 'batch', data: { n: 2 } },
@@ -68,10 +72,12 @@ describe('POST /job', () => {
     const jobs = await t.queue.getJobs(ids);
     expect(jobs.map((j) => j.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
     expect(t.woken.at(-1)?.map((j) => Number(j.id))).toEqual(ids);
+    expect(createMany).toHaveBeenCalledTimes(1);
   });
 
   it('an array with invalid items creates the valid ones and answers 400 with errors in place', async () => {
     const before = (await t.queue.counts()).types.mixed?.inactive ?? 0;
+    const createMany = vi.spyOn(t.queue, 'createMany');
     const r = await t.send('POST', '/job', [
       { type: 'mixed', data: { n: 1 } },
       { data: { n: 2 } },
@@ -88,6 +94,11 @@ describe('POST /job', () => {
     expect(createdSchema.parse(results[3]).message).toBe('job created');
     expect(errorSchema.parse(results[4]).error).toMatch(/^\[4\]: must be a job object/);
     expect((await t.queue.counts()).types.mixed?.inactive).toBe(before + 2);
+    expect(createMany).toHaveBeenCalledTimes(1);
+    expect(createMany.mock.calls[0]?.[0].map((j) => ('data' in j ? j.data : null))).toEqual([
+      { n: 1 },
+      { n: 4 },
+    ]);
   });
 
   it('an empty body, {} and [] answer 204 with no body and create nothing', async () => {

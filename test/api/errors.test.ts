@@ -1,0 +1,55 @@
+import { Redis } from '@upstash/redis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createQueue } from '../../core/index.js';
+import { errorSchema } from '../../functions/api/schema.js';
+import { dropQueue, newQueue, testApp } from './support.js';
+
+const queue = newQueue();
+afterAll(() => dropQueue(queue));
+
+describe('server-side failures', () => {
+  it('an unreachable Redis answers 503 {error} without its details, and logs them', async () => {
+    // a port nothing listens on (the discard port), spoken to with a real client
+    const redis = new Redis({ url: 'http://127.0.0.1:9', token: 'x', retry: { retries: 0 } });
+    const down = createQueue({ redis }, { prefix: 'down' });
+    const t = testApp({}, {}, down);
+    for (const [method, path, body] of [
+      ['GET', '/stats', undefined],
+      ['GET', '/job/5', undefined],
+      ['POST', '/job', { type: 'email' }],
+    ] as const) {
+      const res = await t.send(method, path, body);
+      expect(res.status, path).toBe(503);
+      expect(errorSchema.parse(await res.json())).toEqual({
+        error: 'Redis is unavailable, retry later',
+      });
+    }
+    expect(t.log.lines.filter((l) => l.startsWith('error'))).toHaveLength(3);
+    expect(t.woken).toEqual([]);
+  });
+
+  it('an unexpected error answers 500 {error: internal error} with no stack, and is logged', async () => {
+    const t = testApp({}, {}, queue);
+    queue.stats = async () => {
+      throw new TypeError('secret detail at /srv/app.js:1');
+    };
+    const res = await t.send('GET', '/stats');
+    expect(res.status).toBe(500);
+    expect(await res.text()).toBe('{"error":"internal error"}');
+    expect(t.log.lines).toEqual([
+      'error GET /stats: unexpected error secret detail at /srv/app.js:1',
+    ]);
+  });
+
+  it('a failing wake-up is logged and does not fail the create', async () => {
+    const t = testApp(
+      {},
+      { wake: (_jobs, ctx) => ctx.waitUntil(Promise.reject(new Error('nope'))) },
+      queue,
+    );
+    const res = await t.send('POST', '/job', { type: 'wakes' });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setImmediate(r));
+    expect(t.log.lines).toEqual(['error background task failed nope']);
+  });
+});
