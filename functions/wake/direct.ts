@@ -29,7 +29,7 @@ export function directWake(options: DirectWakeOptions): Wake {
       body: '{"wake":"edgekue"}',
     });
     const res = await (options.fetcher ? options.fetcher.fetch(request) : fetch(request));
-    await res.body?.cancel();
+    await res.arrayBuffer();
     if (!res.ok) throw new Error(`POST ${options.url} answered ${res.status}`);
   };
   const kick = coalesce(send, {

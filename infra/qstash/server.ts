@@ -116,7 +116,7 @@ export async function startQStash(options: QStashOptions): Promise<QStashHandle>
         signal: AbortSignal.timeout(o.deliveryTimeoutMs),
       });
       status = res.status;
-      await res.body?.cancel();
+      await res.arrayBuffer();
     } catch {
       status = 0;
     }

@@ -1,0 +1,120 @@
+// `npm start`: the whole local stack. redis-server (data in .data/redis), the Upstash-compatible
+// HTTP bridge, the local QStash stand-in, and the Worker under `wrangler dev` (workerd) with the
+// demo handlers, its cron driven every minute and wake-ups through QStash in between, plus a
+// trickle of demo jobs. Prints one stdout line, `ready <url>` (dashboard and JSON API, open to
+// loopback without credentials); everything else goes to stderr. Ctrl-C stops it all.
+//
+//   npm start                 with demo jobs
+//   npm start -- --no-demo    without them
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createQueue } from '../../core/index.js';
+import { type QStashHandle, startQStash } from '../qstash/index.js';
+import { type BridgeHandle, startBridge } from '../redis-http/index.js';
+import { findFreePort, type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
+import { driveCron } from './cron.js';
+import { startDemoJobs } from './demo-jobs.js';
+import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const secret = (label: string) => `${label}_${randomBytes(18).toString('hex')}`;
+const say = (line: string) => process.stderr.write(`start: ${line}\n`);
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+const stops: (() => Promise<void> | void)[] = [];
+let shuttingDown: Promise<void> | undefined;
+
+function shutdown(code: number): Promise<void> {
+  shuttingDown ??= (async () => {
+    say('stopping…');
+    const force = setTimeout(() => {
+      say('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        say(`while stopping: ${String(error)}`);
+      }
+    }
+    clearTimeout(force);
+    say('stopped');
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
+
+// npm, the runner and tsx all pass Ctrl-C on: the first signal starts the shutdown, the others
+// are the same Ctrl-C arriving again.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function main(): Promise<void> {
+  const demo = !process.argv.includes('--no-demo');
+
+  say('starting redis-server (data in .data/redis)');
+  const redis: RedisServerHandle = await startRedisServer({
+    dataDir: join(root, '.data', 'redis'),
+  });
+  stops.push(() => redis.stop());
+  say(`redis-server on ${redis.url}`);
+
+  const redisToken = secret('redis');
+  const bridge: BridgeHandle = await startBridge({
+    redisUrl: redis.url,
+    token: redisToken,
+    log: (line) => say(`redis-http: ${line}`),
+  });
+  stops.push(() => bridge.close());
+  say(`redis-http bridge on ${bridge.url}`);
+
+  const qstashToken = secret('qstash');
+  const signing = { currentSigningKey: secret('sig'), nextSigningKey: secret('sig') };
+  const qstash: QStashHandle = await startQStash({
+    token: qstashToken,
+    ...signing,
+    log: (line) => say(line),
+  });
+  stops.push(() => qstash.close());
+  say(`QStash stand-in on ${qstash.url}`);
+
+  const port = await findFreePort();
+  say('starting the Worker under wrangler dev (workerd)…');
+  const worker: WranglerDev = await startWranglerDev({
+    root,
+    port,
+    vars: {
+      UPSTASH_REDIS_REST_URL: bridge.url,
+      UPSTASH_REDIS_REST_TOKEN: redisToken,
+      EDGEKUE_WORKER_URL: `http://127.0.0.1:${port}/work`,
+      EDGEKUE_WORKER_SECRET: secret('worker'),
+      QSTASH_URL: qstash.url,
+      QSTASH_TOKEN: qstashToken,
+      QSTASH_CURRENT_SIGNING_KEY: signing.currentSigningKey,
+      QSTASH_NEXT_SIGNING_KEY: signing.nextSigningKey,
+    },
+    log: (line) => process.stderr.write(`wrangler: ${line}\n`),
+  });
+  stops.push(() => worker.stop());
+  // Stopped first (stops run in reverse): no delivery goes out to a Worker on its way down.
+  stops.push(() => qstash.close());
+
+  const cron = driveCron(worker.url, say);
+  stops.push(() => cron.stop());
+
+  if (demo) {
+    const queue = createQueue({ url: bridge.url, token: redisToken });
+    const jobs = startDemoJobs(worker.url, queue, say);
+    stops.push(() => jobs.stop());
+    say('creating demo jobs (npm start -- --no-demo to skip)');
+  }
+
+  process.stdout.write(`ready ${worker.url}/\n`);
+  say('Ctrl-C stops everything');
+}
+
+main().catch((error: unknown) => {
+  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});
