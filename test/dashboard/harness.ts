@@ -73,9 +73,7 @@ export async function serveApp(title: string): Promise<Served> {
       return (await res.json()) as T;
     },
     async close() {
-      const redis = testRedis();
-      const keys = await redis.keys(`${queue.keys.base}*`);
-      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      await dropKeys(queue);
       const http = server as unknown as {
         closeAllConnections?: () => void;
         close(cb: () => void): void;
@@ -86,6 +84,17 @@ export async function serveApp(title: string): Promise<Served> {
       });
     },
   };
+}
+
+/** Deletes every key under the queue's prefix. */
+export async function dropKeys(queue: Queue): Promise<void> {
+  const redis = testRedis();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, { match: `${queue.keys.base}*`, count: 1000 });
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = String(next);
+  } while (cursor !== '0');
 }
 
 export function launchBrowser(): Promise<Browser> {
