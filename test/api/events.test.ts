@@ -1,3 +1,6 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createdSchema, errorSchema, eventDataSchema } from '../../functions/api/schema.js';
 import { ack, claim, dropQueue, type TestApp, testApp } from './support.js';
@@ -116,6 +119,36 @@ describe('GET /events', () => {
       const r = await t.send('GET', path, undefined, headers);
       expect(r.status).toBe(400);
       errorSchema.parse(await r.json());
+    }
+  });
+
+  it('streams through a real Node HTTP server, with the socket address for the loopback check', async () => {
+    const node = testApp(
+      {},
+      {
+        events: { pollMs: 20 },
+        remoteAddress: (c) => getConnInfo(c).remote.address,
+      },
+    );
+    const server = serve({ fetch: node.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const abort = new AbortController();
+      const res = await fetch(`${base}/events`, { signal: abort.signal });
+      expect(res.status).toBe(200);
+      const created = await fetch(`${base}/job`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'over-http' }),
+      });
+      const { id } = createdSchema.parse(await created.json());
+      const seen = await readBlocks(res, (s) => jobEvents(s, String(id)).length > 0);
+      expect(jobEvents(seen, String(id)).map((m) => m.event)).toEqual(['enqueue']);
+      abort.abort();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await dropQueue(node.queue);
     }
   });
 });
