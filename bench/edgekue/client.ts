@@ -1,0 +1,54 @@
+import { Redis } from '@upstash/redis';
+import { createQueue, type Queue, type RedisClient } from '../../core/index.js';
+import { scripts } from '../../core/scripts/index.generated.js';
+
+const scriptNames = new Map<string, string>(Object.values(scripts).map((s) => [s.sha, s.name]));
+
+/** Script calls by script name, for the profile (the bridge only sees `evalsha`). */
+export class ScriptTally {
+  counts: Record<string, number> = {};
+
+  add(name: string): void {
+    this.counts[name] = (this.counts[name] ?? 0) + 1;
+  }
+
+  take(): Record<string, number> {
+    const c = this.counts;
+    this.counts = {};
+    return c;
+  }
+}
+
+export interface BridgeAccess {
+  url: string;
+  token: string;
+}
+
+/**
+ * The unmodified @upstash/redis client (auto-pipelining on, as core's connect() sets it), seen
+ * through a pass-through that tallies which script each call runs.
+ */
+function tallyingClient(bridge: BridgeAccess, tally: ScriptTally): RedisClient {
+  const redis = new Redis({ url: bridge.url, token: bridge.token, enableAutoPipelining: true });
+  return {
+    evalsha(sha, keys, args) {
+      tally.add(scriptNames.get(sha) ?? sha);
+      return redis.evalsha(sha, keys, args);
+    },
+    eval(script, keys, args) {
+      tally.add('(eval fallback)');
+      return redis.eval(script, keys, args);
+    },
+  };
+}
+
+/**
+ * A queue as an application would open one. Search indexing is off: none of the peers indexes
+ * job data (Kue 0.11 has it off by default too), so all five store the same thing.
+ */
+export function benchQueue(bridge: BridgeAccess, tally: ScriptTally, search = false): Queue {
+  return createQueue(
+    { redis: tallyingClient(bridge, tally) },
+    { prefix: 'q', disableSearch: !search },
+  );
+}

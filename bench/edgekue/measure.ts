@@ -1,0 +1,302 @@
+import type { NewJob, Queue } from '../../core/index.js';
+import { scripts } from '../../core/scripts/index.generated.js';
+import { HandlerRegistry, runWake, type TickResult } from '../../worker-handlers/index.js';
+import { BridgeCounter, type BridgeCounts, bridgeDifference } from '../bridge-counter.js';
+import type { Progress } from '../progress.js';
+import type { AdminRedis } from '../redis-admin.js';
+import type { ChildParams, Figures } from '../settings.js';
+import {
+  forEachConcurrent,
+  JOB_TYPE,
+  Limiter,
+  now,
+  type Payload,
+  payload,
+  percentile,
+  perSecond,
+  StartSignals,
+  sleep,
+  work,
+} from '../workload.js';
+import { type BridgeAccess, benchQueue, ScriptTally } from './client.js';
+import { CronTicks } from './cron.js';
+import { startWakeServer } from './wake-server.js';
+
+export type EdgekueMode = 'batch' | 'single';
+
+const COMPLETE_KEY = '{q}:jobs:complete';
+
+/** What a phase's handler does when a job starts (swapped per phase). */
+interface Hooks {
+  onStart: (data: Payload) => void;
+}
+
+/**
+ * The handler registry every edgekue invocation uses. The batch path holds up to `batchSize`
+ * leases per invocation but runs at most `concurrency` handler bodies at once, so every system
+ * does the work with the same concurrency.
+ */
+function registryFor(mode: EdgekueMode, concurrency: number, hooks: Hooks): HandlerRegistry {
+  const registry = new HandlerRegistry();
+  if (mode === 'batch') {
+    const limiter = new Limiter(concurrency);
+    registry.process(JOB_TYPE, async (job) => {
+      const data = job.data as Payload;
+      await limiter.run(async () => {
+        hooks.onStart(data);
+        await work(data);
+      });
+    });
+  } else {
+    registry.process(JOB_TYPE, async (job) => {
+      const data = job.data as Payload;
+      hooks.onStart(data);
+      await work(data);
+    });
+  }
+  return registry;
+}
+
+/** Woken invocations until one finds the queue empty (each has the default 25 s budget). */
+async function drain(queue: Queue, registry: HandlerRegistry, maxJobs: number): Promise<number> {
+  let completed = 0;
+  for (;;) {
+    const r: TickResult = await runWake(queue, registry, { maxJobs });
+    if (r.failed > 0 || r.lost > 0 || r.shutdown > 0) {
+      throw new Error(`edgekue run: ${r.failed} failed, ${r.lost} lost, ${r.shutdown} shut down`);
+    }
+    completed += r.completed;
+    if (r.claimed === 0) return completed;
+  }
+}
+
+function perJob(value: number, n: number): number {
+  return n > 0 ? value / n : 0;
+}
+
+export async function measureEdgekue(
+  mode: EdgekueMode,
+  s: ChildParams,
+  admin: AdminRedis,
+  progress: Progress,
+): Promise<Figures> {
+  const N = s.n;
+  const C = s.concurrency;
+  const maxJobs = mode === 'batch' ? s.batchSize : 1;
+  const bridge: BridgeAccess = { url: s.bridgeUrl, token: s.bridgeToken };
+  const counter = new BridgeCounter(bridge.url, bridge.token);
+  const tally = new ScriptTally();
+  const producer = benchQueue(bridge, tally);
+  const hooks: Hooks = { onStart: () => {} };
+  const registry = registryFor(mode, C, hooks);
+  // One-job path: C invocations side by side, each its own client, claiming and acking one job
+  // per call. Batch path: one invocation leasing up to batchSize jobs per call.
+  const lanes = mode === 'batch' ? 1 : C;
+  const workerQueues = Array.from({ length: lanes }, () => benchQueue(bridge, tally));
+  const workerQueue = workerQueues[0]!;
+  const notes: string[] = [];
+
+  const reset = async () => {
+    await admin.flushAll();
+    // Scripts are cached by Redis as on Upstash after their first use: load them up front so
+    // no NOSCRIPT fallback lands in the counts.
+    for (const script of Object.values(scripts)) await admin.loadScript(script.source);
+  };
+
+  const createAll = async (queue: Queue, phase: string) => {
+    if (mode === 'batch') {
+      for (let from = 0; from < N; from += s.batchSize) {
+        const items: NewJob[] = [];
+        for (let i = from; i < Math.min(N, from + s.batchSize); i++) {
+          items.push({ type: JOB_TYPE, data: payload(i) });
+        }
+        await queue.createMany(items);
+        progress.step(phase, Math.min(N, from + s.batchSize), N);
+      }
+    } else {
+      await forEachConcurrent(
+        N,
+        C,
+        (i) => queue.create(JOB_TYPE, payload(i)).save(),
+        (d) => progress.step(phase, d, N),
+      );
+    }
+  };
+
+  // ---- throughput, billed commands, memory ----
+  await reset();
+  const mem0 = await admin.usedMemory();
+  const calls0 = await admin.totalCalls();
+  await counter.reset();
+  tally.take();
+  const zero: BridgeCounts = { requests: 0, commands: 0, byCommand: {} };
+
+  let t = now();
+  await createAll(producer, 'create');
+  const createMs = now() - t;
+  const afterCreate = await counter.read();
+  const createScripts = tally.take();
+  const calls1 = await admin.totalCalls();
+
+  t = now();
+  const ticker = setInterval(() => {
+    void admin.count(COMPLETE_KEY, 'zset').then((n) => progress.step('process', n, N));
+  }, 1_000);
+  let completed: number;
+  try {
+    const done = await Promise.all(workerQueues.map((q) => drain(q, registry, maxJobs)));
+    completed = done.reduce((a, b) => a + b, 0);
+  } finally {
+    clearInterval(ticker);
+  }
+  const processMs = now() - t;
+  const afterProcess = await counter.read();
+  const processScripts = tally.take();
+  const calls2 = await admin.totalCalls();
+  const inRedis = await admin.count(COMPLETE_KEY, 'zset');
+  progress.step('process', inRedis, N);
+  if (completed !== N || inRedis !== N) {
+    throw new Error(`edgekue processed ${completed} jobs (${inRedis} complete in Redis) of ${N}`);
+  }
+  const mem1 = await admin.usedMemory();
+  const create = bridgeDifference(afterCreate, zero);
+  const proc = bridgeDifference(afterProcess, afterCreate);
+
+  // ---- search indexing's memory (edgekue indexes job data by default; the runs above do not) ----
+  const extra: Record<string, number | null> = {};
+  if (mode === 'batch') {
+    progress.note('search index cost');
+    const footprint = async (search: boolean) => {
+      await reset();
+      const before = await admin.usedMemory();
+      await createAll(
+        benchQueue(bridge, new ScriptTally(), search),
+        search ? 'create+search' : 'create',
+      );
+      return (await admin.usedMemory()) - before;
+    };
+    const withSearch = await footprint(true);
+    const without = await footprint(false);
+    extra.searchIndexBytesPerJob = perJob(withSearch - without, N);
+  }
+
+  // ---- idle: the cron tick on an empty queue, one full period of its schedule ----
+  progress.note(`idle: one cron period of ${s.idleTick.periodMs / 1000} s`);
+  await reset();
+  await counter.reset();
+  const ticks = new CronTicks(workerQueue, registry, s.idleTick, maxJobs);
+  const tickStart = now();
+  await ticks.tick();
+  const duringTick = await counter.read();
+  await sleep(tickStart + s.idleTick.periodMs - now());
+  const wholePeriod = await counter.read();
+  await ticks.stop();
+  const realPeriodMs = s.idleTick.periodMs * s.idleTick.timeScale;
+
+  // ---- wake-up latency: create → POST /work → runWake → handler start ----
+  progress.note(`wake-up latency: ${s.latencySamples} samples`);
+  await reset();
+  const signals = new StartSignals();
+  hooks.onStart = (data) => signals.started(data);
+  const server = await startWakeServer(() => runWake(workerQueue, registry, { maxJobs }));
+  const unhook = producer.onEnqueue(() => {
+    fetch(server.url, { method: 'POST' }).then(
+      (res) => res.body?.cancel(),
+      (error: unknown) => process.stderr.write(`wake-up failed: ${String(error)}\n`),
+    );
+  });
+  const wakeSamples: number[] = [];
+  try {
+    for (let k = 0; k < s.latencySamples; k++) {
+      const started = signals.wait(k, 10_000);
+      const t0 = now();
+      if (mode === 'batch') await producer.createMany([{ type: JOB_TYPE, data: payload(k) }]);
+      else await producer.create(JOB_TYPE, payload(k)).save();
+      wakeSamples.push((await started) - t0);
+      await server.idle();
+      progress.step('wake latency', k + 1, s.latencySamples);
+      await sleep(5 + Math.random() * 20);
+    }
+  } finally {
+    unhook();
+    await server.idle();
+    await server.close();
+  }
+
+  // ---- cron-only latency: no wake-up, jobs created across one period of the tick schedule ----
+  const tl = s.tickLatency;
+  progress.note(
+    `tick-only latency: ${s.tickLatencySamples} samples over a tick schedule compressed ${tl.timeScale}x`,
+  );
+  await reset();
+  const tickSignals = new StartSignals();
+  hooks.onStart = (data) => tickSignals.started(data);
+  const cron = new CronTicks(workerQueue, registry, tl, maxJobs);
+  const scheduleStart = now();
+  cron.start();
+  const tickSamples: number[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: s.tickLatencySamples }, async (_, k) => {
+        // Creation times spread evenly over one period, starting with the first tick.
+        await sleep(scheduleStart + (tl.periodMs * (k + 0.5)) / s.tickLatencySamples - now());
+        const started = tickSignals.wait(k, tl.periodMs * 3);
+        const t0 = now();
+        await producer.create(JOB_TYPE, payload(k)).save();
+        tickSamples.push(((await started) - t0) * tl.timeScale);
+      }),
+    );
+  } finally {
+    await cron.stop();
+  }
+  hooks.onStart = () => {};
+  await admin.flushAll();
+
+  notes.push(
+    mode === 'batch'
+      ? `createMany of ${s.batchSize}; one invocation (runWake) leasing up to ${s.batchSize} jobs per claim/ack, handler bodies limited to ${C} at once`
+      : `save() per job by ${C} producers sharing one client; ${C} invocations (runWake, maxJobs 1) each with its own client, one job per claim/ack call`,
+  );
+  if (s.idleTick.timeScale > 1) {
+    notes.push(`idle tick schedule compressed ${s.idleTick.timeScale}x (quick mode)`);
+  }
+
+  const jobsPerSec = perSecond(N, createMs + processMs);
+  return {
+    jobsPerSec,
+    createPerSec: perSecond(N, createMs),
+    processPerSec: perSecond(N, processMs),
+    billedCommandsPerJob: perJob(create.commands + proc.commands, N),
+    httpRequestsPerJob: perJob(create.requests + proc.requests, N),
+    idleCommandsPerMinute: (wholePeriod.commands * 60_000) / realPeriodMs,
+    wakeLatencyP50Ms: percentile(wakeSamples, 50),
+    wakeLatencyP95Ms: percentile(wakeSamples, 95),
+    memoryBytesPerJob: perJob(mem1 - mem0, N),
+    createBulkPerSec: mode === 'batch' ? perSecond(N, createMs) : null,
+    jobsPerSecBulkCreate: mode === 'batch' ? jobsPerSec : null,
+    billedCreateCommandsPerJob: perJob(create.commands, N),
+    billedProcessCommandsPerJob: perJob(proc.commands, N),
+    tickLatencyP50Ms: percentile(tickSamples, 50),
+    tickLatencyP95Ms: percentile(tickSamples, 95),
+    idleCommandsPerTick: duringTick.commands,
+    idleCommandsBetweenTicks: wholePeriod.commands - duringTick.commands,
+    createMs,
+    processMs,
+    profile: {
+      create: {
+        byCommand: create.byCommand,
+        byScript: createScripts,
+        scriptInternalPerJob: perJob(calls1 - calls0 - create.commands, N),
+      },
+      process: {
+        byCommand: proc.byCommand,
+        byScript: processScripts,
+        scriptInternalPerJob: perJob(calls2 - calls1 - proc.commands, N),
+      },
+      idle: wholePeriod.byCommand,
+      httpRequests: { create: create.requests, process: proc.requests },
+      extra,
+      notes,
+    },
+  };
+}

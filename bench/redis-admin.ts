@@ -1,0 +1,85 @@
+// The bench's own connection to redis-server: flushing between systems, memory, completion
+// checks and MONITOR sync markers. Its commands are bookkeeping: CommandMonitor excludes its
+// address, and edgekue's counts come from the bridge, which never sees it.
+import { Redis as IORedis } from 'ioredis';
+import { sleep } from './workload.js';
+
+export class AdminRedis {
+  readonly #redis: IORedis;
+  /** `ip:port` as Redis sees this connection (MONITOR prints it). */
+  readonly address: string;
+
+  private constructor(redis: IORedis, address: string) {
+    this.#redis = redis;
+    this.address = address;
+  }
+
+  static async open(url: string): Promise<AdminRedis> {
+    const redis = new IORedis(url, { lazyConnect: true, enableReadyCheck: false });
+    await redis.connect();
+    const info = String(await redis.call('CLIENT', 'INFO'));
+    const address = /\baddr=(\S+)/.exec(info)?.[1];
+    if (!address) throw new Error(`CLIENT INFO gave no addr: ${info}`);
+    return new AdminRedis(redis, address);
+  }
+
+  async flushAll(): Promise<void> {
+    await this.#redis.flushall();
+  }
+
+  /** `used_memory` from INFO memory, in bytes. */
+  async usedMemory(): Promise<number> {
+    const info = await this.#redis.info('memory');
+    const m = /^used_memory:(\d+)/m.exec(info);
+    if (!m) throw new Error('INFO memory has no used_memory');
+    return Number(m[1]);
+  }
+
+  /**
+   * Every command Redis has run, top-level and inside scripts (INFO commandstats counts both),
+   * minus the INFO calls that read it.
+   */
+  async totalCalls(): Promise<number> {
+    const info = await this.#redis.info('commandstats');
+    let total = 0;
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+      if (m[1] !== 'info') total += Number(m[2]);
+    }
+    return total;
+  }
+
+  async count(key: string, kind: 'zset' | 'set'): Promise<number> {
+    return kind === 'zset' ? this.#redis.zcard(key) : this.#redis.scard(key);
+  }
+
+  /** Polls `count(key)` until it reaches `target` (5 ms steps, so end times are close). */
+  async waitForCount(
+    key: string,
+    kind: 'zset' | 'set',
+    target: number,
+    timeoutMs: number,
+    onCount?: (n: number) => void,
+  ): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const n = await this.count(key, kind);
+      onCount?.(n);
+      if (n >= target) return;
+      if (Date.now() > until) throw new Error(`${key}: ${n} of ${target} after ${timeoutMs} ms`);
+      await sleep(5);
+    }
+  }
+
+  async loadScript(source: string): Promise<string> {
+    return String(await this.#redis.script('LOAD', source));
+  }
+
+  /** A command that shows up in MONITOR as a sync point. */
+  async echo(text: string): Promise<void> {
+    await this.#redis.echo(text);
+  }
+
+  async close(): Promise<void> {
+    await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+}

@@ -1,0 +1,166 @@
+// `npm run bench`: one redis-server and the HTTP Redis bridge, then the same workload on each
+// system in turn (each in a child process), then ratios, the table and bench/results/latest.json.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis as IORedis } from 'ioredis';
+import { startBridge } from '../infra/redis-http/index.js';
+import { startRedisServer } from '../infra/redis-server/index.js';
+import { parseArgs } from './args.js';
+import { checkTargets, computeRatios, figuresTable, ratiosTable, targetsList } from './report.js';
+import {
+  type BenchResult,
+  type ChildParams,
+  type Figures,
+  figuresSchema,
+  type Settings,
+  type SystemName,
+} from './settings.js';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const root = join(benchDir, '..');
+
+async function machine(redisUrl: string): Promise<string> {
+  const redis = new IORedis(redisUrl);
+  const info = await redis.info('server');
+  await redis.quit();
+  const version = /^redis_version:(\S+)/m.exec(info)?.[1] ?? '?';
+  const cpu = cpus();
+  return [
+    `${cpu[0]?.model.trim() ?? 'cpu'} × ${cpu.length}`,
+    `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    `${platform()} ${release()}`,
+    `Node ${process.version}`,
+    `Redis ${version}`,
+  ].join(', ');
+}
+
+/** Runs one system's measurements in a child process; resolves with its figures. */
+function runSystem(params: ChildParams): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(benchDir, 'system-main.ts'), JSON.stringify(params)],
+      { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      if (code !== 0) {
+        reject(new Error(`${params.system} exited with ${code ?? signal}`));
+        return;
+      }
+      try {
+        resolve(figuresSchema.parse(JSON.parse(readFileSync(params.resultFile, 'utf8'))));
+      } catch (error) {
+        reject(error);
+      } finally {
+        rmSync(params.resultFile, { force: true });
+      }
+    });
+  });
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+function updateReadme(text: string): void {
+  const path = join(benchDir, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const a = readme.indexOf(START);
+  const b = readme.indexOf(END);
+  if (a < 0 || b < a) {
+    process.stderr.write(`bench/README.md has no ${START} … ${END} section; not updated\n`);
+    return;
+  }
+  writeFileSync(path, `${readme.slice(0, a + START.length)}\n${text}\n${readme.slice(b)}`);
+}
+
+function report(result: BenchResult, settings: Settings): string {
+  const systems = result.systems as Partial<Record<SystemName, Figures>>;
+  return [
+    `${result.date} · ${result.machine}`,
+    `N = ${result.n} jobs, concurrency ${result.concurrency}, batches of ${result.batchSize}${settings.quick ? ' (quick mode)' : ''}`,
+    '',
+    figuresTable(systems),
+    '',
+    ratiosTable(result.ratios as ReturnType<typeof computeRatios>),
+    '',
+    'Targets:',
+    '',
+    targetsList(result.targets as ReturnType<typeof checkTargets>),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const redis = await startRedisServer();
+  const token = randomBytes(16).toString('hex');
+  const systems: Partial<Record<SystemName, Figures>> = {};
+  let host = '';
+  try {
+    const bridge = await startBridge({ redisUrl: redis.url, token, port: 0 });
+    try {
+      host = await machine(redis.url);
+      process.stderr.write(
+        `bench: N=${settings.n} concurrency=${settings.concurrency}${settings.quick ? ' (quick)' : ''}; redis ${redis.url}, bridge ${bridge.url}\n`,
+      );
+      for (const system of settings.only) {
+        const started = Date.now();
+        systems[system] = await runSystem({
+          ...settings,
+          system,
+          redisUrl: redis.url,
+          bridgeUrl: bridge.url,
+          bridgeToken: token,
+          resultFile: join(tmpdir(), `edgekue-bench-${process.pid}-${system}.json`),
+        });
+        process.stderr.write(
+          `[${system}] done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+      }
+    } finally {
+      await bridge.close();
+    }
+  } finally {
+    await redis.stop();
+  }
+  const ratios = computeRatios(systems);
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    machine: host,
+    n: settings.n,
+    concurrency: settings.concurrency,
+    quick: settings.quick,
+    batchSize: settings.batchSize,
+    systems,
+    ratios,
+    targets: checkTargets(systems, ratios),
+  };
+  const text = report(result, settings);
+  process.stdout.write(`\n${text}\n`);
+  const out = isAbsolute(settings.out) ? settings.out : join(root, settings.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(`bench: wrote ${out}\n`);
+  if (settings.writeReadme) updateReadme(text);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

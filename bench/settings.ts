@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** The systems measured, in the order they run. */
+export const systemNames = [
+  'edgekue-batch',
+  'edgekue-single',
+  'kue',
+  'bullmq',
+  'bee-queue',
+] as const;
+export const systemNameSchema = z.enum(systemNames);
+export type SystemName = z.infer<typeof systemNameSchema>;
+export type PeerName = Exclude<SystemName, 'edgekue-batch' | 'edgekue-single'>;
+export const peerNames: readonly PeerName[] = ['kue', 'bullmq', 'bee-queue'];
+
+export const isPeer = (name: SystemName): name is PeerName =>
+  (peerNames as readonly string[]).includes(name);
+
+/**
+ * A cron schedule for edgekue's tick: a tick every `periodMs`, polling every `intervalMs` within
+ * its budget. `timeScale` > 1 compresses the real schedule by that factor (quick mode, and the
+ * tick-latency samples, which would take many minutes at the real cadence); figures measured on
+ * a compressed schedule are scaled back to real time.
+ */
+export const tickScheduleSchema = z.object({
+  periodMs: z.number().positive(),
+  intervalMs: z.number().positive(),
+  budgetMs: z.number().positive(),
+  graceMs: z.number().min(0),
+  timeScale: z.number().min(1),
+});
+export type TickSchedule = z.infer<typeof tickScheduleSchema>;
+
+export const settingsSchema = z.object({
+  n: z.number().int().min(10).max(10_000_000),
+  concurrency: z.number().int().min(1).max(1_000),
+  quick: z.boolean(),
+  only: z.array(systemNameSchema).min(1),
+  /** Where the JSON goes. */
+  out: z.string().min(1),
+  /** Jobs per createMany / addBulk / saveAll call, and edgekue's batch claim size. */
+  batchSize: z.number().int().min(1).max(1_000),
+  /** How long a peer's idle worker is watched (the count is scaled to a minute). */
+  idleMs: z.number().int().min(200),
+  /** The idle tick schedule (one full period is watched). */
+  idleTick: tickScheduleSchema,
+  /** Sequential add-to-start samples per system. */
+  latencySamples: z.number().int().min(1),
+  /** Samples of edgekue's cron-only latency, on `tickLatency`'s (compressed) schedule. */
+  tickLatencySamples: z.number().int().min(1),
+  tickLatency: tickScheduleSchema,
+  /** Rewrite the results table in bench/README.md. */
+  writeReadme: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** What the orchestrator hands one system's child process. */
+export const childParamsSchema = settingsSchema.extend({
+  system: systemNameSchema,
+  redisUrl: z.string(),
+  bridgeUrl: z.string(),
+  bridgeToken: z.string(),
+  resultFile: z.string(),
+});
+export type ChildParams = z.infer<typeof childParamsSchema>;
+
+const rate = z.number().nullable();
+
+/** A command profile: where the billed commands of one phase went. */
+export const commandProfileSchema = z.object({
+  /** Billed commands by name (a script call is one `evalsha`). */
+  byCommand: z.record(z.string(), z.number()),
+  /** Commands Redis ran inside Lua for these, per job (work Redis does, not billed). */
+  scriptInternalPerJob: z.number().nullable(),
+  /** edgekue: script calls by script name. */
+  byScript: z.record(z.string(), z.number()).optional(),
+});
+
+/** One system's figures. A figure that does not apply is null. */
+export const figuresSchema = z.object({
+  jobsPerSec: rate,
+  createPerSec: rate,
+  processPerSec: rate,
+  billedCommandsPerJob: rate,
+  httpRequestsPerJob: rate,
+  idleCommandsPerMinute: rate,
+  wakeLatencyP50Ms: rate,
+  wakeLatencyP95Ms: rate,
+  memoryBytesPerJob: rate,
+  // ---- details beyond the headline figures ----
+  /** Peers: jobs created with their bulk API (addBulk, saveAll) in batches; null without one. */
+  createBulkPerSec: rate,
+  /** End to end with the bulk create instead of one-by-one creation. */
+  jobsPerSecBulkCreate: rate,
+  billedCreateCommandsPerJob: rate,
+  billedProcessCommandsPerJob: rate,
+  /** edgekue: enqueue-to-start with no wake-up, the cron tick alone (real cadence). */
+  tickLatencyP50Ms: rate,
+  tickLatencyP95Ms: rate,
+  /** edgekue: script calls made by one idle tick, and between ticks. */
+  idleCommandsPerTick: rate,
+  idleCommandsBetweenTicks: rate,
+  createMs: z.number(),
+  processMs: z.number(),
+  profile: z.object({
+    create: commandProfileSchema,
+    process: commandProfileSchema,
+    idle: z.record(z.string(), z.number()),
+    /** edgekue: HTTP requests by phase. */
+    httpRequests: z.object({ create: z.number(), process: z.number() }).optional(),
+    /** Other measured details, e.g. edgekue's search index cost per job. */
+    extra: z.record(z.string(), z.number().nullable()),
+    notes: z.array(z.string()),
+  }),
+});
+export type Figures = z.infer<typeof figuresSchema>;
+
+export const resultSchema = z.object({
+  date: z.string(),
+  machine: z.string(),
+  n: z.number(),
+  concurrency: z.number(),
+  quick: z.boolean(),
+  batchSize: z.number(),
+  systems: z.record(z.string(), figuresSchema),
+  ratios: z.record(z.string(), z.unknown()),
+  targets: z.array(z.unknown()),
+});
+export type BenchResult = z.infer<typeof resultSchema>;

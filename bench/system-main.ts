@@ -1,0 +1,50 @@
+// One system's measurements, in a process of its own (so no library's timers, connections or
+// heap linger into the next system's numbers). Started by run.ts; writes its figures as JSON.
+import { writeFileSync } from 'node:fs';
+import { measureEdgekue } from './edgekue/measure.js';
+import { beeQueueDriver } from './peers/bee-queue.js';
+import { bullmqDriver } from './peers/bullmq.js';
+import type { PeerDriver, RedisAddress } from './peers/driver.js';
+import { kueDriver } from './peers/kue.js';
+import { measurePeer } from './peers/measure.js';
+import { Progress } from './progress.js';
+import { AdminRedis } from './redis-admin.js';
+import { childParamsSchema, type Figures, type PeerName } from './settings.js';
+
+const drivers: Record<PeerName, (redis: RedisAddress) => PeerDriver> = {
+  kue: kueDriver,
+  bullmq: bullmqDriver,
+  'bee-queue': beeQueueDriver,
+};
+
+async function main(): Promise<void> {
+  const params = childParamsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+  const url = new URL(params.redisUrl);
+  const redis: RedisAddress = { host: url.hostname, port: Number(url.port) };
+  const admin = await AdminRedis.open(params.redisUrl);
+  const progress = new Progress(params.system);
+  let figures: Figures;
+  try {
+    if (params.system === 'edgekue-batch' || params.system === 'edgekue-single') {
+      const mode = params.system === 'edgekue-batch' ? 'batch' : 'single';
+      figures = await measureEdgekue(mode, params, admin, progress);
+    } else {
+      figures = await measurePeer(drivers[params.system](redis), params, redis, admin, progress);
+    }
+  } finally {
+    progress.end();
+    await admin.close();
+  }
+  writeFileSync(params.resultFile, JSON.stringify(figures));
+}
+
+main().then(
+  // Peers leave sockets and timers behind (Kue's subscriber, Bee-Queue's delayed-job timers).
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
