@@ -32,6 +32,8 @@ function resetList() {
   listState.ids = null;
   listState.emptyPages = 0;
   listState.error = false;
+  missed = 0;
+  updateMissed();
   cards.clear();
   openCards.clear();
   jobsEl.replaceChildren();
@@ -117,6 +119,8 @@ function appendCard(job) {
 function insertCard(job) {
   const items = jobsEl.children;
   const last = items[items.length - 1];
+  // The first page is on its way and will hold the job if it belongs there.
+  if (!last && listState.loading) return false;
   if (last && !listState.done && !before(job.id, last.dataset.id)) return false;
   let lo = 0;
   let hi = items.length;

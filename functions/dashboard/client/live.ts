@@ -131,6 +131,7 @@ function connectLive() {
   source = new EventSource(new URL('events', base));
   source.onopen = () => {
     clearTimeout(slow);
+    slow = null;
     setLive('live', 'live');
     stopPolling();
   };

@@ -59,7 +59,11 @@ function start() {
     if (!li) return;
     const action = e.target.closest('button[data-action]');
     if (action) {
-      attempt(() => jobAction(li.dataset.id, action.dataset.action));
+      // one request per click: a double click must not remove or restart twice
+      action.disabled = true;
+      attempt(() => jobAction(li.dataset.id, action.dataset.action)).then(() => {
+        action.disabled = false;
+      });
       return;
     }
     if (e.target.closest('.detail')) return;
@@ -68,7 +72,16 @@ function start() {
   jobsEl.addEventListener('change', (e) => {
     const li = e.target.closest('.job');
     const action = e.target.dataset && e.target.dataset.action;
-    if (li && action) attempt(() => jobAction(li.dataset.id, action, e.target.value));
+    if (!li || !action) return;
+    attempt(async () => {
+      try {
+        await jobAction(li.dataset.id, action, e.target.value);
+      } catch (err) {
+        // the editor shows the job as it is, not the refused value
+        markDetail(li.dataset.id);
+        throw err;
+      }
+    });
   });
   document.addEventListener('keydown', onKey);
   window.addEventListener('popstate', () => {
