@@ -8,8 +8,11 @@ import { check, type ScenarioReport } from './report.js';
 export interface VerifyOptions {
   prefix: string;
   eventsMax: number;
-  /** Jobs whose creation was acknowledged: each must exist and be complete. */
-  acknowledged: ReadonlySet<string>;
+  /**
+   * Jobs whose creation was acknowledged: each must exist and be complete. With `unique`, the job
+   * under that id must carry that key (an id reused after a loss would otherwise pass).
+   */
+  acknowledged: ReadonlyArray<{ id: string; unique?: string }>;
   /** How many jobs should exist in all (duplicates created by retries would exceed it). */
   expectedTotal?: number;
   /** The handlers' side-effect hash (runs per job id), if they keep one. */
@@ -40,19 +43,35 @@ export async function verifyRun(
   report.figures['final states'] = JSON.stringify(audit.states);
 
   const states = new Map<string, string | null>();
-  const ids = [...o.acknowledged];
+  const uniques = new Map<string, string | null>();
+  const ids = [...new Set(o.acknowledged.map((a) => a.id))];
   for (let i = 0; i < ids.length; i += 5_000) {
     const chunk = ids.slice(i, i + 5_000);
     const p = admin.pipeline();
-    for (const id of chunk) p.hget(`{${o.prefix}}:job:${id}`, 'state');
+    for (const id of chunk) p.hmget(`{${o.prefix}}:job:${id}`, 'state', 'unique');
     const rows = (await p.exec()) ?? [];
     chunk.forEach((id, j) => {
-      states.set(id, (rows[j]?.[1] as string | null) ?? null);
+      const [state, unique] = (rows[j]?.[1] as (string | null)[] | undefined) ?? [];
+      states.set(id, state ?? null);
+      uniques.set(id, unique ?? null);
     });
   }
+  const impostors = o.acknowledged.filter(
+    (a) => a.unique !== undefined && uniques.get(a.id) !== a.unique,
+  ).length;
+  check(
+    report,
+    'each acknowledged id still holds the job created under it',
+    impostors === 0 && ids.length === o.acknowledged.length,
+    `${impostors} ids hold another job; ${o.acknowledged.length - ids.length} ids answered twice`,
+  );
   const missing = ids.filter((id) => states.get(id) === null).length;
-  const notComplete = ids.filter((id) => states.get(id) !== 'complete');
-  report.lost = notComplete.length;
+  // lost: an acknowledged job that is not complete, or whose id now holds another job
+  const lostOnes = o.acknowledged.filter(
+    (a) =>
+      states.get(a.id) !== 'complete' || (a.unique !== undefined && uniques.get(a.id) !== a.unique),
+  );
+  report.lost = lostOnes.length;
   check(
     report,
     'every acknowledged job exists',
@@ -62,12 +81,16 @@ export async function verifyRun(
   check(
     report,
     'every acknowledged job completed (lost = 0)',
-    notComplete.length === 0,
-    notComplete.length === 0
-      ? `${ids.length} complete`
-      : `not complete: ${notComplete
+    lostOnes.length === 0,
+    lostOnes.length === 0
+      ? `${o.acknowledged.length} complete`
+      : `${lostOnes.length} lost, e.g. ${lostOnes
           .slice(0, 10)
-          .map((id) => `${id}=${states.get(id)}`)
+          .map((a) =>
+            a.unique !== undefined && uniques.get(a.id) !== a.unique
+              ? `${a.id} holds another job`
+              : `${a.id} is ${states.get(a.id)}`,
+          )
           .join(', ')}`,
   );
 

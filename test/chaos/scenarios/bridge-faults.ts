@@ -225,7 +225,7 @@ export async function bridgeFaults(
     await verifyRun(report, stack.admin, {
       prefix,
       eventsMax,
-      acknowledged: new Set(ids),
+      acknowledged: ids.map((id) => ({ id })),
       runsKey,
     });
   } finally {

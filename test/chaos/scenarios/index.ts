@@ -1,6 +1,7 @@
 import type { ScenarioReport, Size } from '../lib/report.js';
 import { bridgeFaults } from './bridge-faults.js';
 import { killedWorkers } from './killed-workers.js';
+import { redisRestart } from './redis-restart.js';
 
 /** Every scenario by the name `npm run chaos -- <name>` takes. */
 export const scenarios: Record<
@@ -9,4 +10,5 @@ export const scenarios: Record<
 > = {
   'killed-workers': killedWorkers,
   'bridge-faults': bridgeFaults,
+  'redis-restart': redisRestart,
 };

@@ -110,7 +110,7 @@ export async function killedWorkers(
   const cron = startCron(queue, 250);
   const sampler = new RssSampler(() => ({ bridge: stack.bridgePid, ...pool.pids() }), 1_000);
   const recoveries: Promise<number | undefined>[] = [];
-  const acknowledged = new Set<string>();
+  const acknowledged: { id: string }[] = [];
   try {
     for (let i = 0; i < o.jobs; i += 1_000) {
       const n = Math.min(1_000, o.jobs - i);
@@ -121,7 +121,7 @@ export async function killedWorkers(
           options: { attempts: 100 },
         })),
       );
-      for (const j of jobs) acknowledged.add(j.id!);
+      for (const j of jobs) acknowledged.push({ id: j.id! });
     }
     await pool.start(o.workers);
 
