@@ -56,7 +56,8 @@ export const throughputSchema = z
   .object({
     now: z.number(),
     minutes: z.array(z.tuple([z.number(), z.number(), z.number()])).openapi({
-      description: '[minute (ms since epoch), complete, failed] per minute, oldest first',
+      description:
+        '[minute (minutes since the epoch: multiply by 60,000 for ms), complete, failed] per minute, oldest first',
     }),
   })
   .openapi('Throughput');
