@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, REDIS, ensureSystemPackages } from './system-packages.mjs';
+import { CHROMIUM, ensureSystemPackages, REDIS } from './system-packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const [command, ...rest] = process.argv.slice(2);
