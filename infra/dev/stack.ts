@@ -1,4 +1,4 @@
-// `npm start`: the whole local stack. redis-server (data in .data/redis), the Upstash-compatible
+// The whole local stack behind `npm start` (started by ./start.ts, in its own process group). redis-server (data in .data/redis), the Upstash-compatible
 // HTTP bridge, the local QStash stand-in, and the Worker under `wrangler dev` (workerd) with the
 // demo handlers, its cron driven every minute and wake-ups through QStash in between, plus a
 // trickle of demo jobs. Prints one stdout line, `ready <url>` (dashboard and JSON API, open to
@@ -45,10 +45,12 @@ function shutdown(code: number): Promise<void> {
   return shuttingDown;
 }
 
-// npm, the runner and tsx all pass Ctrl-C on: the first signal starts the shutdown, the others
-// are the same Ctrl-C arriving again.
+// Stop when asked, and when the launcher goes away however it goes (its pipe to us closes).
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+process.stdin.on('end', () => void shutdown(0));
+process.stdin.on('error', () => void shutdown(0));
+process.stdin.resume();
 
 async function main(): Promise<void> {
   const demo = !process.argv.includes('--no-demo');

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { findFreePort } from '../redis-server/index.js';
 
 export interface WranglerDev {
@@ -54,6 +55,32 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: num
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`wrangler dev did not serve ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * A tiny `sh` that stops the process group `pgid` once we are gone, however we go: it blocks on a
+ * pipe from us, which the kernel closes when we die (the redis-server guard does the same).
+ */
+function spawnGroupGuard(pgid: number): { dispose(): void } {
+  const guard = spawn(
+    'sh',
+    [
+      '-c',
+      'read _ignored; kill -TERM -- -"$0" 2>/dev/null; sleep 5; kill -KILL -- -"$0" 2>/dev/null',
+      String(pgid),
+    ],
+    { detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
+  );
+  guard.unref();
+  const stdin = guard.stdin as (Writable & { unref?: () => void }) | null;
+  stdin?.on('error', () => {});
+  stdin?.unref?.();
+  return {
+    dispose() {
+      if (guard.exitCode === null && guard.signalCode === null) guard.kill('SIGKILL');
+      stdin?.destroy();
+    },
+  };
 }
 
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
@@ -114,12 +141,15 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
         if (groupAlive(pid)) killGroup(pid, 'SIGKILL');
       }
       await Promise.race([exited, new Promise((r) => setTimeout(r, 1_000))]);
+      guard.dispose();
       rmSync(dir, { recursive: true, force: true });
     })();
     return stopping;
   };
-  // If we die without stopping it, take the group with us.
+  // If we die without stopping it, take the group with us: on exit, and through a guard process
+  // if we are killed outright (a SIGKILL skips every exit hook).
   process.once('exit', () => killGroup(pid, 'SIGKILL'));
+  const guard = spawnGroupGuard(pid);
 
   const url = `http://127.0.0.1:${options.port}`;
   try {
