@@ -86,6 +86,12 @@ class Batch {
   #forced = false;
   #firstClaimDone = false;
   #ended = false;
+  /**
+   * The caller's signal and our listener on it, removed when the batch ends: a Node process passes
+   * one signal for its whole life, which would otherwise keep every batch it ran reachable.
+   */
+  #signal: AbortSignal | undefined;
+  readonly #abortListener = () => this.#onAbort();
   #timers: ReturnType<typeof setTimeout>[] = [];
   #keeper: LeaseKeeper;
   #resolve: (() => void) | undefined;
@@ -130,7 +136,8 @@ class Batch {
     const stopClaimingIn = this.#o.budgetMs - this.#o.graceMs;
     this.#timers.push(setTimeout(() => this.#beginShutdown(), stopClaimingIn));
     this.#timers.push(setTimeout(() => this.#forceShutdown(), this.#o.budgetMs));
-    options.signal?.addEventListener('abort', () => this.#onAbort(), { once: true });
+    this.#signal = options.signal;
+    options.signal?.addEventListener('abort', this.#abortListener, { once: true });
     if (options.signal?.aborted) this.#onAbort();
   }
 
@@ -399,6 +406,7 @@ class Batch {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#signal?.removeEventListener('abort', this.#abortListener);
     this.#keeper.stop();
     for (const t of this.#timers) clearTimeout(t);
     for (const running of this.#running.values()) clearTimeout(running.ttlTimer);

@@ -24,7 +24,9 @@ export interface ChildHandle {
   readonly alive: boolean;
   send(message: ChildMessage): void;
   onMessage(listener: (m: ChildMessage) => void): () => void;
-  /** The next message matching `test`, within `timeoutMs`. */
+  /** Sends `message` and resolves with the next message of type `reply` (undefined on timeout). */
+  ask(message: ChildMessage, reply: string, timeoutMs: number): Promise<ChildMessage | undefined>;
+  /** The first message matching `test` (already received or next), within `timeoutMs`. */
   waitFor(
     test: (m: ChildMessage) => boolean,
     timeoutMs: number,
@@ -121,6 +123,21 @@ export function spawnTsChild(script: string, opts: SpawnOptions = {}): ChildHand
     onMessage(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    ask(message, reply, timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          off();
+          resolve(undefined);
+        }, timeoutMs);
+        const off = handle.onMessage((m) => {
+          if (m.t !== reply) return;
+          clearTimeout(timer);
+          off();
+          resolve(m);
+        });
+        handle.send(message);
+      });
     },
     waitFor(test, timeoutMs, what) {
       const found = messages.find(test);
