@@ -10,6 +10,8 @@ export interface WorkRouteOptions {
   config: Config;
   /** Aborted when the process shuts down (Node): running batches stop gracefully. */
   signal?: AbortSignal;
+  /** Script calls one run may make (a Worker invocation's subrequest limit); default unlimited. */
+  maxCalls?: number;
   log?: { error(message: string, error?: unknown): void };
 }
 
@@ -40,6 +42,7 @@ export function workRoute(
       budgetMs: config.EDGEKUE_BUDGET_MS,
       leaseMs: config.EDGEKUE_LEASE_MS,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.maxCalls ? { calls: { remaining: options.maxCalls } } : {}),
     });
   return async function work(request, ctx) {
     const body = await request.text();

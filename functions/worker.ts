@@ -35,6 +35,13 @@ interface Runtime {
   fetch: (request: Request, env: WorkerEnv, ctx: ExecutionContext) => Response | Promise<Response>;
 }
 
+/**
+ * Script calls (HTTP subrequests to Redis) one invocation may make: a Worker invocation has a
+ * subrequest limit (1,000 on the paid plan by default). Running jobs keep what they need to
+ * finish; only new claims stop.
+ */
+const MAX_CALLS = 900;
+
 const log = {
   warn: (message: string) => console.warn(message),
   error: (message: string, error?: unknown) => console.error(message, error),
@@ -65,7 +72,7 @@ function runtime(env: WorkerEnv): Runtime {
   const queue = new Queue(redis, { prefix: config.EDGEKUE_PREFIX });
   const batch = { budgetMs: config.EDGEKUE_BUDGET_MS, leaseMs: config.EDGEKUE_LEASE_MS };
   const { wake } = createWake(config, {
-    runLocal: () => runWake(queue, handlers, batch),
+    runLocal: () => runWake(queue, handlers, { ...batch, calls: { remaining: MAX_CALLS } }),
     ...(env.WORKER ? { fetcher: env.WORKER } : {}),
     log,
   });
@@ -73,7 +80,7 @@ function runtime(env: WorkerEnv): Runtime {
     queue,
     config,
     wake,
-    work: workRoute({ queue, registry: handlers, config, log }),
+    work: workRoute({ queue, registry: handlers, config, log, maxCalls: MAX_CALLS }),
     remoteAddress: (c: Context) => c.req.header('cf-connecting-ip'),
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
     log,
@@ -95,6 +102,7 @@ export default {
       runTick(queue, handlers, {
         budgetMs: config.EDGEKUE_BUDGET_MS,
         leaseMs: config.EDGEKUE_LEASE_MS,
+        calls: { remaining: MAX_CALLS },
       }).catch((error: unknown) => log.error('edgekue: cron tick failed', error)),
     );
   },

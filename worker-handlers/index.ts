@@ -18,5 +18,5 @@ export {
   settleJob,
 } from './leases.js';
 export { HandlerRegistry, type ProcessOptions, type Registration } from './registry.js';
-export { type BatchOptions, type BatchResult, runBatch } from './run-batch.js';
+export { type BatchOptions, type BatchResult, type CallBudget, runBatch } from './run-batch.js';
 export { runTick, runWake, type TickOptions, type TickResult, type WakeOptions } from './tick.js';

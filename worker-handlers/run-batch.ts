@@ -23,6 +23,17 @@ export interface BatchOptions {
   workerId?: string;
   ackDebounceMs?: number;
   flushIntervalMs?: number;
+  /**
+   * Script calls (HTTP requests) this invocation may still make, shared by the batches of one
+   * tick: a Worker invocation has a subrequest limit. Claiming stops while what is left is only
+   * enough to settle and keep the jobs already running.
+   */
+  calls?: CallBudget;
+}
+
+/** A count of script calls left, decremented by every call a batch makes. */
+export interface CallBudget {
+  remaining: number;
 }
 
 export interface BatchResult {
@@ -61,6 +72,8 @@ interface Finished {
 }
 
 const ACK_RETRIES = 3;
+/** Calls kept back, beyond one per running job, for heartbeats and retries of the last acks. */
+const CALL_RESERVE = 10;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,7 +88,8 @@ function sleep(ms: number): Promise<void> {
 class Batch {
   readonly #queue: Queue;
   readonly #registry: HandlerRegistry;
-  readonly #o: Required<Omit<BatchOptions, 'signal'>>;
+  readonly #o: Required<Omit<BatchOptions, 'signal' | 'calls'>>;
+  readonly #calls: CallBudget;
   readonly #start = Date.now();
   readonly #running = new Map<string, RunningJob>();
   #finished: Finished[] = [];
@@ -120,11 +134,15 @@ class Batch {
       ackDebounceMs: options.ackDebounceMs ?? workerDefaults.ackDebounceMs,
       flushIntervalMs: options.flushIntervalMs ?? workerDefaults.flushIntervalMs,
     };
+    this.#calls = options.calls ?? { remaining: Number.POSITIVE_INFINITY };
     this.#keeper = new LeaseKeeper(
       queue,
       { leaseMs: this.#o.leaseMs, flushIntervalMs: this.#o.flushIntervalMs },
       {
         leases: () => [...this.#running.values()],
+        spent: () => {
+          this.#calls.remaining--;
+        },
         onStatus: (lease, status) => {
           const running = this.#running.get(lease.id);
           if (!running) return;
@@ -150,6 +168,7 @@ class Batch {
       if (!request) {
         this.#end();
       } else {
+        this.#calls.remaining--;
         const first = await claim(this.#queue, request);
         this.#result.now = first.now;
         this.#result.nextDue = first.nextDue;
@@ -173,6 +192,11 @@ class Batch {
    */
   #claimRequest(count: number): ClaimRequest | undefined {
     if (!this.#claimsOpen || this.#shuttingDown || count <= 0) return undefined;
+    // Keep enough calls to ack and heartbeat what runs now, and what this claim would add.
+    if (this.#calls.remaining <= this.#o.maxJobs + CALL_RESERVE) {
+      this.#claimsOpen = false;
+      return undefined;
+    }
     return {
       count: this.#registry.size === 0 ? 0 : count,
       lease_ms: this.#o.leaseMs,
@@ -345,6 +369,7 @@ class Batch {
         return tokenless;
       });
     if (entries.length === 0) return Promise.resolve();
+    this.#calls.remaining--;
     return this.#queue.scripts
       .run('touch', { entries, lease_ms: 0, max_log: this.#queue.options.maxLogLines })
       .catch(() => {});
@@ -354,6 +379,7 @@ class Batch {
     const done = batch.map((f) => f.entry);
     for (let attempt = 0; ; attempt++) {
       try {
+        this.#calls.remaining--;
         // A retry must not claim again: the first call may have claimed before its answer was lost.
         return await ack(this.#queue, done, attempt === 0 ? request : undefined);
       } catch {

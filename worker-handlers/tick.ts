@@ -1,7 +1,7 @@
 import type { Queue } from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
 import type { HandlerRegistry } from './registry.js';
-import { type BatchOptions, type BatchResult, runBatch } from './run-batch.js';
+import { type BatchOptions, type BatchResult, type CallBudget, runBatch } from './run-batch.js';
 
 export interface TickOptions extends BatchOptions {
   /** How often an idle tick looks for work and due jobs (Kue promoted every 5 s). */
@@ -49,8 +49,14 @@ function add(total: TickResult, r: BatchResult): void {
 }
 
 /** Promotes until nothing due is left (a claim promotes a bounded number only). */
-async function promoteAll(queue: Queue, limit: number, total: TickResult): Promise<void> {
-  for (;;) {
+async function promoteAll(
+  queue: Queue,
+  limit: number,
+  total: TickResult,
+  calls: CallBudget,
+): Promise<void> {
+  while (calls.remaining > 1) {
+    calls.remaining--;
     const r = await queue.promote(limit);
     total.promoted += r.promoted;
     if (r.promoted < limit) return;
@@ -78,6 +84,7 @@ async function loop(
   const graceMs = graceFor(budgetMs, options.graceMs);
   const deadline = start + budgetMs;
   const promoteLimit = Math.max(options.maxJobs ?? workerDefaults.maxJobs, 100);
+  const calls: CallBudget = options.calls ?? { remaining: Number.POSITIVE_INFINITY };
   const total: TickResult = {
     claimed: 0,
     completed: 0,
@@ -89,15 +96,18 @@ async function loop(
     ms: 0,
   };
   // Claiming stops at deadline - grace: a batch started later would only shut down at once.
-  while (Date.now() < deadline - graceMs && !options.signal?.aborted) {
+  while (Date.now() < deadline - graceMs && !options.signal?.aborted && calls.remaining > 1) {
     const polledAt = Date.now();
     const r = await runBatch(queue, registry, {
       ...options,
       budgetMs: deadline - polledAt,
       graceMs,
+      calls,
     });
     add(total, r);
-    if (r.promoted >= promoteLimit) await promoteAll(queue, promoteLimit, total);
+    // No claim went out (out of calls, or shutting down): nothing more to do in this invocation.
+    if (r.now === 0) break;
+    if (r.promoted >= promoteLimit) await promoteAll(queue, promoteLimit, total, calls);
     // The queue had work: look again at once; the claim that finds it empty says what is due.
     if (r.claimed > 0) continue;
     const at = idle(r, polledAt);
