@@ -81,10 +81,11 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
     background.add(p);
     void p.finally(() => background.delete(p));
   };
+  // Every create in this process wakes a worker, over HTTP or through the core API alike.
+  queue.onEnqueue((jobs) => wake(jobs, { waitUntil: track }));
   const app = createApp({
     queue,
     config,
-    wake: (jobs) => wake(jobs, { waitUntil: track }),
     work: workRoute({ queue, registry, config, signal, log }),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
