@@ -22,6 +22,9 @@ export interface TickResult {
   promoted: number;
   /** Batches run; on an idle queue, the number of script calls made. */
   batches: number;
+  /** Claims that failed (Redis unreachable), and the last reason. */
+  errors: number;
+  lastError?: string;
   ms: number;
 }
 
@@ -78,6 +81,7 @@ async function loop(
   registry: HandlerRegistry,
   options: BatchOptions,
   idle: (r: BatchResult, polledAt: number) => number | undefined,
+  retryAt: (polledAt: number) => number | undefined,
 ): Promise<TickResult> {
   const start = Date.now();
   const budgetMs = options.budgetMs ?? workerDefaults.budgetMs;
@@ -93,21 +97,38 @@ async function loop(
     lost: 0,
     promoted: 0,
     batches: 0,
+    errors: 0,
     ms: 0,
   };
   // Claiming stops at deadline - grace: a batch started later would only shut down at once.
   while (Date.now() < deadline - graceMs && !options.signal?.aborted && calls.remaining > 1) {
     const polledAt = Date.now();
-    const r = await runBatch(queue, registry, {
-      ...options,
-      budgetMs: deadline - polledAt,
-      graceMs,
-      calls,
-    });
+    let r: BatchResult;
+    try {
+      r = await runBatch(queue, registry, {
+        ...options,
+        budgetMs: deadline - polledAt,
+        graceMs,
+        calls,
+      });
+    } catch (error) {
+      // Redis unreachable for the claim: nothing was taken; look again at the next interval.
+      total.errors++;
+      total.lastError = error instanceof Error ? error.message : String(error);
+      const at = retryAt(polledAt);
+      if (at === undefined || at >= deadline - graceMs) break;
+      await sleep(at - Date.now(), options.signal);
+      continue;
+    }
     add(total, r);
     // No claim went out (out of calls, or shutting down): nothing more to do in this invocation.
     if (r.now === 0) break;
-    if (r.promoted >= promoteLimit) await promoteAll(queue, promoteLimit, total, calls);
+    if (r.promoted >= promoteLimit) {
+      await promoteAll(queue, promoteLimit, total, calls).catch((error: unknown) => {
+        total.errors++;
+        total.lastError = error instanceof Error ? error.message : String(error);
+      });
+    }
     // The queue had work: look again at once; the claim that finds it empty says what is due.
     if (r.claimed > 0) continue;
     const at = idle(r, polledAt);
@@ -129,7 +150,13 @@ export function runTick(
   options: TickOptions = {},
 ): Promise<TickResult> {
   const intervalMs = options.intervalMs ?? workerDefaults.tickIntervalMs;
-  return loop(queue, registry, options, (r, polledAt) => nextLook(r, polledAt, intervalMs));
+  return loop(
+    queue,
+    registry,
+    options,
+    (r, polledAt) => nextLook(r, polledAt, intervalMs),
+    (polledAt) => polledAt + intervalMs,
+  );
 }
 
 /**
@@ -142,9 +169,15 @@ export function runWake(
   options: WakeOptions = {},
 ): Promise<TickResult> {
   const horizon = options.dueHorizonMs ?? workerDefaults.dueHorizonMs;
-  return loop(queue, registry, options, (r) => {
-    if (r.nextDue < 0 || r.now <= 0) return undefined;
-    const wait = r.nextDue - r.now;
-    return wait <= horizon ? Date.now() + wait + 1 : undefined;
-  });
+  return loop(
+    queue,
+    registry,
+    options,
+    (r) => {
+      if (r.nextDue < 0 || r.now <= 0) return undefined;
+      const wait = r.nextDue - r.now;
+      return wait <= horizon ? Date.now() + wait + 1 : undefined;
+    },
+    () => undefined,
+  );
 }
