@@ -5,13 +5,14 @@ import { type Settings, settingsSchema, systemNames } from './settings.js';
 export const LATEST = 'bench/results/latest.json';
 
 export const usage = `usage: npm run bench -- [--n 20000] [--concurrency 10] [--quick] [--only a,b]
-                        [--out file.json] [--idle-seconds 30] [--latency-samples 50]
+                        [--out file.json] [--rounds 3] [--idle-seconds 30] [--latency-samples 50]
 
   --n               jobs per system (default 20000; --quick: 200)
   --concurrency     handlers running at once, for every system (default 10; --quick: 5)
   --quick           small run: short idle windows, compressed tick schedule, few samples
   --only            systems to run, comma-separated: ${systemNames.join(', ')}
   --out             where the JSON goes (default ${LATEST}; --quick: a temp file)
+  --rounds          timed passes per system, alternating systems; medians kept (default 3; --quick: 1)
   --idle-seconds    how long a peer's idle worker is watched (default 30; --quick: 2)
   --latency-samples add-to-start samples per system (default 50; --quick: 5)
   --no-readme       do not rewrite the table in bench/README.md (only full runs to ${LATEST} do)`;
@@ -48,6 +49,7 @@ export function parseArgs(argv: string[]): Settings {
       case '--only':
       case '--out':
       case '--idle-seconds':
+      case '--rounds':
       case '--latency-samples':
         given[flag.slice(2)] = value(argv, i, flag);
         i++;
@@ -84,12 +86,13 @@ export function parseArgs(argv: string[]): Settings {
     quick,
     only,
     out,
+    rounds: typeof given.rounds === 'string' ? int(given.rounds, '--rounds') : quick ? 1 : 3,
     batchSize: 100,
     idleMs: Math.round((idleSeconds > 0 ? idleSeconds : quick ? 2 : 30) * 1000),
     // The real cron cadence: a tick a minute, promotion every 5 s inside a 25 s budget. Quick
-    // mode compresses it tenfold (a tick every 6 s) so the test stays short.
+    // mode compresses it twentyfold (a tick every 3 s) so the test stays short.
     idleTick: quick
-      ? { periodMs: 6_000, intervalMs: 500, budgetMs: 2_500, graceMs: 500, timeScale: 10 }
+      ? { periodMs: 3_000, intervalMs: 250, budgetMs: 1_250, graceMs: 250, timeScale: 20 }
       : { periodMs: 60_000, intervalMs: 5_000, budgetMs: 25_000, graceMs: 5_000, timeScale: 1 },
     latencySamples:
       typeof given['latency-samples'] === 'string'

@@ -48,6 +48,29 @@ export class AdminRedis {
     return total;
   }
 
+  /**
+   * MEMORY USAGE of every key, summed by key pattern (digit runs become `#`, so `q:job:17` and
+   * `q:job:18` are one group): where a system's memory per job goes.
+   */
+  async memoryByKeyGroup(): Promise<Record<string, number>> {
+    const groups: Record<string, number> = {};
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const pipeline = this.#redis.pipeline();
+      for (const key of keys) pipeline.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+      const replies = (await pipeline.exec()) ?? [];
+      keys.forEach((key, i) => {
+        const bytes = Number(replies[i]?.[1] ?? 0);
+        const group = key.replace(/\d+/g, '#');
+        groups[group] = (groups[group] ?? 0) + bytes;
+      });
+    } while (cursor !== '0');
+    return groups;
+  }
+
   async count(key: string, kind: 'zset' | 'set'): Promise<number> {
     return kind === 'zset' ? this.#redis.zcard(key) : this.#redis.scard(key);
   }

@@ -10,14 +10,19 @@ import { Redis as IORedis } from 'ioredis';
 import { startBridge } from '../infra/redis-http/index.js';
 import { startRedisServer } from '../infra/redis-server/index.js';
 import { parseArgs } from './args.js';
+import { compose } from './compose.js';
 import { checkTargets, computeRatios, figuresTable, ratiosTable, targetsList } from './report.js';
 import {
   type BenchResult,
   type ChildParams,
+  type ChildResult,
+  childResultSchema,
+  type Details,
   type Figures,
-  figuresSchema,
+  isPeer,
   type Settings,
   type SystemName,
+  type Timed,
 } from './settings.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -38,8 +43,8 @@ async function machine(redisUrl: string): Promise<string> {
   ].join(', ');
 }
 
-/** Runs one system's measurements in a child process; resolves with its figures. */
-function runSystem(params: ChildParams): Promise<Figures> {
+/** Runs one phase of one system in a child process; resolves with what it measured. */
+function runChild(params: ChildParams): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -57,7 +62,7 @@ function runSystem(params: ChildParams): Promise<Figures> {
         return;
       }
       try {
-        resolve(figuresSchema.parse(JSON.parse(readFileSync(params.resultFile, 'utf8'))));
+        resolve(childResultSchema.parse(JSON.parse(readFileSync(params.resultFile, 'utf8'))));
       } catch (error) {
         reject(error);
       } finally {
@@ -86,7 +91,7 @@ function report(result: BenchResult, settings: Settings): string {
   const systems = result.systems as Partial<Record<SystemName, Figures>>;
   return [
     `${result.date} · ${result.machine}`,
-    `N = ${result.n} jobs, concurrency ${result.concurrency}, batches of ${result.batchSize}${settings.quick ? ' (quick mode)' : ''}`,
+    `N = ${result.n} jobs, concurrency ${result.concurrency}, batches of ${result.batchSize}, median of ${result.rounds} timed round(s)${settings.quick ? ' (quick mode)' : ''}`,
     '',
     figuresTable(systems),
     '',
@@ -117,18 +122,64 @@ async function main(): Promise<void> {
       process.stderr.write(
         `bench: N=${settings.n} concurrency=${settings.concurrency}${settings.quick ? ' (quick)' : ''}; redis ${redis.url}, bridge ${bridge.url}\n`,
       );
-      for (const system of settings.only) {
-        const started = Date.now();
-        systems[system] = await runSystem({
-          ...settings,
+      const base = {
+        ...settings,
+        redisUrl: redis.url,
+        bridgeUrl: bridge.url,
+        bridgeToken: token,
+      };
+      const child = (system: SystemName, phase: ChildParams['phase']) =>
+        runChild({
+          ...base,
           system,
-          redisUrl: redis.url,
-          bridgeUrl: bridge.url,
-          bridgeToken: token,
-          resultFile: join(tmpdir(), `edgekue-bench-${process.pid}-${system}.json`),
+          phase,
+          resultFile: join(tmpdir(), `edgekue-bench-${process.pid}-${system}-${phase}.json`),
         });
-        process.stderr.write(
-          `[${system}] done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      const timed = new Map<SystemName, Timed[]>();
+      const details = new Map<SystemName, Details>();
+      const record = (system: SystemName, r: ChildResult) => {
+        if (r.timed) timed.set(system, [...(timed.get(system) ?? []), r.timed]);
+        if (r.details) details.set(system, r.details);
+      };
+      const took = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+      if (settings.rounds === 1) {
+        for (const system of settings.only) {
+          const started = Date.now();
+          record(system, await child(system, 'both'));
+          process.stderr.write(`[${system}] done in ${took(started)}\n`);
+        }
+      } else {
+        // Timed rounds alternate systems (rotating who goes first), so a burst of load from
+        // elsewhere on the machine lands on several systems rather than on one.
+        for (let round = 0; round < settings.rounds; round++) {
+          const order = settings.only.map(
+            (_, i) => settings.only[(i + round) % settings.only.length]!,
+          );
+          for (const system of order) {
+            const started = Date.now();
+            record(system, await child(system, 'timed'));
+            process.stderr.write(
+              `[${system}] timed round ${round + 1}/${settings.rounds} in ${took(started)}\n`,
+            );
+          }
+        }
+        for (const system of settings.only) {
+          const started = Date.now();
+          record(system, await child(system, 'details'));
+          process.stderr.write(`[${system}] details in ${took(started)}\n`);
+        }
+      }
+      for (const system of settings.only) {
+        if (!timed.get(system)?.length || !details.get(system)) {
+          throw new Error(`${system}: a phase gave no result`);
+        }
+      }
+      for (const system of settings.only) {
+        systems[system] = compose(
+          !isPeer(system),
+          timed.get(system)!,
+          details.get(system)!,
+          settings,
         );
       }
     } finally {
@@ -145,6 +196,7 @@ async function main(): Promise<void> {
     concurrency: settings.concurrency,
     quick: settings.quick,
     batchSize: settings.batchSize,
+    rounds: settings.rounds,
     systems,
     ratios,
     targets: checkTargets(systems, ratios),

@@ -38,6 +38,8 @@ export const settingsSchema = z.object({
   only: z.array(systemNameSchema).min(1),
   /** Where the JSON goes. */
   out: z.string().min(1),
+  /** Timed passes per system; systems alternate between rounds and the median is kept. */
+  rounds: z.number().int().min(1).max(20),
   /** Jobs per createMany / addBulk / saveAll call, and edgekue's batch claim size. */
   batchSize: z.number().int().min(1).max(1_000),
   /** How long a peer's idle worker is watched (the count is scaled to a minute). */
@@ -61,8 +63,58 @@ export const childParamsSchema = settingsSchema.extend({
   bridgeUrl: z.string(),
   bridgeToken: z.string(),
   resultFile: z.string(),
+  /** timed: one create + process pass; details: commands, idle, latency; both: one then the other. */
+  phase: z.enum(['timed', 'details', 'both']),
 });
 export type ChildParams = z.infer<typeof childParamsSchema>;
+
+/** Commands a phase billed, and the work Redis did inside scripts for them. */
+export const phaseCountsSchema = z.object({
+  commands: z.number(),
+  /** HTTP requests (edgekue); null for the peers, which speak RESP over TCP. */
+  requests: z.number().nullable(),
+  byCommand: z.record(z.string(), z.number()),
+  /** edgekue: script calls by script name. */
+  byScript: z.record(z.string(), z.number()).optional(),
+  /** Commands run inside Lua scripts. */
+  scriptInternal: z.number(),
+});
+export type PhaseCounts = z.infer<typeof phaseCountsSchema>;
+
+/** One timed pass. edgekue's billed counts come from the bridge, so they are measured here too. */
+export const timedSchema = z.object({
+  createMs: z.number(),
+  processMs: z.number(),
+  /** Peers with a bulk API: creating the same jobs with it. */
+  bulkMs: z.number().nullable(),
+  memoryBytesPerJob: z.number(),
+  /** MEMORY USAGE per job by key pattern, after processing. */
+  memoryByKey: z.record(z.string(), z.number()),
+  counts: z.object({ create: phaseCountsSchema, process: phaseCountsSchema }).optional(),
+});
+export type Timed = z.infer<typeof timedSchema>;
+
+export const detailsSchema = z.object({
+  /** Peers: counted under MONITOR in a pass of their own. */
+  counts: z.object({ create: phaseCountsSchema, process: phaseCountsSchema }).optional(),
+  idle: z.object({
+    perMinute: z.number(),
+    perTick: z.number().nullable(),
+    betweenTicks: z.number().nullable(),
+    byCommand: z.record(z.string(), z.number()),
+  }),
+  wakeLatencyMs: z.array(z.number()),
+  tickLatencyMs: z.array(z.number()).nullable(),
+  extra: z.record(z.string(), z.number().nullable()),
+  notes: z.array(z.string()),
+});
+export type Details = z.infer<typeof detailsSchema>;
+
+export const childResultSchema = z.object({
+  timed: timedSchema.optional(),
+  details: detailsSchema.optional(),
+});
+export type ChildResult = z.infer<typeof childResultSchema>;
 
 const rate = z.number().nullable();
 
@@ -102,10 +154,16 @@ export const figuresSchema = z.object({
   idleCommandsBetweenTicks: rate,
   createMs: z.number(),
   processMs: z.number(),
+  /** Every timed round, for the spread (figures above are medians). */
+  rounds: z.array(
+    z.object({ jobsPerSec: z.number(), createPerSec: z.number(), processPerSec: z.number() }),
+  ),
   profile: z.object({
     create: commandProfileSchema,
     process: commandProfileSchema,
     idle: z.record(z.string(), z.number()),
+    /** Bytes per finished job by key pattern (MEMORY USAGE). */
+    memoryByKey: z.record(z.string(), z.number()),
     /** edgekue: HTTP requests by phase. */
     httpRequests: z.object({ create: z.number(), process: z.number() }).optional(),
     /** Other measured details, e.g. edgekue's search index cost per job. */
@@ -122,6 +180,7 @@ export const resultSchema = z.object({
   concurrency: z.number(),
   quick: z.boolean(),
   batchSize: z.number(),
+  rounds: z.number(),
   systems: z.record(z.string(), figuresSchema),
   ratios: z.record(z.string(), z.unknown()),
   targets: z.array(z.unknown()),

@@ -1,15 +1,15 @@
 // One system's measurements, in a process of its own (so no library's timers, connections or
 // heap linger into the next system's numbers). Started by run.ts; writes its figures as JSON.
 import { writeFileSync } from 'node:fs';
-import { measureEdgekue } from './edgekue/measure.js';
+import { detailsEdgekue, timedEdgekue } from './edgekue/measure.js';
 import { beeQueueDriver } from './peers/bee-queue.js';
 import { bullmqDriver } from './peers/bullmq.js';
 import type { PeerDriver, RedisAddress } from './peers/driver.js';
 import { kueDriver } from './peers/kue.js';
-import { measurePeer } from './peers/measure.js';
+import { detailsPeer, timedPeer } from './peers/measure.js';
 import { Progress } from './progress.js';
 import { AdminRedis } from './redis-admin.js';
-import { childParamsSchema, type Figures, type PeerName } from './settings.js';
+import { type ChildResult, childParamsSchema, type PeerName } from './settings.js';
 
 const drivers: Record<PeerName, (redis: RedisAddress) => PeerDriver> = {
   kue: kueDriver,
@@ -23,19 +23,26 @@ async function main(): Promise<void> {
   const redis: RedisAddress = { host: url.hostname, port: Number(url.port) };
   const admin = await AdminRedis.open(params.redisUrl);
   const progress = new Progress(params.system);
-  let figures: Figures;
+  const result: ChildResult = {};
   try {
-    if (params.system === 'edgekue-batch' || params.system === 'edgekue-single') {
-      const mode = params.system === 'edgekue-batch' ? 'batch' : 'single';
-      figures = await measureEdgekue(mode, params, admin, progress);
+    const system = params.system;
+    const timed = params.phase !== 'details';
+    const details = params.phase !== 'timed';
+    if (system === 'edgekue-batch' || system === 'edgekue-single') {
+      const mode = system === 'edgekue-batch' ? 'batch' : 'single';
+      if (timed) result.timed = await timedEdgekue(mode, params, admin, progress);
+      if (details) result.details = await detailsEdgekue(mode, params, admin, progress);
     } else {
-      figures = await measurePeer(drivers[params.system](redis), params, redis, admin, progress);
+      const driver = drivers[system];
+      if (timed) result.timed = await timedPeer(driver(redis), params, admin, progress);
+      if (details)
+        result.details = await detailsPeer(driver(redis), params, redis, admin, progress);
     }
   } finally {
     progress.end();
     await admin.close();
   }
-  writeFileSync(params.resultFile, JSON.stringify(figures));
+  writeFileSync(params.resultFile, JSON.stringify(result));
 }
 
 main().then(

@@ -74,6 +74,15 @@ export function percentile(samples: readonly number[], p: number): number | null
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
+/** Per-job bytes by group, the small groups (under 1 byte a job) left out. */
+export function perJobGroups(groups: Record<string, number>, n: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  const sorted = Object.entries(groups).sort((a, b) => b[1] - a[1]);
+  for (const [group, bytes] of sorted)
+    if (bytes / n >= 1) out[group] = Math.round((bytes / n) * 10) / 10;
+  return out;
+}
+
 export function perSecond(count: number, ms: number): number {
   return ms > 0 ? (count * 1000) / ms : 0;
 }

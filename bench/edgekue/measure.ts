@@ -4,7 +4,7 @@ import { HandlerRegistry, runWake, type TickResult } from '../../worker-handlers
 import { BridgeCounter, type BridgeCounts, bridgeDifference } from '../bridge-counter.js';
 import type { Progress } from '../progress.js';
 import type { AdminRedis } from '../redis-admin.js';
-import type { ChildParams, Figures } from '../settings.js';
+import type { ChildParams, Details, PhaseCounts, Timed } from '../settings.js';
 import {
   forEachConcurrent,
   JOB_TYPE,
@@ -12,8 +12,7 @@ import {
   now,
   type Payload,
   payload,
-  percentile,
-  perSecond,
+  perJobGroups,
   StartSignals,
   sleep,
   work,
@@ -74,17 +73,12 @@ function perJob(value: number, n: number): number {
   return n > 0 ? value / n : 0;
 }
 
-export async function measureEdgekue(
-  mode: EdgekueMode,
-  s: ChildParams,
-  admin: AdminRedis,
-  progress: Progress,
-): Promise<Figures> {
+/** Queues, handlers and helpers one edgekue child uses. */
+function setUp(mode: EdgekueMode, s: ChildParams, admin: AdminRedis, progress: Progress) {
   const N = s.n;
   const C = s.concurrency;
   const maxJobs = mode === 'batch' ? s.batchSize : 1;
   const bridge: BridgeAccess = { url: s.bridgeUrl, token: s.bridgeToken };
-  const counter = new BridgeCounter(bridge.url, bridge.token);
   const tally = new ScriptTally();
   const producer = benchQueue(bridge, tally);
   const hooks: Hooks = { onStart: () => {} };
@@ -93,8 +87,6 @@ export async function measureEdgekue(
   // per call. Batch path: one invocation leasing up to batchSize jobs per call.
   const lanes = mode === 'batch' ? 1 : C;
   const workerQueues = Array.from({ length: lanes }, () => benchQueue(bridge, tally));
-  const workerQueue = workerQueues[0]!;
-  const notes: string[] = [];
 
   const reset = async () => {
     await admin.flushAll();
@@ -123,7 +115,52 @@ export async function measureEdgekue(
     }
   };
 
-  // ---- throughput, billed commands, memory ----
+  return {
+    maxJobs,
+    bridge,
+    tally,
+    producer,
+    hooks,
+    registry,
+    workerQueues,
+    workerQueue: workerQueues[0]!,
+    reset,
+    createAll,
+  };
+}
+
+function phaseCounts(
+  c: BridgeCounts,
+  byScript: Record<string, number>,
+  scriptInternal: number,
+): PhaseCounts {
+  return {
+    commands: c.commands,
+    requests: c.requests,
+    byCommand: c.byCommand,
+    byScript,
+    scriptInternal,
+  };
+}
+
+/**
+ * One timed pass: create N jobs, process them, memory of the finished jobs. Billed commands and
+ * HTTP requests come from the bridge's counters; the work inside scripts from INFO commandstats.
+ */
+export async function timedEdgekue(
+  mode: EdgekueMode,
+  s: ChildParams,
+  admin: AdminRedis,
+  progress: Progress,
+): Promise<Timed> {
+  const N = s.n;
+  const { maxJobs, bridge, tally, producer, registry, workerQueues, reset, createAll } = setUp(
+    mode,
+    s,
+    admin,
+    progress,
+  );
+  const counter = new BridgeCounter(bridge.url, bridge.token);
   await reset();
   const mem0 = await admin.usedMemory();
   const calls0 = await admin.totalCalls();
@@ -159,20 +196,48 @@ export async function measureEdgekue(
     throw new Error(`edgekue processed ${completed} jobs (${inRedis} complete in Redis) of ${N}`);
   }
   const mem1 = await admin.usedMemory();
+  const memoryByKey = perJobGroups(await admin.memoryByKeyGroup(), N);
+  await admin.flushAll();
   const create = bridgeDifference(afterCreate, zero);
   const proc = bridgeDifference(afterProcess, afterCreate);
+  return {
+    createMs,
+    processMs,
+    bulkMs: null,
+    memoryBytesPerJob: perJob(mem1 - mem0, N),
+    memoryByKey,
+    counts: {
+      create: phaseCounts(create, createScripts, calls1 - calls0 - create.commands),
+      process: phaseCounts(proc, processScripts, calls2 - calls1 - proc.commands),
+    },
+  };
+}
 
-  // ---- search indexing's memory (edgekue indexes job data by default; the runs above do not) ----
+/** Search indexing's memory, idle commands of the cron tick, wake-up and tick-only latency. */
+export async function detailsEdgekue(
+  mode: EdgekueMode,
+  s: ChildParams,
+  admin: AdminRedis,
+  progress: Progress,
+): Promise<Details> {
+  const N = s.n;
+  const { maxJobs, bridge, producer, hooks, registry, workerQueue, reset, createAll } = setUp(
+    mode,
+    s,
+    admin,
+    progress,
+  );
+  const counter = new BridgeCounter(bridge.url, bridge.token);
   const extra: Record<string, number | null> = {};
+
+  // ---- search indexing's memory (edgekue indexes job data by default; the timed runs do not) ----
   if (mode === 'batch') {
     progress.note('search index cost');
     const footprint = async (search: boolean) => {
       await reset();
       const before = await admin.usedMemory();
-      await createAll(
-        benchQueue(bridge, new ScriptTally(), search),
-        search ? 'create+search' : 'create',
-      );
+      const queue = benchQueue(bridge, new ScriptTally(), search);
+      await createAll(queue, search ? 'create with search' : 'create');
       return (await admin.usedMemory()) - before;
     };
     const withSearch = await footprint(true);
@@ -192,6 +257,18 @@ export async function measureEdgekue(
   const wholePeriod = await counter.read();
   await ticks.stop();
   const realPeriodMs = s.idleTick.periodMs * s.idleTick.timeScale;
+  // The same tick looking once (poll interval >= its budget): what an idle tick costs when it
+  // relies on wake-ups for new jobs and on next_due for delayed ones.
+  await counter.reset();
+  const once = new CronTicks(
+    workerQueue,
+    registry,
+    { ...s.idleTick, intervalMs: s.idleTick.budgetMs },
+    maxJobs,
+  );
+  await once.tick();
+  extra.idleCommandsPerTickLookingOnce = (await counter.read()).commands;
+  await once.stop();
 
   // ---- wake-up latency: create → POST /work → runWake → handler start ----
   progress.note(`wake-up latency: ${s.latencySamples} samples`);
@@ -226,7 +303,7 @@ export async function measureEdgekue(
   // ---- cron-only latency: no wake-up, jobs created across one period of the tick schedule ----
   const tl = s.tickLatency;
   progress.note(
-    `tick-only latency: ${s.tickLatencySamples} samples over a tick schedule compressed ${tl.timeScale}x`,
+    `tick-only latency: ${s.tickLatencySamples} samples, tick schedule compressed ${tl.timeScale}x`,
   );
   await reset();
   const tickSignals = new StartSignals();
@@ -252,51 +329,24 @@ export async function measureEdgekue(
   hooks.onStart = () => {};
   await admin.flushAll();
 
-  notes.push(
+  const notes = [
     mode === 'batch'
-      ? `createMany of ${s.batchSize}; one invocation (runWake) leasing up to ${s.batchSize} jobs per claim/ack, handler bodies limited to ${C} at once`
-      : `save() per job by ${C} producers sharing one client; ${C} invocations (runWake, maxJobs 1) each with its own client, one job per claim/ack call`,
-  );
+      ? `createMany of ${s.batchSize}; one invocation (runWake) leasing up to ${s.batchSize} jobs per claim/ack call, handler bodies limited to ${s.concurrency} at once`
+      : `save() per job by ${s.concurrency} producers sharing one client; ${s.concurrency} invocations (runWake, maxJobs 1), each with its own client, one job per claim/ack call`,
+  ];
   if (s.idleTick.timeScale > 1) {
     notes.push(`idle tick schedule compressed ${s.idleTick.timeScale}x (quick mode)`);
   }
-
-  const jobsPerSec = perSecond(N, createMs + processMs);
   return {
-    jobsPerSec,
-    createPerSec: perSecond(N, createMs),
-    processPerSec: perSecond(N, processMs),
-    billedCommandsPerJob: perJob(create.commands + proc.commands, N),
-    httpRequestsPerJob: perJob(create.requests + proc.requests, N),
-    idleCommandsPerMinute: (wholePeriod.commands * 60_000) / realPeriodMs,
-    wakeLatencyP50Ms: percentile(wakeSamples, 50),
-    wakeLatencyP95Ms: percentile(wakeSamples, 95),
-    memoryBytesPerJob: perJob(mem1 - mem0, N),
-    createBulkPerSec: mode === 'batch' ? perSecond(N, createMs) : null,
-    jobsPerSecBulkCreate: mode === 'batch' ? jobsPerSec : null,
-    billedCreateCommandsPerJob: perJob(create.commands, N),
-    billedProcessCommandsPerJob: perJob(proc.commands, N),
-    tickLatencyP50Ms: percentile(tickSamples, 50),
-    tickLatencyP95Ms: percentile(tickSamples, 95),
-    idleCommandsPerTick: duringTick.commands,
-    idleCommandsBetweenTicks: wholePeriod.commands - duringTick.commands,
-    createMs,
-    processMs,
-    profile: {
-      create: {
-        byCommand: create.byCommand,
-        byScript: createScripts,
-        scriptInternalPerJob: perJob(calls1 - calls0 - create.commands, N),
-      },
-      process: {
-        byCommand: proc.byCommand,
-        byScript: processScripts,
-        scriptInternalPerJob: perJob(calls2 - calls1 - proc.commands, N),
-      },
-      idle: wholePeriod.byCommand,
-      httpRequests: { create: create.requests, process: proc.requests },
-      extra,
-      notes,
+    idle: {
+      perMinute: (wholePeriod.commands * 60_000) / realPeriodMs,
+      perTick: duringTick.commands,
+      betweenTicks: wholePeriod.commands - duringTick.commands,
+      byCommand: wholePeriod.byCommand,
     },
+    wakeLatencyMs: wakeSamples,
+    tickLatencyMs: tickSamples,
+    extra,
+    notes,
   };
 }

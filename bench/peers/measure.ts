@@ -1,66 +1,71 @@
 import { type CommandCounts, CommandMonitor, difference } from '../command-monitor.js';
 import type { Progress } from '../progress.js';
 import type { AdminRedis } from '../redis-admin.js';
-import type { ChildParams, Figures } from '../settings.js';
-import { forEachConcurrent, now, percentile, perSecond, StartSignals, sleep } from '../workload.js';
+import type { ChildParams, Details, PhaseCounts, Timed } from '../settings.js';
+import { forEachConcurrent, now, perJobGroups, StartSignals, sleep } from '../workload.js';
 import type { PeerDriver, RedisAddress } from './driver.js';
 
-/** Lets a freshly started worker finish connecting before a window opens. */
-const SETTLE_MS = 1_000;
 const PROCESS_TIMEOUT_MS = 30 * 60_000;
 
-function perJob(counts: CommandCounts, n: number): number {
-  return n > 0 ? counts.commands / n : 0;
+/** Lets a freshly started worker finish connecting before a window opens. */
+const settleMs = (s: ChildParams) => (s.quick ? 300 : 1_000);
+
+function phaseCounts(c: CommandCounts): PhaseCounts {
+  return {
+    commands: c.commands,
+    requests: null,
+    byCommand: c.byCommand,
+    scriptInternal: c.scriptInternal,
+  };
+}
+
+function steps(driver: PeerDriver, s: ChildParams, admin: AdminRedis, progress: Progress) {
+  const noop = () => {};
+  return {
+    createAll: (phase: string) =>
+      forEachConcurrent(
+        s.n,
+        s.concurrency,
+        (i) => driver.add(i),
+        (d) => progress.step(phase, d, s.n),
+      ),
+    processAll: async (phase: string) => {
+      await driver.startWorker(s.concurrency, noop);
+      await admin.waitForCount(
+        driver.completed.key,
+        driver.completed.kind,
+        s.n,
+        PROCESS_TIMEOUT_MS,
+        (n) => progress.step(phase, n, s.n),
+      );
+    },
+  };
 }
 
 /**
- * A peer's figures. Timing runs without MONITOR (it slows Redis in proportion to the commands a
- * system sends); commands are then counted in a second, identical pass under MONITOR.
+ * One timed pass, without MONITOR (it slows Redis in proportion to the commands a system sends):
+ * the bulk API where there is one, then one-by-one creation and processing, and the memory the
+ * finished jobs keep.
  */
-export async function measurePeer(
+export async function timedPeer(
   driver: PeerDriver,
   s: ChildParams,
-  redis: RedisAddress,
   admin: AdminRedis,
   progress: Progress,
-): Promise<Figures> {
-  const N = s.n;
-  const C = s.concurrency;
-  const noop = () => {};
-  const createAll = (phase: string) =>
-    forEachConcurrent(
-      N,
-      C,
-      (i) => driver.add(i),
-      (d) => progress.step(phase, d, N),
-    );
-  const processAll = async (phase: string) => {
-    await driver.startWorker(C, noop);
-    await admin.waitForCount(
-      driver.completed.key,
-      driver.completed.kind,
-      N,
-      PROCESS_TIMEOUT_MS,
-      (n) => progress.step(phase, n, N),
-    );
-  };
-
+): Promise<Timed> {
+  const { createAll, processAll } = steps(driver, s, admin, progress);
   await driver.open();
-
-  // ---- bulk create, where the library has it ----
   let bulkMs: number | null = null;
   if (driver.addBulk) {
     await admin.flushAll();
     const t = now();
-    for (let from = 0; from < N; from += s.batchSize) {
-      const to = Math.min(N, from + s.batchSize);
+    for (let from = 0; from < s.n; from += s.batchSize) {
+      const to = Math.min(s.n, from + s.batchSize);
       await driver.addBulk(from, to);
-      progress.step('bulk create', to, N);
+      progress.step('bulk create', to, s.n);
     }
     bulkMs = now() - t;
   }
-
-  // ---- timed pass: create one by one, then process; memory of the finished jobs ----
   await admin.flushAll();
   const mem0 = await admin.usedMemory();
   let t = now();
@@ -71,9 +76,22 @@ export async function measurePeer(
   const processMs = now() - t;
   await driver.stopWorker();
   const mem1 = await admin.usedMemory();
+  const memoryByKey = perJobGroups(await admin.memoryByKeyGroup(), s.n);
+  await driver.close();
+  await admin.flushAll();
+  return { createMs, processMs, bulkMs, memoryBytesPerJob: (mem1 - mem0) / s.n, memoryByKey };
+}
 
-  // ---- counted pass: the same, under MONITOR ----
-  progress.note('counting commands (MONITOR pass)');
+/** Commands (a pass of its own under MONITOR), idle commands and add-to-start latency. */
+export async function detailsPeer(
+  driver: PeerDriver,
+  s: ChildParams,
+  redis: RedisAddress,
+  admin: AdminRedis,
+  progress: Progress,
+): Promise<Details> {
+  const { createAll, processAll } = steps(driver, s, admin, progress);
+  await driver.open();
   await admin.flushAll();
   const monitor = await CommandMonitor.start(redis.host, redis.port, admin);
   let create: CommandCounts;
@@ -89,11 +107,10 @@ export async function measurePeer(
     create = difference(c1, c0);
     proc = difference(c2, c1);
 
-    // ---- idle: a worker waiting on an empty queue ----
     progress.note(`idle: watching an idle worker for ${s.idleMs / 1000} s`);
     await admin.flushAll();
-    await driver.startWorker(C, noop);
-    await sleep(SETTLE_MS);
+    await driver.startWorker(s.concurrency, () => {});
+    await sleep(settleMs(s));
     const i0 = await monitor.mark();
     await sleep(s.idleMs);
     idle = difference(await monitor.mark(), i0);
@@ -102,12 +119,11 @@ export async function measurePeer(
     monitor.stop();
   }
 
-  // ---- add-to-start latency, a running worker, one job at a time ----
   progress.note(`add-to-start latency: ${s.latencySamples} samples`);
   await admin.flushAll();
   const signals = new StartSignals();
-  await driver.startWorker(C, (data) => signals.started(data));
-  await sleep(SETTLE_MS);
+  await driver.startWorker(s.concurrency, (data) => signals.started(data));
+  await sleep(settleMs(s));
   const samples: number[] = [];
   for (let k = 0; k < s.latencySamples; k++) {
     const started = signals.wait(k, 10_000);
@@ -123,35 +139,20 @@ export async function measurePeer(
   await admin.flushAll();
 
   const notes = [
-    `created one by one by ${C} concurrent producers; worker concurrency ${C}; library defaults (completed jobs kept)`,
+    `created one by one by ${s.concurrency} concurrent producers; worker concurrency ${s.concurrency}; library defaults (completed jobs kept)`,
   ];
-  if (bulkMs !== null) notes.push(`bulk create in batches of ${s.batchSize}`);
+  if (driver.addBulk) notes.push(`bulk create in batches of ${s.batchSize}`);
   return {
-    jobsPerSec: perSecond(N, createMs + processMs),
-    createPerSec: perSecond(N, createMs),
-    processPerSec: perSecond(N, processMs),
-    billedCommandsPerJob: perJob(create, N) + perJob(proc, N),
-    httpRequestsPerJob: null,
-    idleCommandsPerMinute: (idle.commands * 60_000) / s.idleMs,
-    wakeLatencyP50Ms: percentile(samples, 50),
-    wakeLatencyP95Ms: percentile(samples, 95),
-    memoryBytesPerJob: (mem1 - mem0) / N,
-    createBulkPerSec: bulkMs === null ? null : perSecond(N, bulkMs),
-    jobsPerSecBulkCreate: bulkMs === null ? null : perSecond(N, bulkMs + processMs),
-    billedCreateCommandsPerJob: perJob(create, N),
-    billedProcessCommandsPerJob: perJob(proc, N),
-    tickLatencyP50Ms: null,
-    tickLatencyP95Ms: null,
-    idleCommandsPerTick: null,
-    idleCommandsBetweenTicks: null,
-    createMs,
-    processMs,
-    profile: {
-      create: { byCommand: create.byCommand, scriptInternalPerJob: create.scriptInternal / N },
-      process: { byCommand: proc.byCommand, scriptInternalPerJob: proc.scriptInternal / N },
-      idle: idle.byCommand,
-      extra: {},
-      notes,
+    counts: { create: phaseCounts(create), process: phaseCounts(proc) },
+    idle: {
+      perMinute: (idle.commands * 60_000) / s.idleMs,
+      perTick: null,
+      betweenTicks: null,
+      byCommand: idle.byCommand,
     },
+    wakeLatencyMs: samples,
+    tickLatencyMs: null,
+    extra: {},
+    notes,
   };
 }

@@ -1,0 +1,104 @@
+// `npm run bench -- --quick` end to end: every system runs and every figure comes out, a number
+// or null where it does not apply. No timing is asserted (benchmarks measure, tests check).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BenchResult, resultSchema, systemNames } from '../../bench/settings.js';
+
+const headline = [
+  'jobsPerSec',
+  'createPerSec',
+  'processPerSec',
+  'billedCommandsPerJob',
+  'httpRequestsPerJob',
+  'idleCommandsPerMinute',
+  'wakeLatencyP50Ms',
+  'wakeLatencyP95Ms',
+  'memoryBytesPerJob',
+] as const;
+
+const dir = mkdtempSync(join(tmpdir(), 'edgekue-bench-test-'));
+const out = join(dir, 'quick.json');
+let result: BenchResult;
+let stdout = '';
+
+function runBench(): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out, '--no-readme'],
+      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  const { code, stderr } = await runBench();
+  if (code !== 0) throw new Error(`bench --quick exited with ${code}:\n${stderr.slice(-4000)}`);
+  result = resultSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('bench --quick', () => {
+  it('runs the quick workload on every system', () => {
+    expect(result.quick).toBe(true);
+    expect(result.n).toBe(200);
+    expect(result.concurrency).toBe(5);
+    expect(Object.keys(result.systems).sort()).toEqual([...systemNames].sort());
+    expect(result.date).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(result.machine.length).toBeGreaterThan(0);
+  });
+
+  it('gives every figure for edgekue, and null only where a figure does not apply to a peer', () => {
+    for (const name of systemNames) {
+      const f = result.systems[name]!;
+      const edgekue = name.startsWith('edgekue');
+      for (const key of headline) {
+        if (key === 'httpRequestsPerJob' && !edgekue) expect(f[key], `${name}.${key}`).toBeNull();
+        else expect(f[key], `${name}.${key}`).toBeTypeOf('number');
+      }
+      for (const key of ['tickLatencyP50Ms', 'idleCommandsPerTick'] as const) {
+        if (edgekue) expect(f[key], `${name}.${key}`).toBeTypeOf('number');
+        else expect(f[key], `${name}.${key}`).toBeNull();
+      }
+      expect(f.jobsPerSec!).toBeGreaterThan(0);
+      expect(f.memoryBytesPerJob!).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts the billed commands each system sends', () => {
+    const s = result.systems;
+    // edgekue: one script call per createMany of 100 (2 here), one per save() on the one-job path
+    expect(s['edgekue-batch']!.billedCreateCommandsPerJob).toBeCloseTo(2 / 200, 5);
+    expect(s['edgekue-single']!.billedCreateCommandsPerJob).toBe(1);
+    expect(s['edgekue-single']!.profile.create.byScript).toEqual({ enqueue: 200 });
+    // BullMQ and Bee-Queue add a job with one script call; Kue sends many plain commands
+    expect(s.bullmq!.billedCreateCommandsPerJob).toBe(1);
+    expect(s['bee-queue']!.billedCreateCommandsPerJob).toBe(1);
+    expect(s.kue!.billedCreateCommandsPerJob!).toBeGreaterThan(5);
+    expect(s.kue!.profile.create.byCommand.hset).toBeGreaterThan(0);
+  });
+
+  it('computes edgekue ÷ peer ratios and checks the targets from the same run', () => {
+    for (const e of ['edgekue-batch', 'edgekue-single']) {
+      for (const p of ['kue', 'bullmq', 'bee-queue']) {
+        const r = result.ratios[`${e}/${p}`] as Record<string, number | null>;
+        expect(r.jobsPerSec, `${e}/${p}`).toBeTypeOf('number');
+        expect(r.billedCommandsPerJob, `${e}/${p}`).toBeTypeOf('number');
+      }
+    }
+    expect(result.targets.length).toBeGreaterThanOrEqual(8);
+    expect(stdout).toContain('| billed commands / job |');
+  });
+});
