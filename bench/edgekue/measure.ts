@@ -270,18 +270,13 @@ export async function detailsEdgekue(
   extra.idleCommandsPerTickLookingOnce = (await counter.read()).commands;
   await once.stop();
 
-  // ---- wake-up latency: create → POST /work → runWake → handler start ----
+  // ---- wake-up latency: create → direct wake-up → POST /work → runWake → handler start ----
   progress.note(`wake-up latency: ${s.latencySamples} samples`);
   await reset();
   const signals = new StartSignals();
   hooks.onStart = (data) => signals.started(data);
-  const server = await startWakeServer(() => runWake(workerQueue, registry, { maxJobs }));
-  const unhook = producer.onEnqueue(() => {
-    fetch(server.url, { method: 'POST' }).then(
-      (res) => res.body?.cancel(),
-      (error: unknown) => process.stderr.write(`wake-up failed: ${String(error)}\n`),
-    );
-  });
+  const server = await startWakeServer(workerQueue, registry, bridge);
+  const unhook = producer.onEnqueue((jobs) => server.wake(jobs));
   const wakeSamples: number[] = [];
   try {
     for (let k = 0; k < s.latencySamples; k++) {
