@@ -324,11 +324,18 @@ class Batch {
   }
 
   #scheduleAck(): void {
-    if (this.#acking || this.#ackTimer !== undefined) return;
+    if (this.#acking) return;
+    // With nothing left running, no other job can finish within the window: waiting only delays
+    // the ack (and the claim riding on it). A timer still, so a claim's loop of starts completes.
+    const delay = this.#running.size === 0 ? 0 : this.#o.ackDebounceMs;
+    if (this.#ackTimer !== undefined) {
+      if (delay > 0) return;
+      clearTimeout(this.#ackTimer);
+    }
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
       void this.#flushAcks();
-    }, this.#o.ackDebounceMs);
+    }, delay);
   }
 
   async #flushAcks(): Promise<void> {
