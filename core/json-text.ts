@@ -40,6 +40,16 @@ export function jsonText(value: unknown, field: string, maxBytes: number): strin
   return text;
 }
 
+/** A UTF-16 surrogate without its pair: JSON.stringify escapes it, and Redis' cjson refuses that. */
+export const loneSurrogate =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const loneSurrogates = new RegExp(loneSurrogate.source, 'g');
+
+/** A JSON.stringify replacer that sends lone surrogates as U+FFFD, which every parser reads. */
+export function wellFormedStrings(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(loneSurrogates, '\ufffd') : value;
+}
+
 export function byteLength(text: string): number {
   return encoder.encode(text).length;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loneSurrogate } from './json-text.js';
 import { priorities } from './priority.js';
 
 /** The schemas edgekue validates at its edges; every type the API and the core share flows from here. */
@@ -12,7 +13,11 @@ export const jobTypeSchema = z
   .string({ error: 'type must be a string' })
   .min(1, 'type must not be empty')
   .max(200, 'type must be at most 200 characters')
-  .regex(printable, 'type must not contain control characters');
+  .regex(printable, 'type must not contain control characters')
+  .refine(
+    (t) => !loneSurrogate.test(t),
+    'type must be well-formed Unicode (it holds a lone surrogate)',
+  );
 
 const priorityNames = Object.keys(priorities) as [
   keyof typeof priorities,

@@ -1,4 +1,5 @@
 import { RedisFailure } from './errors.js';
+import { wellFormedStrings } from './json-text.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis-client.js';
 import { type ScriptName, scripts } from './scripts/index.generated.js';
@@ -32,7 +33,8 @@ export class ScriptRunner {
   async run<T>(name: ScriptName, input: unknown): Promise<T> {
     const script = scripts[name];
     const keys = [this.#keys.ids];
-    const args = [this.#keys.base, this.#config, JSON.stringify(input)];
+    // A lone surrogate (in a log line, an error text...) would make cjson fail the whole call.
+    const args = [this.#keys.base, this.#config, JSON.stringify(input, wellFormedStrings)];
     let raw: unknown;
     try {
       raw = await this.#redis.evalsha(script.sha, keys, args).catch((error: unknown) => {
