@@ -1,4 +1,5 @@
 import type { ScenarioReport, Size } from '../lib/report.js';
+import { abuse } from './abuse/index.js';
 import { bridgeFaults } from './bridge-faults.js';
 import { burst } from './burst.js';
 import { killedWorkers } from './killed-workers.js';
@@ -15,4 +16,5 @@ export const scenarios: Record<
   'redis-restart': redisRestart,
   burst,
   soak,
+  abuse,
 };
