@@ -28,14 +28,15 @@ export interface KilledWorkersOptions {
 }
 
 export const killedWorkersSizes: Record<Size, KilledWorkersOptions> = {
+  // Handlers take tens of ms so that the work outlasts the faults however fast the machine is.
   quick: {
-    jobs: 1_500,
+    jobs: 3_000,
     workers: 2,
     kills: 2,
     freezes: 1,
     leaseMs: 1_500,
     maxJobs: 10,
-    workMs: [5, 40],
+    workMs: [20, 80],
     gapMs: [400, 900],
     timeoutMs: 60_000,
   },
@@ -46,8 +47,8 @@ export const killedWorkersSizes: Record<Size, KilledWorkersOptions> = {
     freezes: 3,
     leaseMs: 3_000,
     maxJobs: 10,
-    workMs: [10, 60],
-    gapMs: [800, 2_500],
+    workMs: [20, 100],
+    gapMs: [500, 2_000],
     timeoutMs: 300_000,
   },
 };
@@ -108,7 +109,10 @@ export async function killedWorkers(
     deadline: Date.now() + o.timeoutMs,
   });
   const cron = startCron(queue, 250);
-  const sampler = new RssSampler(() => ({ bridge: stack.bridgePid, ...pool.pids() }), 1_000);
+  const sampler = new RssSampler(
+    () => ({ 'runner+bridge': stack.bridgePid, ...pool.pids() }),
+    1_000,
+  );
   const recoveries: Promise<number | undefined>[] = [];
   const acknowledged: { id: string }[] = [];
   try {
@@ -141,14 +145,16 @@ export async function killedWorkers(
       ...Array<'kill'>(o.kills).fill('kill'),
       ...Array<'freeze'>(o.freezes).fill('freeze'),
     ];
-    // interleave: freezes among the kills
+    // freezes among the kills, a kill first
     faults.sort(() => rnd.next() - 0.5);
+    const firstKill = faults.indexOf('kill');
+    if (firstKill > 0) [faults[0], faults[firstKill]] = [faults[firstKill]!, faults[0]!];
     let kills = 0;
     let freezes = 0;
     let affected = 0;
     for (const fault of faults) {
       await sleep(rnd.int(o.gapMs[0], o.gapMs[1]));
-      if ((await complete()) >= o.jobs * 0.95) break;
+      if ((await complete()) >= o.jobs * 0.98) break;
       const slot = rnd.int(0, pool.size - 1);
       if (fault === 'kill') {
         const { workerId, at } = await pool.kill(slot);
