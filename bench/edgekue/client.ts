@@ -46,9 +46,13 @@ function tallyingClient(bridge: BridgeAccess, tally: ScriptTally): RedisClient {
  * A queue as an application would open one. Search indexing is off: none of the peers indexes
  * job data (Kue 0.11 has it off by default too), so all five store the same thing.
  */
-export function benchQueue(bridge: BridgeAccess, tally: ScriptTally, search = false): Queue {
+export function benchQueue(
+  bridge: BridgeAccess,
+  tally: ScriptTally,
+  options: { search?: boolean; jobEvents?: boolean } = {},
+): Queue {
   return createQueue(
     { redis: tallyingClient(bridge, tally) },
-    { prefix: 'q', disableSearch: !search },
+    { prefix: 'q', disableSearch: !options.search, jobEvents: options.jobEvents ?? true },
   );
 }

@@ -13,6 +13,7 @@ import {
   type Payload,
   payload,
   perJobGroups,
+  perSecond,
   StartSignals,
   sleep,
   work,
@@ -73,20 +74,38 @@ function perJob(value: number, n: number): number {
   return n > 0 ? value / n : 0;
 }
 
+/** A departure from a path's set-up, measured beside it to show what a change would buy. */
+export interface Variant {
+  /** Queue option jobEvents (default on). */
+  jobEvents?: boolean;
+  /** Worker invocations side by side, and jobs each leases per call. */
+  invocations?: number;
+  maxJobs?: number;
+  /** Skip the MEMORY USAGE breakdown (a few seconds at N = 20,000). */
+  noBreakdown?: boolean;
+}
+
 /** Queues, handlers and helpers one edgekue child uses. */
-function setUp(mode: EdgekueMode, s: ChildParams, admin: AdminRedis, progress: Progress) {
+function setUp(
+  mode: EdgekueMode,
+  s: ChildParams,
+  admin: AdminRedis,
+  progress: Progress,
+  variant: Variant = {},
+) {
   const N = s.n;
   const C = s.concurrency;
-  const maxJobs = mode === 'batch' ? s.batchSize : 1;
+  const maxJobs = variant.maxJobs ?? (mode === 'batch' ? s.batchSize : 1);
   const bridge: BridgeAccess = { url: s.bridgeUrl, token: s.bridgeToken };
   const tally = new ScriptTally();
-  const producer = benchQueue(bridge, tally);
+  const queueOptions = { jobEvents: variant.jobEvents ?? true };
+  const producer = benchQueue(bridge, tally, queueOptions);
   const hooks: Hooks = { onStart: () => {} };
   const registry = registryFor(mode, C, hooks);
   // One-job path: C invocations side by side, each its own client, claiming and acking one job
   // per call. Batch path: one invocation leasing up to batchSize jobs per call.
-  const lanes = mode === 'batch' ? 1 : C;
-  const workerQueues = Array.from({ length: lanes }, () => benchQueue(bridge, tally));
+  const lanes = variant.invocations ?? (mode === 'batch' ? 1 : C);
+  const workerQueues = Array.from({ length: lanes }, () => benchQueue(bridge, tally, queueOptions));
 
   const reset = async () => {
     await admin.flushAll();
@@ -152,6 +171,7 @@ export async function timedEdgekue(
   s: ChildParams,
   admin: AdminRedis,
   progress: Progress,
+  variant: Variant = {},
 ): Promise<Timed> {
   const N = s.n;
   const { maxJobs, bridge, tally, producer, registry, workerQueues, reset, createAll } = setUp(
@@ -159,6 +179,7 @@ export async function timedEdgekue(
     s,
     admin,
     progress,
+    variant,
   );
   const counter = new BridgeCounter(bridge.url, bridge.token);
   await reset();
@@ -196,7 +217,7 @@ export async function timedEdgekue(
     throw new Error(`edgekue processed ${completed} jobs (${inRedis} complete in Redis) of ${N}`);
   }
   const mem1 = await admin.usedMemory();
-  const memoryByKey = perJobGroups(await admin.memoryByKeyGroup(), N);
+  const memoryByKey = variant.noBreakdown ? {} : perJobGroups(await admin.memoryByKeyGroup(), N);
   await admin.flushAll();
   const create = bridgeDifference(afterCreate, zero);
   const proc = bridgeDifference(afterProcess, afterCreate);
@@ -236,13 +257,43 @@ export async function detailsEdgekue(
     const footprint = async (search: boolean) => {
       await reset();
       const before = await admin.usedMemory();
-      const queue = benchQueue(bridge, new ScriptTally(), search);
+      const queue = benchQueue(bridge, new ScriptTally(), { search });
       await createAll(queue, search ? 'create with search' : 'create');
       return (await admin.usedMemory()) - before;
     };
     const withSearch = await footprint(true);
     const without = await footprint(false);
     extra.searchIndexBytesPerJob = perJob(withSearch - without, N);
+
+    // What per-job events cost: the same pass with the queue option jobEvents off, in pairs
+    // run back to back (on, off) so both see the same load.
+    const speedups: number[] = [];
+    for (let pair = 0; pair < 2; pair++) {
+      const rate = async (jobEvents: boolean) => {
+        progress.note(`what-if: jobEvents ${jobEvents ? 'on' : 'off'} (pair ${pair + 1}/2)`);
+        const t = await timedEdgekue(mode, s, admin, progress, { jobEvents, noBreakdown: true });
+        return perSecond(N, t.createMs + t.processMs);
+      };
+      const on = await rate(true);
+      speedups.push((await rate(false)) / on);
+    }
+    extra.jobEventsOffSpeedup = speedups.reduce((a, b) => a + b, 0) / speedups.length;
+  } else {
+    // What the one-job creation costs with acks that coalesce: one invocation running
+    // `concurrency` jobs at once instead of `concurrency` invocations of one job each.
+    progress.note(`what-if: one invocation with maxJobs ${s.concurrency}`);
+    const t = await timedEdgekue(mode, s, admin, progress, {
+      invocations: 1,
+      maxJobs: s.concurrency,
+      noBreakdown: true,
+    });
+    const c = t.counts!;
+    extra.oneInvocationBilledCommandsPerJob = perJob(c.create.commands + c.process.commands, N);
+    extra.oneInvocationHttpRequestsPerJob = perJob(
+      (c.create.requests ?? 0) + (c.process.requests ?? 0),
+      N,
+    );
+    extra.oneInvocationJobsPerSec = perSecond(N, t.createMs + t.processMs);
   }
 
   // ---- idle: the cron tick on an empty queue, one full period of its schedule ----
