@@ -4,7 +4,13 @@ import { parseJson } from './json-text.js';
 import type { JobState } from './keys.js';
 import { priorityValue } from './priority.js';
 import type { Queue } from './queue.js';
-import { type Backoff, backoffSchema, type JobJson, jobStateSchema } from './schema.js';
+import {
+  type Backoff,
+  backoffSchema,
+  type JobJson,
+  type JobOptions,
+  jobStateSchema,
+} from './schema.js';
 
 /** A caller-side backoff: the delay in ms before retry `attempt` (1-based), given the job's delay. */
 export type BackoffFunction = (attempt: number, delay: number) => number;
@@ -199,6 +205,25 @@ export class Job {
       throw new ValidationError('unique must be a string of 1 to 512 characters', 'unique');
     }
     this.#unique = key;
+    return this;
+  }
+
+  /** Applies every option given as data (the JSON API's and createMany's `options`). */
+  setOptions(
+    o: Omit<JobOptions, 'priority' | 'searchKeys'> & {
+      priority?: string | number;
+      searchKeys?: string | string[];
+    },
+  ): this {
+    if (o.priority !== undefined) this.priority(o.priority);
+    if (o.attempts !== undefined) this.attempts(o.attempts);
+    if (o.delay !== undefined) this.delay(o.delay);
+    if (o.backoff !== undefined) this.backoff(o.backoff);
+    if (o.ttl !== undefined) this.ttl(o.ttl);
+    if (o.removeOnComplete !== undefined) this.removeOnComplete(o.removeOnComplete);
+    if (o.searchKeys !== undefined) this.searchKeys(o.searchKeys);
+    if (o.events !== undefined) this.events(o.events);
+    if (o.unique !== undefined) this.unique(o.unique);
     return this;
   }
 

@@ -172,18 +172,7 @@ export class Queue {
       throw new ValidationError('job must be an object', 'job');
     const parsed = jobOptionsSchema.safeParse(item.options ?? {});
     if (!parsed.success) throw firstIssue(parsed.error, 'options');
-    const o = parsed.data;
-    const job = this.create(item.type, item.data ?? {});
-    if (o.priority !== undefined) job.priority(o.priority);
-    if (o.attempts !== undefined) job.attempts(o.attempts);
-    if (o.delay !== undefined) job.delay(o.delay);
-    if (o.backoff !== undefined) job.backoff(o.backoff);
-    if (o.ttl !== undefined) job.ttl(o.ttl);
-    if (o.removeOnComplete !== undefined) job.removeOnComplete(o.removeOnComplete);
-    if (o.searchKeys !== undefined) job.searchKeys(o.searchKeys);
-    if (o.events !== undefined) job.events(o.events);
-    if (o.unique !== undefined) job.unique(o.unique);
-    return job;
+    return this.create(item.type, item.data ?? {}).setOptions(parsed.data);
   }
 
   #entry(job: Job): EnqueueEntry {

@@ -53,18 +53,7 @@ function prepare(queue: Queue, item: unknown, base: string): Job {
   if (bytes > queue.options.maxDataBytes) {
     throw new PayloadTooLarge(bytes, queue.options.maxDataBytes, base ? `${base}.data` : 'data');
   }
-  const job = queue.create(spec.type, data);
-  const o = spec.options ?? {};
-  if (o.priority !== undefined) job.priority(o.priority);
-  if (o.attempts !== undefined) job.attempts(o.attempts);
-  if (o.delay !== undefined) job.delay(o.delay);
-  if (o.backoff !== undefined) job.backoff(o.backoff);
-  if (o.ttl !== undefined) job.ttl(o.ttl);
-  if (o.removeOnComplete !== undefined) job.removeOnComplete(o.removeOnComplete);
-  if (o.searchKeys !== undefined) job.searchKeys(o.searchKeys);
-  if (o.events !== undefined) job.events(o.events);
-  if (o.unique !== undefined) job.unique(o.unique);
-  return job;
+  return queue.create(spec.type, data).setOptions(spec.options ?? {});
 }
 
 /** A job that existed already (same `unique` key) was not created again: say so. */
