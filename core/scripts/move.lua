@@ -11,18 +11,14 @@
 -- @include lib/keys.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
+-- @include lib/select.lua
 -- @include lib/state.lua
 
 local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
 local now = now_ms()
-local ids = input.ids
-if not ids then
-  local key = K.state(P, input.from)
-  if input.type then key = K.type_state(P, input.type, input.from) end
-  ids = redis.call('ZRANGE', key, 0, (tonumber(input.limit) or 1000) - 1)
-end
+local ids = select_ids(P, input.ids, input.from, input.type, input.limit)
 local moved, missing = 0, {}
 for _, raw in ipairs(ids) do
   local id = tostring(raw)

@@ -9,6 +9,7 @@
 ]=]
 -- @include lib/keys.lua
 -- @include lib/events.lua
+-- @include lib/select.lua
 -- @include lib/state.lua
 -- @include lib/search.lua
 -- @include lib/remove.lua
@@ -16,12 +17,7 @@
 local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
-local ids = input.ids
-if not ids then
-  local key = K.state(P, input.state)
-  if input.type then key = K.type_state(P, input.type, input.state) end
-  ids = redis.call('ZRANGE', key, 0, (tonumber(input.limit) or 1000) - 1)
-end
+local ids = select_ids(P, input.ids, input.state, input.type, input.limit)
 local removed, missing = 0, {}
 for _, raw in ipairs(ids) do
   local id = tostring(raw)
