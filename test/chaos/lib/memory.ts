@@ -34,6 +34,16 @@ export function summarise(samples: number[]): MemorySummary | undefined {
   };
 }
 
+/** Two measures of a heap after GC (warm-up and end) as a summary row. */
+export function heapSummary(startBytes: number, endBytes: number): MemorySummary {
+  return {
+    startMb: toMb(startBytes),
+    peakMb: toMb(Math.max(startBytes, endBytes)),
+    endMb: toMb(endBytes),
+    samples: 2,
+  };
+}
+
 /** Samples the RSS of named pids every `everyMs` until stopped. */
 export class RssSampler {
   readonly #samples = new Map<string, number[]>();

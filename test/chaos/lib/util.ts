@@ -52,15 +52,22 @@ export async function pollUntil<T>(
   return undefined;
 }
 
-/** Runs `body` until `stop` aborts, at most `maxRounds` times, swallowing (and counting) errors. */
+/** A safety net for loops that normally end when told to: none outlives this. */
+export const LOOP_LIMIT_MS = 20 * 60_000;
+
+/**
+ * Runs `body` until `stop` aborts, at most `maxRounds` times and until `deadline` (epoch ms),
+ * swallowing (and counting) errors.
+ */
 export async function loopUntil(
   stop: AbortSignal,
   maxRounds: number,
   body: () => Promise<void>,
   onError: (error: unknown) => void,
   pauseOnErrorMs = 200,
+  deadline = Date.now() + LOOP_LIMIT_MS,
 ): Promise<void> {
-  for (let i = 0; i < maxRounds && !stop.aborted; i++) {
+  for (let i = 0; i < maxRounds && !stop.aborted && Date.now() < deadline; i++) {
     try {
       await body();
     } catch (error) {

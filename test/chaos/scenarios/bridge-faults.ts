@@ -147,7 +147,11 @@ export async function bridgeFaults(
       }
     };
     const producers = Array.from({ length: o.producers }, () => producer());
-    const faultsOff = sleep(o.faultMs).then(() => proxy.setMix({}));
+    let faultsStoppedAt = 0;
+    const faultsOff = sleep(o.faultMs).then(() => {
+      proxy.setMix({});
+      faultsStoppedAt = Date.now();
+    });
     await Promise.all(producers);
     await faultsOff;
     const total = acked.size + plainOk.size;
@@ -170,6 +174,9 @@ export async function bridgeFaults(
       200,
     );
     check(report, 'every job completed once the faults stopped', done === true);
+    // recovery: from the faults stopping to every job complete
+    const drained = Date.now() - faultsStoppedAt;
+    report.recoveryMs = { last: drained, max: drained };
   } finally {
     report.memory = sampler.stop();
     const totals = await workers.stop();

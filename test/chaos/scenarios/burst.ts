@@ -7,7 +7,7 @@ import type { Job } from '../../../core/index.js';
 import { auditQueue, checkCounts } from '../lib/audit.js';
 import { type ClaimRecord, checkClaimOrder } from '../lib/claim-order.js';
 import { startInProcessWorkers } from '../lib/inprocess-workers.js';
-import { RssSampler, toMb } from '../lib/memory.js';
+import { heapSummary, RssSampler, toMb } from '../lib/memory.js';
 import { chaosQueue } from '../lib/queue.js';
 import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
 import { chaosPrefix, startChaosStack } from '../lib/stack.js';
@@ -102,7 +102,8 @@ export async function burst(
   let createdAllAt = 0;
   const stopSampling = new AbortController();
   const countsWatch = (async () => {
-    for (let i = 0; i < 100_000 && !stopSampling.signal.aborted; i++) {
+    const until = Date.now() + o.timeoutMs;
+    for (let i = 0; i < 100_000 && !stopSampling.signal.aborted && Date.now() < until; i++) {
       const c = await checkCounts(stack.admin, prefix);
       samples++;
       if (c.problems.length > 0) inconsistent.push(c.problems.join('; '));
@@ -208,6 +209,12 @@ export async function burst(
     if (heapStart)
       report.figures['bridge heap after GC, start (MB)'] = toMb(Number(heapStart.heapUsed));
     if (heapEnd) report.figures['bridge heap after GC, end (MB)'] = toMb(Number(heapEnd.heapUsed));
+    if (heapStart && heapEnd) {
+      report.memory['bridge heap after GC'] = heapSummary(
+        Number(heapStart.heapUsed),
+        Number(heapEnd.heapUsed),
+      );
+    }
     check(
       report,
       `bridge memory stayed under ${o.bridgeRssLimitMb} MB`,

@@ -102,6 +102,9 @@ export async function redisRestart(
   let graceful = 0;
   let killed = 0;
   const outages: number[] = [];
+  /** When creates succeeded, to time how soon service came back after each restart. */
+  const successes: number[] = [];
+  const faultsAt: { down: number; up: number }[] = [];
   try {
     let next = 0;
     const expectedMs =
@@ -116,6 +119,7 @@ export async function redisRestart(
           try {
             const job = await queue.create('restart', { n }).attempts(50).unique(`r${n}`).save();
             acked.set(n, job.id!);
+            successes.push(Date.now());
             break;
           } catch {
             createErrors++;
@@ -142,8 +146,22 @@ export async function redisRestart(
       }
       await fsyncAlways();
       outages.push(Date.now() - down);
+      faultsAt.push({ down, up: Date.now() });
     }
     await Promise.all(producers);
+    // from each fault to the first create acknowledged after Redis was up again
+    const recoveries = faultsAt
+      .map(({ down, up }) => {
+        const first = successes.find((t) => t >= up);
+        return first === undefined ? undefined : first - down;
+      })
+      .filter((t): t is number => t !== undefined);
+    if (recoveries.length > 0) {
+      report.recoveryMs = {
+        last: recoveries[recoveries.length - 1]!,
+        max: Math.max(...recoveries),
+      };
+    }
     report.faults = { 'graceful restarts': graceful, 'SIGKILL + start': killed };
     report.figures['outage per restart, mean ms'] = Math.round(
       outages.reduce((a, b) => a + b, 0) / Math.max(1, outages.length),

@@ -5,7 +5,7 @@
 // after a warm-up (code loaded, JIT, pools filled) and at the end, once the queue has drained.
 
 import { checkCounts, throughputCompleted } from '../lib/audit.js';
-import { RssSampler, toMb } from '../lib/memory.js';
+import { heapSummary, RssSampler, toMb } from '../lib/memory.js';
 import type { ChildHandle } from '../lib/processes.js';
 import { chaosQueue } from '../lib/queue.js';
 import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
@@ -109,7 +109,11 @@ export async function soak(
       workerHeap: (await heapAfterGc(worker)) ?? 0,
       redis: await redisUsedMemory(stack.admin),
     };
-    report.memory = sampler.stop();
+    report.memory = {
+      ...sampler.stop(),
+      'bridge heap after GC': heapSummary(base.bridgeHeap, end.bridgeHeap),
+      'worker heap after GC': heapSummary(base.workerHeap, end.workerHeap),
+    };
     sampler = undefined;
     report.jobs = created;
     const completed = await throughputCompleted(stack.admin, prefix);

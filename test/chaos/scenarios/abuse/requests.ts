@@ -175,6 +175,16 @@ function queryFor(c: FuzzContext, path: string, writes: boolean): string {
   return `?${q.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&')}`;
 }
 
+const bulkPath = /^\/+jobs\/+[^/]+(\/+retry)?\/*$/i;
+
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Hostile bodies are large (megabytes): built once per type. */
 const bodyCache = new Map<string, ReturnType<typeof hostileBodies>>();
 function bodiesFor(rnd: Random, type: string) {
@@ -196,6 +206,12 @@ export function fuzzRequest(c: FuzzContext, routes: Route[]): RawRequest {
     writingGets.some((re) => re.test(route.path));
   const headers: Record<string, string> = { ...c.auth };
   let path = fill(c, route.path, writes) + queryFor(c, route.path, writes);
+  // A filled value can turn a path into a bulk write of every type (`POST /jobs/:id/retry` with
+  // the id `inactive` is `POST /jobs/inactive/retry`): a legitimate request, but not the fuzz's
+  // to send, since it would rightly change the sentinels. Such paths get a type of the fuzz's own.
+  if (writes && bulkPath.test(decoded(path.split('?')[0]!)) && !/[?&]type=/.test(path)) {
+    path += `${path.includes('?') ? '&' : '?'}type=${pct(rnd.pick(c.fuzzTypes))}`;
+  }
   if (route.path === '/work') {
     headers.authorization = `Bearer ${c.workerSecret}`;
     if (rnd.chance(0.5)) path = '/work?wait=1';

@@ -124,8 +124,9 @@ export async function keyspaceFingerprint(admin: IORedis, prefix: string): Promi
 export function fingerprintDiff(before: string[], after: string[]): string[] {
   const a = new Set(before);
   const b = new Set(after);
+  // before and after of one line side by side
   return [
     ...before.filter((l) => !b.has(l)).map((l) => `- ${l}`),
     ...after.filter((l) => !a.has(l)).map((l) => `+ ${l}`),
-  ];
+  ].sort((x, y) => x.slice(2).localeCompare(y.slice(2)) || y.localeCompare(x));
 }
