@@ -75,6 +75,19 @@ export function compose(
       process: profileOf(counts.process, n),
       idle: details.idle.byCommand,
       memoryByKey: last.memoryByKey,
+      timePerJobUs: {
+        create: (median(rounds.map((r) => r.createMs)) * 1000) / n,
+        process: (median(rounds.map((r) => r.processMs)) * 1000) / n,
+        redisCreate: (median(rounds.map((r) => r.redisCpuMs.create)) * 1000) / n,
+        redisProcess: (median(rounds.map((r) => r.redisCpuMs.process)) * 1000) / n,
+        clientCreate: (median(rounds.map((r) => r.clientCpuMs.create)) * 1000) / n,
+        clientProcess: (median(rounds.map((r) => r.clientCpuMs.process)) * 1000) / n,
+        // Measured around timed rounds only (not when one child also runs the details).
+        bridge:
+          edgekue && rounds.every((r) => r.hostCpuMs !== undefined)
+            ? (median(rounds.map((r) => r.hostCpuMs ?? 0)) * 1000) / n
+            : null,
+      },
       ...(counts.create.requests !== null && counts.process.requests !== null
         ? { httpRequests: { create: counts.create.requests, process: counts.process.requests } }
         : {}),

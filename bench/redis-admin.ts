@@ -48,6 +48,16 @@ export class AdminRedis {
     return total;
   }
 
+  /** CPU time of Redis' main thread (user + system), in ms: where Redis' share of a phase goes. */
+  async cpuMs(): Promise<number> {
+    const info = await this.#redis.info('cpu');
+    const user = /^used_cpu_user_main_thread:([\d.]+)/m.exec(info)?.[1];
+    const sys = /^used_cpu_sys_main_thread:([\d.]+)/m.exec(info)?.[1];
+    if (user === undefined || sys === undefined)
+      throw new Error('INFO cpu has no main-thread times');
+    return (Number(user) + Number(sys)) * 1000;
+  }
+
   /**
    * MEMORY USAGE of every key, summed by key pattern (digit runs become `#`, so `q:job:17` and
    * `q:job:18` are one group): where a system's memory per job goes.

@@ -148,6 +148,22 @@ const rows: [string, (f: Figures) => number | null, (v: number) => string][] = [
   ['… of which process', (f) => f.billedProcessCommandsPerJob, fixed(3)],
   ['HTTP requests / job', (f) => f.httpRequestsPerJob, fixed(3)],
   ['Redis commands inside scripts / job', (f) => scriptWork(f), fixed(1)],
+  [
+    'wall time / job, µs (create + process)',
+    (f) => f.profile.timePerJobUs.create + f.profile.timePerJobUs.process,
+    int,
+  ],
+  [
+    '… Redis CPU, µs',
+    (f) => f.profile.timePerJobUs.redisCreate + f.profile.timePerJobUs.redisProcess,
+    int,
+  ],
+  [
+    '… client CPU, µs',
+    (f) => f.profile.timePerJobUs.clientCreate + f.profile.timePerJobUs.clientProcess,
+    int,
+  ],
+  ['… HTTP bridge CPU, µs', (f) => f.profile.timePerJobUs.bridge, int],
   ['idle commands / minute', (f) => f.idleCommandsPerMinute, fixed(1)],
   ['… per cron tick / between ticks', () => null, int],
   ['add-to-start latency p50, ms', (f) => f.wakeLatencyP50Ms, fixed(1)],

@@ -90,6 +90,12 @@ export const timedSchema = z.object({
   memoryBytesPerJob: z.number(),
   /** MEMORY USAGE per job by key pattern, after processing. */
   memoryByKey: z.record(z.string(), z.number()),
+  /** CPU time of Redis' main thread during create and process, in ms. */
+  redisCpuMs: z.object({ create: z.number(), process: z.number() }),
+  /** CPU time of the client process (producers and workers) during create and process, in ms. */
+  clientCpuMs: z.object({ create: z.number(), process: z.number() }),
+  /** CPU time of the bench's main process over the whole round: the HTTP bridge, for edgekue. */
+  hostCpuMs: z.number().optional(),
   counts: z.object({ create: phaseCountsSchema, process: phaseCountsSchema }).optional(),
 });
 export type Timed = z.infer<typeof timedSchema>;
@@ -164,6 +170,17 @@ export const figuresSchema = z.object({
     idle: z.record(z.string(), z.number()),
     /** Bytes per finished job by key pattern (MEMORY USAGE). */
     memoryByKey: z.record(z.string(), z.number()),
+    /** Time per job (µs, medians): wall time of each phase, and Redis' main-thread CPU in it. */
+    timePerJobUs: z.object({
+      create: z.number(),
+      process: z.number(),
+      redisCreate: z.number(),
+      redisProcess: z.number(),
+      clientCreate: z.number(),
+      clientProcess: z.number(),
+      /** edgekue: the bridge's CPU over the whole round (create, process and set-up). */
+      bridge: z.number().nullable(),
+    }),
     /** edgekue: HTTP requests by phase. */
     httpRequests: z.object({ create: z.number(), process: z.number() }).optional(),
     /** Other measured details, e.g. edgekue's search index cost per job. */

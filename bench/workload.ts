@@ -24,6 +24,12 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math
 
 export const now = () => performance.now();
 
+/** This process' CPU time (user + system), in ms. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** Runs fn(i) for i in [0, count) with `concurrency` callers, each waiting for its previous call. */
 export async function forEachConcurrent(
   count: number,

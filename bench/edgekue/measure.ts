@@ -6,6 +6,7 @@ import type { Progress } from '../progress.js';
 import type { AdminRedis } from '../redis-admin.js';
 import type { ChildParams, Details, PhaseCounts, Timed } from '../settings.js';
 import {
+  cpuMs,
   forEachConcurrent,
   JOB_TYPE,
   Limiter,
@@ -185,16 +186,20 @@ export async function timedEdgekue(
   await reset();
   const mem0 = await admin.usedMemory();
   const calls0 = await admin.totalCalls();
+  const cpu0 = await admin.cpuMs();
   await counter.reset();
   tally.take();
   const zero: BridgeCounts = { requests: 0, commands: 0, byCommand: {} };
 
+  const own0 = cpuMs();
   let t = now();
   await createAll(producer, 'create');
   const createMs = now() - t;
+  const own1 = cpuMs();
   const afterCreate = await counter.read();
   const createScripts = tally.take();
   const calls1 = await admin.totalCalls();
+  const cpu1 = await admin.cpuMs();
 
   t = now();
   const ticker = setInterval(() => {
@@ -208,9 +213,11 @@ export async function timedEdgekue(
     clearInterval(ticker);
   }
   const processMs = now() - t;
+  const own2 = cpuMs();
   const afterProcess = await counter.read();
   const processScripts = tally.take();
   const calls2 = await admin.totalCalls();
+  const cpu2 = await admin.cpuMs();
   const inRedis = await admin.count(COMPLETE_KEY, 'zset');
   progress.step('process', inRedis, N);
   if (completed !== N || inRedis !== N) {
@@ -227,6 +234,8 @@ export async function timedEdgekue(
     bulkMs: null,
     memoryBytesPerJob: perJob(mem1 - mem0, N),
     memoryByKey,
+    redisCpuMs: { create: cpu1 - cpu0, process: cpu2 - cpu1 },
+    clientCpuMs: { create: own1 - own0, process: own2 - own1 },
     counts: {
       create: phaseCounts(create, createScripts, calls1 - calls0 - create.commands),
       process: phaseCounts(proc, processScripts, calls2 - calls1 - proc.commands),

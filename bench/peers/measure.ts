@@ -2,7 +2,7 @@ import { type CommandCounts, CommandMonitor, difference } from '../command-monit
 import type { Progress } from '../progress.js';
 import type { AdminRedis } from '../redis-admin.js';
 import type { ChildParams, Details, PhaseCounts, Timed } from '../settings.js';
-import { forEachConcurrent, now, perJobGroups, StartSignals, sleep } from '../workload.js';
+import { cpuMs, forEachConcurrent, now, perJobGroups, StartSignals, sleep } from '../workload.js';
 import type { PeerDriver, RedisAddress } from './driver.js';
 
 const PROCESS_TIMEOUT_MS = 30 * 60_000;
@@ -68,18 +68,32 @@ export async function timedPeer(
   }
   await admin.flushAll();
   const mem0 = await admin.usedMemory();
+  const cpu0 = await admin.cpuMs();
+  const own0 = cpuMs();
   let t = now();
   await createAll('create');
   const createMs = now() - t;
+  const own1 = cpuMs();
+  const cpu1 = await admin.cpuMs();
   t = now();
   await processAll('process');
   const processMs = now() - t;
+  const own2 = cpuMs();
+  const cpu2 = await admin.cpuMs();
   await driver.stopWorker();
   const mem1 = await admin.usedMemory();
   const memoryByKey = perJobGroups(await admin.memoryByKeyGroup(), s.n);
   await driver.close();
   await admin.flushAll();
-  return { createMs, processMs, bulkMs, memoryBytesPerJob: (mem1 - mem0) / s.n, memoryByKey };
+  return {
+    createMs,
+    processMs,
+    bulkMs,
+    memoryBytesPerJob: (mem1 - mem0) / s.n,
+    memoryByKey,
+    redisCpuMs: { create: cpu1 - cpu0, process: cpu2 - cpu1 },
+    clientCpuMs: { create: own1 - own0, process: own2 - own1 },
+  };
 }
 
 /** Commands (a pass of its own under MONITOR), idle commands and add-to-start latency. */
