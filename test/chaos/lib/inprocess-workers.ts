@@ -62,6 +62,8 @@ export function startInProcessWorkers(o: InProcessWorkersOptions): {
         totals.failed += r.failed;
         totals.lost += r.lost;
         totals.shutdown += r.shutdown;
+        // a tick may report the invocations that failed on Redis instead of throwing
+        totals.errors += (r as { errors?: number }).errors ?? 0;
       },
       () => {
         totals.errors++;

@@ -110,13 +110,18 @@ export async function bridgeFaults(
     for (let n = 0; n < o.jobs; n++) work.push({ kind: 'unique', n });
     for (let n = 0; n < o.plainCreates; n++) work.push({ kind: 'plain', n });
     work.sort(() => rnd.next() - 0.5);
-    const paceMs = (o.faultMs * o.producers) / work.length;
+    // Creates are spread over the first 90% of the fault window: item i is due at t0 + i × step.
+    const t0 = Date.now();
+    const step = (o.faultMs * 0.9) / work.length;
     let next = 0;
     const producer = async () => {
       const queue = chaosQueue({ url: proxy.url, token: stack.token, prefix, eventsMax });
       for (let k = 0; k < work.length; k++) {
-        const item = work[next++];
+        const i = next++;
+        const item = work[i];
         if (!item) break;
+        const due = t0 + i * step - Date.now();
+        if (due > 0) await sleep(due);
         if (item.kind === 'plain') {
           try {
             const job = await queue.create('plain', { p: item.n }).attempts(50).save();
@@ -143,7 +148,6 @@ export async function bridgeFaults(
             }
           }
         }
-        await sleep(paceMs * (0.5 + rnd.next()));
       }
     };
     const producers = Array.from({ length: o.producers }, () => producer());
@@ -153,7 +157,12 @@ export async function bridgeFaults(
       faultsStoppedAt = Date.now();
     });
     await Promise.all(producers);
+    const producedAt = Date.now();
     await faultsOff;
+    report.figures['creates finished, ms after the faults stopped'] = Math.max(
+      0,
+      producedAt - faultsStoppedAt,
+    );
     const total = acked.size + plainOk.size;
     report.figures['create calls that reported an error'] = createErrors + plainFailed.size;
     report.figures['retried unique creates that found their job already there'] = existed;
@@ -174,8 +183,8 @@ export async function bridgeFaults(
       200,
     );
     check(report, 'every job completed once the faults stopped', done === true);
-    // recovery: from the faults stopping to every job complete
-    const drained = Date.now() - faultsStoppedAt;
+    // recovery: from the faults stopping (and the last create) to every job complete
+    const drained = Date.now() - Math.max(faultsStoppedAt, producedAt);
     report.recoveryMs = { last: drained, max: drained };
   } finally {
     report.memory = sampler.stop();

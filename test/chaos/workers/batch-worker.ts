@@ -59,6 +59,7 @@ for (let tick = 0; tick < 1_000_000 && !stop.signal.aborted && Date.now() < s.de
     totals.failed += r.failed;
     totals.lost += r.lost;
     totals.shutdown += r.shutdown;
+    totals.errors += (r as { errors?: number }).errors ?? 0;
     parent.send({ t: 'tick', ...r });
   } catch (error) {
     // An unreachable Redis: the next cron tick tries again.
