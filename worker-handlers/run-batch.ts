@@ -49,6 +49,8 @@ export interface BatchResult {
   /** From the batch's first claim: Redis time, and when the next delayed job falls due (-1: none). */
   now: number;
   nextDue: number;
+  /** Jobs inactive, delayed or active after the first claim: 0 is an empty queue. */
+  waiting: number;
   /** Delayed jobs promoted by the first claim (it promotes a bounded number). */
   promoted: number;
 }
@@ -118,6 +120,7 @@ class Batch {
     ms: 0,
     now: 0,
     nextDue: -1,
+    waiting: 1,
     promoted: 0,
   };
 
@@ -172,6 +175,7 @@ class Batch {
         const first = await claim(this.#queue, request);
         this.#result.now = first.now;
         this.#result.nextDue = first.nextDue;
+        this.#result.waiting = first.waiting;
         this.#result.promoted = first.promoted;
         this.#firstClaimDone = true;
         this.#started(first.jobs, request.token, first.now);

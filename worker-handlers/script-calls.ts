@@ -16,6 +16,8 @@ export interface Claimed {
   /** Delayed jobs the call promoted, and when the next one falls due (-1: none waits). */
   promoted: number;
   nextDue: number;
+  /** Jobs inactive, delayed or active after the call: 0 is an empty queue. */
+  waiting: number;
 }
 
 /** One settled job, as ack.lua takes it. */
@@ -45,12 +47,14 @@ export async function claim(queue: Queue, request: ClaimRequest): Promise<Claime
     now: number;
     promoted?: number;
     next_due?: number;
+    waiting?: number;
   }>('claim', request);
   return {
     jobs: toJobs(queue, r.jobs),
     now: r.now,
     promoted: r.promoted ?? 0,
     nextDue: r.next_due ?? -1,
+    waiting: r.waiting ?? 1,
   };
 }
 

@@ -68,9 +68,13 @@ async function promoteAll(
 
 /**
  * When to look again after a batch that found nothing: at the next interval, or when the next
- * delayed job falls due if that comes first (in Redis time, translated to the local clock).
+ * delayed job falls due if that comes first (in Redis time, translated to the local clock);
+ * never on an empty queue.
  */
-function nextLook(r: BatchResult, polledAt: number, intervalMs: number): number {
+function nextLook(r: BatchResult, polledAt: number, intervalMs: number): number | undefined {
+  // An empty queue (nothing inactive, delayed or active) has nothing to promote or recover: stop,
+  // so an idle tick costs one call. Jobs created later wake a worker themselves.
+  if (r.waiting === 0 && r.claimed === 0) return undefined;
   let at = polledAt + intervalMs;
   if (r.nextDue >= 0 && r.now > 0) at = Math.min(at, Date.now() + (r.nextDue - r.now) + 1);
   return at;
@@ -142,7 +146,7 @@ async function loop(
 /**
  * The cron tick: promotes due delayed jobs and recovers expired leases (both inside the claim),
  * runs what it finds, and for the rest of its budget looks again every interval, or when the next
- * delayed job falls due. On an empty queue that is one script call per interval.
+ * delayed job falls due. On an empty queue that is one script call per tick.
  */
 export function runTick(
   queue: Queue,

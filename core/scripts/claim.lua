@@ -5,7 +5,8 @@
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { count, lease_ms, token, worker, types: [{ type, concurrency }] }
   Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events
-  Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due }
+  Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due, waiting }
+           next_due: ms of the next delayed job or -1; waiting: inactive + delayed + active jobs
            promoted: delayed jobs promoted by this call; next_due: ms of the next delayed job, -1
            when none (an idle cron tick sleeps until then: one call per tick on an empty queue)
   Events:  promotion, failed attempt | failed (recovered), start
@@ -28,4 +29,9 @@ local promoted = promote_due(P, cfg, now, math.max(count, 100))
 recover_expired(P, cfg, now, math.max(count, 100))
 local jobs = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token, input.worker,
   input.types)
-return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = next_due(P) })
+-- waiting: jobs that are inactive, delayed or active after the claim. 0 means an empty queue, and
+-- an idle cron tick can stop looking (wake-ups bring new work).
+local waiting = redis.call('ZCARD', K.state(P, 'inactive')) + redis.call('ZCARD', K.delayed(P)) +
+  redis.call('ZCARD', K.state(P, 'active'))
+return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = next_due(P),
+  waiting = waiting })
