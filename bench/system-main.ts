@@ -1,7 +1,8 @@
 // One system's measurements, in a process of its own (so no library's timers, connections or
 // heap linger into the next system's numbers). Started by run.ts; writes its figures as JSON.
 import { writeFileSync } from 'node:fs';
-import { detailsEdgekue, timedEdgekue } from './edgekue/measure.js';
+import { detailsEdgekue } from './edgekue/details.js';
+import { timedEdgekue } from './edgekue/timed.js';
 import { beeQueueDriver } from './peers/bee-queue.js';
 import { bullmqDriver } from './peers/bullmq.js';
 import type { PeerDriver, RedisAddress } from './peers/driver.js';

@@ -1,0 +1,173 @@
+import { BridgeCounter } from '../bridge-counter.js';
+import type { Progress } from '../progress.js';
+import type { AdminRedis } from '../redis-admin.js';
+import type { ChildParams, Details } from '../settings.js';
+import { JOB_TYPE, now, payload, perSecond, StartSignals, sleep } from '../workload.js';
+import { benchQueue, ScriptTally } from './client.js';
+import { CronTicks } from './cron.js';
+import { type EdgekueMode, perJob, setUp } from './setup.js';
+import { timedEdgekue } from './timed.js';
+import { startWakeServer } from './wake-server.js';
+
+/** Search indexing's memory, idle commands of the cron tick, wake-up and tick-only latency. */
+export async function detailsEdgekue(
+  mode: EdgekueMode,
+  s: ChildParams,
+  admin: AdminRedis,
+  progress: Progress,
+): Promise<Details> {
+  const N = s.n;
+  const { maxJobs, bridge, producer, hooks, registry, workerQueue, reset, createAll } = setUp(
+    mode,
+    s,
+    admin,
+    progress,
+  );
+  const counter = new BridgeCounter(bridge.url, bridge.token);
+  const extra: Record<string, number | null> = {};
+
+  // ---- search indexing's memory (edgekue indexes job data by default; the timed runs do not) ----
+  if (mode === 'batch') {
+    progress.note('search index cost');
+    const footprint = async (search: boolean) => {
+      await reset();
+      const before = await admin.usedMemory();
+      const queue = benchQueue(bridge, new ScriptTally(), { search });
+      await createAll(queue, search ? 'create with search' : 'create');
+      return (await admin.usedMemory()) - before;
+    };
+    const withSearch = await footprint(true);
+    const without = await footprint(false);
+    extra.searchIndexBytesPerJob = perJob(withSearch - without, N);
+
+    // What per-job events cost: the same pass with the queue option jobEvents off, in pairs
+    // run back to back (on, off) so both see the same load.
+    const speedups: number[] = [];
+    for (let pair = 0; pair < 2; pair++) {
+      const rate = async (jobEvents: boolean) => {
+        progress.note(`what-if: jobEvents ${jobEvents ? 'on' : 'off'} (pair ${pair + 1}/2)`);
+        const t = await timedEdgekue(mode, s, admin, progress, { jobEvents, noBreakdown: true });
+        return perSecond(N, t.createMs + t.processMs);
+      };
+      const on = await rate(true);
+      speedups.push((await rate(false)) / on);
+    }
+    extra.jobEventsOffSpeedup = speedups.reduce((a, b) => a + b, 0) / speedups.length;
+  } else {
+    // What the one-job creation costs with acks that coalesce: one invocation running
+    // `concurrency` jobs at once instead of `concurrency` invocations of one job each.
+    progress.note(`what-if: one invocation with maxJobs ${s.concurrency}`);
+    const t = await timedEdgekue(mode, s, admin, progress, {
+      invocations: 1,
+      maxJobs: s.concurrency,
+      noBreakdown: true,
+    });
+    const c = t.counts!;
+    extra.oneInvocationBilledCommandsPerJob = perJob(c.create.commands + c.process.commands, N);
+    extra.oneInvocationHttpRequestsPerJob = perJob(
+      (c.create.requests ?? 0) + (c.process.requests ?? 0),
+      N,
+    );
+    extra.oneInvocationJobsPerSec = perSecond(N, t.createMs + t.processMs);
+  }
+
+  // ---- idle: the cron tick on an empty queue, one full period of its schedule ----
+  progress.note(`idle: one cron period of ${s.idleTick.periodMs / 1000} s`);
+  await reset();
+  await counter.reset();
+  const ticks = new CronTicks(workerQueue, registry, s.idleTick, maxJobs);
+  const tickStart = now();
+  await ticks.tick();
+  const duringTick = await counter.read();
+  await sleep(tickStart + s.idleTick.periodMs - now());
+  const wholePeriod = await counter.read();
+  await ticks.stop();
+  const realPeriodMs = s.idleTick.periodMs * s.idleTick.timeScale;
+  // The same tick looking once (poll interval >= its budget): what an idle tick costs when it
+  // relies on wake-ups for new jobs and on next_due for delayed ones.
+  await counter.reset();
+  const once = new CronTicks(
+    workerQueue,
+    registry,
+    { ...s.idleTick, intervalMs: s.idleTick.budgetMs },
+    maxJobs,
+  );
+  await once.tick();
+  extra.idleCommandsPerTickLookingOnce = (await counter.read()).commands;
+  await once.stop();
+
+  // ---- wake-up latency: create → direct wake-up → POST /work → runWake → handler start ----
+  progress.note(`wake-up latency: ${s.latencySamples} samples`);
+  await reset();
+  const signals = new StartSignals();
+  hooks.onStart = (data) => signals.started(data);
+  const server = await startWakeServer(workerQueue, registry, bridge);
+  const unhook = producer.onEnqueue((jobs) => server.wake(jobs));
+  const wakeSamples: number[] = [];
+  try {
+    for (let k = 0; k < s.latencySamples; k++) {
+      const started = signals.wait(k, 10_000);
+      const t0 = now();
+      if (mode === 'batch') await producer.createMany([{ type: JOB_TYPE, data: payload(k) }]);
+      else await producer.create(JOB_TYPE, payload(k)).save();
+      wakeSamples.push((await started) - t0);
+      await server.idle();
+      progress.step('wake latency', k + 1, s.latencySamples);
+      await sleep(5 + Math.random() * 20);
+    }
+  } finally {
+    unhook();
+    await server.idle();
+    await server.close();
+  }
+
+  // ---- cron-only latency: no wake-up, jobs created across one period of the tick schedule ----
+  const tl = s.tickLatency;
+  progress.note(
+    `tick-only latency: ${s.tickLatencySamples} samples, tick schedule compressed ${tl.timeScale}x`,
+  );
+  await reset();
+  const tickSignals = new StartSignals();
+  hooks.onStart = (data) => tickSignals.started(data);
+  const cron = new CronTicks(workerQueue, registry, tl, maxJobs);
+  const scheduleStart = now();
+  cron.start();
+  const tickSamples: number[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: s.tickLatencySamples }, async (_, k) => {
+        // Creation times spread evenly over one period, starting with the first tick.
+        await sleep(scheduleStart + (tl.periodMs * (k + 0.5)) / s.tickLatencySamples - now());
+        const started = tickSignals.wait(k, tl.periodMs * 3);
+        const t0 = now();
+        await producer.create(JOB_TYPE, payload(k)).save();
+        tickSamples.push(((await started) - t0) * tl.timeScale);
+      }),
+    );
+  } finally {
+    await cron.stop();
+  }
+  hooks.onStart = () => {};
+  await admin.flushAll();
+
+  const notes = [
+    mode === 'batch'
+      ? `createMany of ${s.batchSize}; one invocation (runWake) leasing up to ${s.batchSize} jobs per claim/ack call, handler bodies limited to ${s.concurrency} at once`
+      : `save() per job by ${s.concurrency} producers sharing one client; ${s.concurrency} invocations (runWake, maxJobs 1), each with its own client, one job per claim/ack call`,
+  ];
+  if (s.idleTick.timeScale > 1) {
+    notes.push(`idle tick schedule compressed ${s.idleTick.timeScale}x (quick mode)`);
+  }
+  return {
+    idle: {
+      perMinute: (wholePeriod.commands * 60_000) / realPeriodMs,
+      perTick: duringTick.commands,
+      betweenTicks: wholePeriod.commands - duringTick.commands,
+      byCommand: wholePeriod.byCommand,
+    },
+    wakeLatencyMs: wakeSamples,
+    tickLatencyMs: tickSamples,
+    extra,
+    notes,
+  };
+}
