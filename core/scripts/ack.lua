@@ -30,11 +30,8 @@ local now = now_ms()
 local minute = math.floor(now / 60000)
 local settled = {}
 
-local function count_throughput(field)
-  local key = K.throughput(P, minute)
-  redis.call('HINCRBY', key, field, 1)
-  redis.call('PEXPIRE', key, 7200000)
-end
+-- counted per call, not per job: a batch pays for its stats once
+local completed, failed, work_time = 0, 0, 0
 
 for i, d in ipairs(input.done or {}) do
   local id = tostring(d.id)
@@ -51,19 +48,27 @@ for i, d in ipairs(input.done or {}) do
       if d.result ~= nil then redis.call('HSET', jkey, 'result', d.result) end
       redis.call('HDEL', jkey, 'error')
       set_state(P, id, job, 'complete', now)
-      redis.call('HINCRBY', K.stats(P), 'work_time', duration)
-      count_throughput('complete')
+      work_time = work_time + duration
+      completed = completed + 1
       local args = {}
       if d.result ~= nil then args = { cjson.decode(d.result) } end
-      emit_job(P, cfg, id, job.type, 'complete', args)
+      emit_job(P, cfg, id, job, 'complete', args)
       if f[4] == '1' then remove_job(P, cfg, id) end
       settled[i] = 'complete'
     else
       settled[i] = fail_attempt(P, cfg, id, job, d.error or 'failed', now, tonumber(d.delay) or -1)
-      if settled[i] == 'failed' then count_throughput('failed') end
+      if settled[i] == 'failed' then failed = failed + 1 end
     end
   end
 end
+
+if completed + failed > 0 then
+  local key = K.throughput(P, minute)
+  if completed > 0 then redis.call('HINCRBY', key, 'complete', completed) end
+  if failed > 0 then redis.call('HINCRBY', key, 'failed', failed) end
+  redis.call('PEXPIRE', key, 7200000)
+end
+if work_time > 0 then redis.call('HINCRBY', K.stats(P), 'work_time', work_time) end
 
 local jobs = {}
 local c = input.claim

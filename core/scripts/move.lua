@@ -36,7 +36,7 @@ for _, raw in ipairs(ids) do
     if input.reset_attempts then redis.call('HSET', jkey, 'attempts', 0) end
     if input.to == 'inactive' then redis.call('HSET', jkey, 'progress', 0) end
     set_state(P, id, job, input.to, now)
-    emit_job(P, cfg, id, job.type, 'state', { input.to, from })
+    emit_job(P, cfg, id, job, 'state', { input.to, from })
     moved = moved + 1
   end
 end

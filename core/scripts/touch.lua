@@ -25,7 +25,7 @@ local status = {}
 for i, e in ipairs(input.entries) do
   local id = tostring(e.id)
   local jkey = K.job(P, id)
-  local f = redis.call('HMGET', jkey, 'type', 'lease', 'state', 'started_at', 'ttl')
+  local f = redis.call('HMGET', jkey, 'type', 'lease', 'state', 'started_at', 'ttl', 'events')
   if not f[1] then
     status[i] = 'missing'
   elseif e.token and (f[2] ~= e.token or f[3] ~= 'active') then
@@ -44,7 +44,7 @@ for i, e in ipairs(input.entries) do
         redis.call('HSET', jkey, 'progress_data', e.progress[2])
         args[2] = cjson.decode(e.progress[2])
       end
-      emit_job(P, cfg, id, f[1], 'progress', args)
+      emit_job(P, cfg, id, { type = f[1], events = f[6] }, 'progress', args)
     end
     if e.token and lease_ms > 0 then
       local ttl = tonumber(f[5]) or 0

@@ -48,5 +48,5 @@ if u.search ~= nil then
   index_words(P, id, u.search)
 end
 redis.call('HSET', jkey, 'updated_at', now)
-emit_job(P, cfg, id, job.type, 'update', {})
+emit_job(P, cfg, id, job, 'update', {})
 return cjson.encode({ ok = 1 })

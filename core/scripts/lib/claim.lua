@@ -34,7 +34,7 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   redis.call('HSET', K.job(P, id), 'lease', token, 'lease_until', expiry, 'started_at', now,
     'workerId', worker)
   redis.call('ZADD', K.leases(P), expiry, id)
-  emit_job(P, cfg, id, job.type, 'start', {})
+  emit_job(P, cfg, id, job, 'start', {})
   return redis.call('HGETALL', K.job(P, id))
 end
 

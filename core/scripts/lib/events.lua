@@ -8,12 +8,7 @@ local function emit(P, cfg, jid, jtype, event, args)
   redis.call('PUBLISH', K.events(P), cjson.encode(e))
 end
 
--- Whether a job wants events: per job (Kue's job.events(false)) and per queue (jobEvents).
-local function job_events_on(P, cfg, jid)
-  if cfg.events_off then return false end
-  return redis.call('HGET', K.job(P, jid), 'events') ~= '0'
-end
-
-local function emit_job(P, cfg, jid, jtype, event, args)
-  if job_events_on(P, cfg, jid) then emit(P, cfg, jid, jtype, event, args) end
+-- A job's event, unless the job opted out (Kue's job.events(false)); `job` is what read_job read.
+local function emit_job(P, cfg, jid, job, event, args)
+  if job.events ~= '0' then emit(P, cfg, jid, job.type, event, args) end
 end

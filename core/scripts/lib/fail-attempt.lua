@@ -33,10 +33,10 @@ local function fail_attempt(P, cfg, id, job, err, now, custom_delay)
     else
       set_state(P, id, job, 'inactive', now)
     end
-    emit_job(P, cfg, id, job.type, 'failed attempt', { err, made })
+    emit_job(P, cfg, id, job, 'failed attempt', { err, made })
     return 'retry'
   end
   set_state(P, id, job, 'failed', now)
-  emit_job(P, cfg, id, job.type, 'failed', { err })
+  emit_job(P, cfg, id, job, 'failed', { err })
   return 'failed'
 end

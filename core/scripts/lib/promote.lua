@@ -5,7 +5,7 @@ local function promote_due(P, cfg, now, limit)
     local job = read_job(P, id)
     if job then
       set_state(P, id, job, 'inactive', now)
-      emit_job(P, cfg, id, job.type, 'promotion', {})
+      emit_job(P, cfg, id, job, 'promotion', {})
     else
       redis.call('ZREM', K.delayed(P), id)
     end

@@ -10,7 +10,7 @@ local function remove_job(P, cfg, id)
   if ukey and redis.call('HGET', K.unique(P), ukey) == tostring(id) then
     redis.call('HDEL', K.unique(P), ukey)
   end
-  emit_job(P, cfg, id, job.type, 'remove', {})
+  emit_job(P, cfg, id, job, 'remove', {})
   if redis.call('HINCRBY', K.types(P), job.type, -1) <= 0 then
     redis.call('HDEL', K.types(P), job.type)
   end

@@ -30,14 +30,14 @@ local function set_state(P, id, job, to, now)
   elseif to == 'delayed' then
     redis.call('ZADD', K.delayed(P), tonumber(job.promote_at) or now, id)
   end
-  if to ~= 'active' then redis.call('HDEL', jkey, 'lease', 'lease_until') end
+  if job.state == 'active' and to ~= 'active' then redis.call('HDEL', jkey, 'lease', 'lease_until') end
   redis.call('HSET', jkey, 'state', to, 'updated_at', now)
   job.state = to
 end
 
 -- Reads the fields every transition needs; nil when the job does not exist.
 local function read_job(P, id)
-  local v = redis.call('HMGET', K.job(P, id), 'type', 'state', 'priority', 'promote_at')
+  local v = redis.call('HMGET', K.job(P, id), 'type', 'state', 'priority', 'promote_at', 'events')
   if not v[1] then return nil end
-  return { type = v[1], state = v[2], priority = v[3], promote_at = v[4] }
+  return { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5] }
 end
