@@ -24,6 +24,8 @@ export interface Keys {
   queue(type: string): string;
   search(word: string): string;
   throughput(minute: number): string;
+  /** What a create request answered, kept a few minutes so a retried request is not run twice. */
+  request(token: string): string;
 }
 
 export function queueKeys(prefix: string): Keys {
@@ -46,5 +48,6 @@ export function queueKeys(prefix: string): Keys {
     queue: (type) => `${base}queue:${type}`,
     search: (word) => `${base}search:${word}`,
     throughput: (minute) => `${base}throughput:${minute}`,
+    request: (token) => `${base}request:${token}`,
   };
 }

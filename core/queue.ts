@@ -18,6 +18,12 @@ import {
 import { list, ScriptRunner } from './script-runner.js';
 import { searchWords, words } from './search-words.js';
 
+/** A random token per create request: a retry of the same request is answered, not run again. */
+function requestToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export interface NewJob {
   type: string;
   data?: unknown;
@@ -134,6 +140,7 @@ export class Queue {
     const flush = async () => {
       if (batch.length === 0) return;
       const rows = await this.scripts.run<[number, number, number?, JobState?][]>('enqueue', {
+        request: requestToken(),
         jobs: batch,
       });
       list(rows).forEach(([id, isNew, now, state], i) => {

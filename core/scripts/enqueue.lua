@@ -2,9 +2,9 @@
   KEYS[1]  {q}:ids               id counter (declared for cluster slot routing)
   ARGV[1]  key prefix "{q}:"     every other key is built from it (lib/keys.lua)
   ARGV[2]  cfg JSON              { events_max, events_off }
-  ARGV[3]  input JSON            { jobs: [{ type, data, priority, delay, max_attempts, backoff,
+  ARGV[3]  input JSON            { request?, jobs: [{ type, data, priority, delay, max_attempts, backoff,
                                    ttl, remove_on_complete, search, events, unique, title }] }
-  Touches: ids, job:<id>, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
+  Touches: request:<token> (the answer, kept 5 min), ids, job:<id>, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
            unique, search:<word>, events (stream + channel)
   Returns: JSON [[id, created, now?, state?]] in input order; created = 0 when `unique` matched
            an existing job (then only its id is given).
@@ -21,6 +21,15 @@ local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
 local now = now_ms()
 local out = {}
+
+-- A client that lost the answer retries the same request (same token): answer what it got the
+-- first time instead of creating its jobs again.
+local request_key = nil
+if input.request and input.request ~= '' then
+  request_key = K.request(P, input.request)
+  local prior = redis.call('GET', request_key)
+  if prior then return prior end
+end
 
 for i, j in ipairs(input.jobs) do
   local existing = nil
@@ -54,4 +63,6 @@ for i, j in ipairs(input.jobs) do
     out[i] = { id, 1, now, job.state }
   end
 end
-return cjson.encode(out)
+local answer = cjson.encode(out)
+if request_key then redis.call('SET', request_key, answer, 'PX', 300000) end
+return answer

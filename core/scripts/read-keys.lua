@@ -14,4 +14,5 @@ return cjson.encode({
   queue = K.queue(P, i.type), delayed = K.delayed(P), leases = K.leases(P), types = K.types(P),
   unique = K.unique(P), search = K.search(P, i.word), events = K.events(P),
   paused = K.paused(P), stats = K.stats(P), throughput = K.throughput(P, i.minute),
+  request = K.request(P, i.word),
 })

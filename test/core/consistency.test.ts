@@ -126,7 +126,8 @@ describe('removal leaves nothing behind', () => {
         k === queue.keys.ids ||
         k === queue.keys.events ||
         k === queue.keys.stats ||
-        k.startsWith(`${queue.keys.base}throughput:`),
+        k.startsWith(`${queue.keys.base}throughput:`) ||
+        k.startsWith(`${queue.keys.base}request:`),
     );
     expect(left).toEqual(bookkeeping);
     expect(left).toContain(queue.keys.ids);

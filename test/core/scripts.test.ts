@@ -38,6 +38,7 @@ describe('scripts', () => {
       paused: k.paused,
       stats: k.stats,
       throughput: k.throughput(7),
+      request: k.request('naïve'),
     });
   });
 

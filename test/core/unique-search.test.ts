@@ -27,6 +27,37 @@ describe('unique keys', () => {
   });
 });
 
+describe('retried create requests', () => {
+  it('a request run twice (a client retry after a lost answer) creates its jobs once', async () => {
+    const queue = newQueue();
+    const input = {
+      request: 'retry-token-1',
+      jobs: [
+        { type: 'email', data: '{"n":1}', priority: 0, max_attempts: 1, events: true },
+        { type: 'email', data: '{"n":2}', priority: 0, max_attempts: 1, events: true },
+      ],
+    };
+    const first = await queue.scripts.run<number[][]>('enqueue', input);
+    const again = await queue.scripts.run<number[][]>('enqueue', input);
+    expect(again).toEqual(first);
+    expect(first.map((r) => r[0])).toEqual([1, 2]);
+    expect(await queue.inactiveCount()).toBe(2);
+    const ttl = await raw.pttl(queue.keys.request('retry-token-1'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300_000);
+    // another request is another token: it creates
+    await queue.scripts.run('enqueue', { ...input, request: 'retry-token-2' });
+    expect(await queue.inactiveCount()).toBe(4);
+  });
+
+  it('every save() and createMany() sends a fresh token', async () => {
+    const queue = newQueue();
+    await queue.create('a', {}).save();
+    await queue.createMany([{ type: 'a' }, { type: 'a' }]);
+    expect(await raw.keys(`${queue.keys.base}request:*`)).toHaveLength(2);
+  });
+});
+
 describe('full-text search', () => {
   it('finds jobs matching every word, misses others, in any script', async () => {
     const queue = newQueue();

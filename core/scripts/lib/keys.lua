@@ -18,3 +18,4 @@ function K.events(P) return P .. 'events' end
 function K.paused(P) return P .. 'paused' end
 function K.stats(P) return P .. 'stats' end
 function K.throughput(P, minute) return P .. 'throughput:' .. minute end
+function K.request(P, token) return P .. 'request:' .. token end
