@@ -4,6 +4,14 @@
 import { Redis as IORedis } from 'ioredis';
 import { sleep } from './workload.js';
 
+/** A key's pattern: random tokens (16+ characters) become `*`, other digit runs `#`. */
+export function keyPattern(key: string): string {
+  return key
+    .split(':')
+    .map((part) => (/^[\w-]{16,}$/.test(part) && /\d/.test(part) ? '*' : part.replace(/\d+/g, '#')))
+    .join(':');
+}
+
 export class AdminRedis {
   readonly #redis: IORedis;
   /** `ip:port` as Redis sees this connection (MONITOR prints it). */
@@ -59,8 +67,8 @@ export class AdminRedis {
   }
 
   /**
-   * MEMORY USAGE of every key, summed by key pattern (digit runs become `#`, so `q:job:17` and
-   * `q:job:18` are one group): where a system's memory per job goes.
+   * MEMORY USAGE of every key, summed by key pattern (`q:job:17` and `q:job:18` are `q:job:#`):
+   * where a system's memory per job goes.
    */
   async memoryByKeyGroup(): Promise<Record<string, number>> {
     const groups: Record<string, number> = {};
@@ -74,7 +82,7 @@ export class AdminRedis {
       const replies = (await pipeline.exec()) ?? [];
       keys.forEach((key, i) => {
         const bytes = Number(replies[i]?.[1] ?? 0);
-        const group = key.replace(/\d+/g, '#');
+        const group = keyPattern(key);
         groups[group] = (groups[group] ?? 0) + bytes;
       });
     } while (cursor !== '0');
