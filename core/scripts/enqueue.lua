@@ -4,7 +4,7 @@
   ARGV[2]  cfg JSON              { events_max, events_off }
   ARGV[3]  input JSON            { request?, jobs: [{ type, data, priority, delay, max_attempts, backoff,
                                    ttl, remove_on_complete, search, events, unique, title }] }
-  Touches: request:<token> (the answer, kept 5 min), ids, job:<id>, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
+  Touches: request:<token> (the answer, kept 60 s), ids, job:<id>, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
            unique, search:<word>, events (stream + channel)
   Returns: JSON [[id, created, now?, state?]] in input order; created = 0 when `unique` matched
            an existing job (then only its id is given).
@@ -64,5 +64,5 @@ for i, j in ipairs(input.jobs) do
   end
 end
 local answer = cjson.encode(out)
-if request_key then redis.call('SET', request_key, answer, 'PX', 300000) end
+if request_key then redis.call('SET', request_key, answer, 'PX', 60000) end
 return answer
