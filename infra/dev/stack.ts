@@ -1,6 +1,7 @@
-// The whole local stack behind `npm start` (started by ./start.ts, in its own process group). redis-server (data in .data/redis), the Upstash-compatible
-// HTTP bridge, the local QStash stand-in, and the Worker under `wrangler dev` (workerd) with the
-// demo handlers, its cron driven every minute and wake-ups through QStash in between, plus a
+// The whole local stack behind `npm start` (started by ./start.ts, in its own process group):
+// redis-server (data in .data/redis; or REDIS_URL's, or an Upstash database from
+// UPSTASH_REDIS_REST_URL/_TOKEN), the Upstash-compatible HTTP bridge, the local QStash stand-in,
+// and the Worker under `wrangler dev` (workerd) with the demo handlers, its cron driven every minute and wake-ups through QStash in between, plus a
 // trickle of demo jobs. Prints one stdout line, `ready <url>` (dashboard and JSON API, open to
 // loopback without credentials); everything else goes to stderr. Ctrl-C stops it all.
 //
@@ -52,24 +53,43 @@ process.stdin.on('end', () => void shutdown(0));
 process.stdin.on('error', () => void shutdown(0));
 process.stdin.resume();
 
-async function main(): Promise<void> {
-  const demo = !process.argv.includes('--no-demo');
-
-  say('starting redis-server (data in .data/redis)');
-  const redis: RedisServerHandle = await startRedisServer({
-    dataDir: join(root, '.data', 'redis'),
-  });
-  stops.push(() => redis.stop());
-  say(`redis-server on ${redis.url}`);
-
-  const redisToken = secret('redis');
+/**
+ * The HTTP Redis the stack uses: a real Upstash database when UPSTASH_REDIS_REST_URL and _TOKEN
+ * are set; else the bridge, in front of REDIS_URL when set, or of a redis-server of our own.
+ */
+async function httpRedis(): Promise<{ url: string; token: string }> {
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token, REDIS_URL } = process.env;
+  if (url && token) {
+    say(`using the HTTP Redis at ${url} (UPSTASH_REDIS_REST_URL)`);
+    return { url, token };
+  }
+  let redisUrl = REDIS_URL;
+  if (redisUrl) {
+    say(`using the Redis at ${redisUrl} (REDIS_URL)`);
+  } else {
+    say('starting redis-server (data in .data/redis)');
+    const redis: RedisServerHandle = await startRedisServer({
+      dataDir: join(root, '.data', 'redis'),
+    });
+    stops.push(() => redis.stop());
+    say(`redis-server on ${redis.url}`);
+    redisUrl = redis.url;
+  }
+  const bridgeToken = secret('redis');
   const bridge: BridgeHandle = await startBridge({
-    redisUrl: redis.url,
-    token: redisToken,
+    redisUrl,
+    token: bridgeToken,
     log: (line) => say(`redis-http: ${line}`),
   });
   stops.push(() => bridge.close());
   say(`redis-http bridge on ${bridge.url}`);
+  return { url: bridge.url, token: bridgeToken };
+}
+
+async function main(): Promise<void> {
+  const demo = !process.argv.includes('--no-demo');
+
+  const http = await httpRedis();
 
   const qstashToken = secret('qstash');
   const signing = { currentSigningKey: secret('sig'), nextSigningKey: secret('sig') };
@@ -87,8 +107,8 @@ async function main(): Promise<void> {
     root,
     port,
     vars: {
-      UPSTASH_REDIS_REST_URL: bridge.url,
-      UPSTASH_REDIS_REST_TOKEN: redisToken,
+      UPSTASH_REDIS_REST_URL: http.url,
+      UPSTASH_REDIS_REST_TOKEN: http.token,
       EDGEKUE_WORKER_URL: `http://127.0.0.1:${port}/work`,
       EDGEKUE_WORKER_SECRET: secret('worker'),
       QSTASH_URL: qstash.url,
@@ -106,7 +126,7 @@ async function main(): Promise<void> {
   stops.push(() => cron.stop());
 
   if (demo) {
-    const queue = createQueue({ url: bridge.url, token: redisToken });
+    const queue = createQueue({ url: http.url, token: http.token });
     const jobs = startDemoJobs(worker.url, queue, say);
     stops.push(() => jobs.stop());
     say('creating demo jobs (npm start -- --no-demo to skip)');
