@@ -2,7 +2,7 @@
 // The one entry behind `npm start`, `npm test`, `npm run redis-http`, `bench` and `chaos`: it
 // does the set-up a fresh clone needs (npm dependencies, Debian packages), then runs the command.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, ensureSystemPackages, REDIS } from './system-packages.mjs';
@@ -23,6 +23,18 @@ function ensureNodeModules() {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+const vitestJson = join(root, 'test-results', 'vitest.json');
+
+/** One plain closing line that any CI reads: `tests: N passed, N failed`. */
+function printSummary() {
+  try {
+    const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  } catch {
+    // no report (vitest did not get that far): its own output says why
+  }
+}
+
 /** Runs steps one after another, stopping at the first failure; forwards Ctrl-C to the child. */
 async function runSteps(steps) {
   for (const [name, file, args] of steps) {
@@ -40,6 +52,7 @@ async function runSteps(steps) {
     });
     if (code !== 0) {
       log(`${name} failed (exit ${code})`);
+      if (file.endsWith('vitest')) printSummary();
       process.exit(code);
     }
   }
@@ -58,8 +71,19 @@ switch (command) {
       ['lint (biome)', bin('biome'), ['check', '.']],
       ['typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', '.']],
       ['typecheck core without platform types (tsc)', bin('tsc'), ['--noEmit', '-p', 'core']],
-      ['tests (vitest)', bin('vitest'), ['run', ...rest]],
+      [
+        'tests (vitest)',
+        bin('vitest'),
+        [
+          'run',
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${vitestJson}`,
+          ...rest,
+        ],
+      ],
     ]);
+    printSummary();
     break;
   case 'start':
     if (wantsLocalRedis()) ensureSystemPackages([REDIS], log);
