@@ -5,6 +5,7 @@ import { createQueue, type Job, type Queue } from '../../core/index.js';
 import type { ErrorLog } from '../../functions/api/errors.js';
 import { type AppOptions, createApp } from '../../functions/app.js';
 import { type Config, envSchema } from '../../functions/config.js';
+import { keyspaceFingerprintScript } from '../support/keyspace.js';
 import { testRedis } from '../support/stack.js';
 
 /** A queue under a fresh prefix on the shared test bridge, spoken to with the unmodified client. */
@@ -87,26 +88,10 @@ export function testApp(
 /** Raw Redis through the bridge, for checks behind the app's back. */
 export const raw = testRedis();
 
-/**
- * A fingerprint of every key under a queue's prefix: name, type and the SHA-1 of its DUMP,
- * computed in one script so binary DUMP output never crosses the HTTP bridge as text.
- */
-const fingerprintScript = `
-local out = {}
-local cursor = '0'
-repeat
-  local r = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
-  cursor = r[1]
-  for _, k in ipairs(r[2]) do
-    out[#out + 1] = k .. ' ' .. redis.call('TYPE', k).ok .. ' ' .. redis.sha1hex(redis.call('DUMP', k))
-  end
-until cursor == '0'
-table.sort(out)
-return out`;
-
+/** A fingerprint of every key under a queue's prefix (name, type, DUMP digest): any write shows. */
 export async function keyspace(queue: Queue): Promise<string[]> {
   const pattern = `${queue.keys.base.replace(/[[\]*?\\]/g, '\\$&')}*`;
-  return (await raw.eval(fingerprintScript, [], [pattern])) as string[];
+  return (await raw.eval(keyspaceFingerprintScript, [], [pattern])) as string[];
 }
 
 /** Deletes every key under a queue's prefix and stops its listeners. */

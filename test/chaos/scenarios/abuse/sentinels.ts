@@ -5,6 +5,7 @@ import type { Redis as IORedis } from 'ioredis';
 import type { Queue } from '../../../../core/index.js';
 import { queueKeys } from '../../../../core/keys.js';
 import { claimJobs, settleJob } from '../../../../worker-handlers/index.js';
+import { keyspaceFingerprintScript } from '../../../support/keyspace.js';
 
 export const SENTINEL_TYPE = 'sentinel';
 
@@ -101,23 +102,9 @@ export async function sentinelFingerprint(
   )) as string[];
 }
 
-/** The name, type and content digest of every key of a prefix: any write shows. */
-const keyspaceScript = `
-local out = {}
-local cursor = '0'
-repeat
-  local r = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
-  cursor = r[1]
-  for _, k in ipairs(r[2]) do
-    out[#out + 1] = k .. ' ' .. redis.call('TYPE', k).ok .. ' ' .. redis.sha1hex(redis.call('DUMP', k))
-  end
-until cursor == '0'
-table.sort(out)
-return out`;
-
 export async function keyspaceFingerprint(admin: IORedis, prefix: string): Promise<string[]> {
   const pattern = `${queueKeys(prefix).base.replace(/[[\]*?\\]/g, '\\$&')}*`;
-  return (await admin.eval(keyspaceScript, 0, pattern)) as string[];
+  return (await admin.eval(keyspaceFingerprintScript, 0, pattern)) as string[];
 }
 
 /** Lines in one fingerprint and not the other. */
