@@ -8,13 +8,14 @@
 import { Redis as IORedis } from 'ioredis';
 import type { Job } from '../../../core/index.js';
 import { allJobIds, readJobs } from '../lib/audit.js';
+import { beginScenario } from '../lib/begin.js';
 import { type FaultMix, startFaultProxy } from '../lib/fault-proxy.js';
 import { startInProcessWorkers } from '../lib/inprocess-workers.js';
 import { RssSampler } from '../lib/memory.js';
 import { chaosQueue } from '../lib/queue.js';
-import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
+import { check, type ScenarioReport, type Size } from '../lib/report.js';
 import { chaosPrefix, startChaosStack } from '../lib/stack.js';
-import { pollUntil, random, sleep } from '../lib/util.js';
+import { pollUntil, sleep } from '../lib/util.js';
 import { verifyRun } from '../lib/verify.js';
 
 export interface BridgeFaultsOptions {
@@ -70,10 +71,7 @@ export async function bridgeFaults(
   size: Size,
   overrides: Partial<BridgeFaultsOptions> = {},
 ): Promise<ScenarioReport> {
-  const o = { ...bridgeFaultsSizes[size], ...overrides };
-  const rnd = random(o.seed);
-  const report = newReport('bridge faults', size);
-  report.figures.seed = rnd.seed;
+  const { o, rnd, report } = beginScenario('bridge faults', size, bridgeFaultsSizes, overrides);
   report.jobs = o.jobs + o.plainCreates;
   const started = Date.now();
   const stack = await startChaosStack();

@@ -5,13 +5,14 @@
 // process of its own, must keep its memory bounded.
 import type { Job } from '../../../core/index.js';
 import { auditQueue, checkCounts } from '../lib/audit.js';
+import { beginScenario } from '../lib/begin.js';
 import { type ClaimRecord, checkClaimOrder } from '../lib/claim-order.js';
 import { startInProcessWorkers } from '../lib/inprocess-workers.js';
 import { heapSummary, RssSampler, toMb } from '../lib/memory.js';
 import { chaosQueue } from '../lib/queue.js';
-import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
+import { check, type ScenarioReport, type Size } from '../lib/report.js';
 import { chaosPrefix, startChaosStack } from '../lib/stack.js';
-import { pollUntil, random, sleep } from '../lib/util.js';
+import { pollUntil, sleep } from '../lib/util.js';
 
 export interface BurstOptions {
   jobs: number;
@@ -61,10 +62,7 @@ export async function burst(
   size: Size,
   overrides: Partial<BurstOptions> = {},
 ): Promise<ScenarioReport> {
-  const o = { ...burstSizes[size], ...overrides };
-  const rnd = random(o.seed);
-  const report = newReport('burst', size);
-  report.figures.seed = rnd.seed;
+  const { o, rnd, report } = beginScenario('burst', size, burstSizes, overrides);
   report.jobs = o.jobs;
   const started = Date.now();
   const stack = await startChaosStack({ bridgeProcess: true, exposeGc: true });

@@ -3,12 +3,13 @@
 // lease (a GC pause, a stalled VM) and thawed. Nothing may be lost; a killed job may run again,
 // but its completion is recorded once: the frozen worker's late acks are fenced off.
 import type { Redis as IORedis } from 'ioredis';
+import { beginScenario } from '../lib/begin.js';
 import { startCron } from '../lib/cron.js';
 import { RssSampler } from '../lib/memory.js';
 import { chaosQueue } from '../lib/queue.js';
-import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
+import { check, type ScenarioReport, type Size } from '../lib/report.js';
 import { chaosPrefix, startChaosStack } from '../lib/stack.js';
-import { pollUntil, random, sleep } from '../lib/util.js';
+import { pollUntil, sleep } from '../lib/util.js';
 import { verifyRun } from '../lib/verify.js';
 import { WorkerPool } from '../lib/worker-pool.js';
 
@@ -82,10 +83,7 @@ export async function killedWorkers(
   size: Size,
   overrides: Partial<KilledWorkersOptions> = {},
 ): Promise<ScenarioReport> {
-  const o = { ...killedWorkersSizes[size], ...overrides };
-  const rnd = random(o.seed);
-  const report = newReport('killed workers', size);
-  report.figures.seed = rnd.seed;
+  const { o, rnd, report } = beginScenario('killed workers', size, killedWorkersSizes, overrides);
   report.jobs = o.jobs;
   const started = Date.now();
   const stack = await startChaosStack();

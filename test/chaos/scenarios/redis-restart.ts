@@ -5,12 +5,13 @@
 // create that returned an id must exist afterwards and complete, each completion recorded once.
 import { Redis as IORedis } from 'ioredis';
 import type { Job } from '../../../core/index.js';
+import { beginScenario } from '../lib/begin.js';
 import { startInProcessWorkers } from '../lib/inprocess-workers.js';
 import { RssSampler } from '../lib/memory.js';
 import { chaosQueue } from '../lib/queue.js';
-import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
+import { check, type ScenarioReport, type Size } from '../lib/report.js';
 import { chaosPrefix, startChaosStack } from '../lib/stack.js';
-import { pollUntil, random, sleep } from '../lib/util.js';
+import { pollUntil, sleep } from '../lib/util.js';
 import { verifyRun } from '../lib/verify.js';
 
 export interface RedisRestartOptions {
@@ -61,10 +62,7 @@ export async function redisRestart(
   size: Size,
   overrides: Partial<RedisRestartOptions> = {},
 ): Promise<ScenarioReport> {
-  const o = { ...redisRestartSizes[size], ...overrides };
-  const rnd = random(o.seed);
-  const report = newReport('redis restart', size);
-  report.figures.seed = rnd.seed;
+  const { o, rnd, report } = beginScenario('redis restart', size, redisRestartSizes, overrides);
   report.jobs = o.jobs;
   const started = Date.now();
   const stack = await startChaosStack({ appendOnly: o.appendOnly });

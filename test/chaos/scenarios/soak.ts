@@ -5,12 +5,13 @@
 // after a warm-up (code loaded, JIT, pools filled) and at the end, once the queue has drained.
 
 import { checkCounts, throughputCompleted } from '../lib/audit.js';
+import { beginScenario } from '../lib/begin.js';
 import { heapSummary, RssSampler, toMb } from '../lib/memory.js';
 import type { ChildHandle } from '../lib/processes.js';
 import { chaosQueue } from '../lib/queue.js';
-import { check, newReport, type ScenarioReport, type Size } from '../lib/report.js';
+import { check, type ScenarioReport, type Size } from '../lib/report.js';
 import { chaosPrefix, startChaosStack } from '../lib/stack.js';
-import { pollUntil, random, sleep } from '../lib/util.js';
+import { pollUntil, sleep } from '../lib/util.js';
 import { WorkerPool } from '../lib/worker-pool.js';
 
 export interface SoakOptions {
@@ -42,10 +43,7 @@ export async function soak(
   size: Size,
   overrides: Partial<SoakOptions> = {},
 ): Promise<ScenarioReport> {
-  const o = { ...soakSizes[size], ...overrides };
-  const rnd = random(o.seed);
-  const report = newReport('soak', size);
-  report.figures.seed = rnd.seed;
+  const { o, rnd, report } = beginScenario('soak', size, soakSizes, overrides);
   const started = Date.now();
   const stack = await startChaosStack({ bridgeProcess: true, exposeGc: true });
   const prefix = chaosPrefix('soak');

@@ -9,12 +9,12 @@
 //  5. The bridge refuses server administration (see bridge-isolation.ts).
 import { randomBytes } from 'node:crypto';
 import { auditQueue } from '../../lib/audit.js';
+import { beginScenario } from '../../lib/begin.js';
 import { heapSummary, type MemorySummary, RssSampler } from '../../lib/memory.js';
 import { type ChildHandle, startTsChild } from '../../lib/processes.js';
 import { chaosQueue } from '../../lib/queue.js';
-import { check, newReport, type ScenarioReport, type Size } from '../../lib/report.js';
+import { check, type ScenarioReport, type Size } from '../../lib/report.js';
 import { chaosPrefix, startChaosStack } from '../../lib/stack.js';
-import { random } from '../../lib/util.js';
 import {
   badCredentials,
   rawTricks,
@@ -78,10 +78,7 @@ export async function abuse(
   size: Size,
   overrides: Partial<AbuseOptions> = {},
 ): Promise<ScenarioReport> {
-  const o = { ...abuseSizes[size], ...overrides };
-  const rnd = random(o.seed);
-  const report = newReport('abuse', size);
-  report.figures.seed = rnd.seed;
+  const { o, rnd, report } = beginScenario('abuse', size, abuseSizes, overrides);
   const started = Date.now();
   const stack = await startChaosStack();
   const prefix = chaosPrefix('abuse');
