@@ -54,21 +54,21 @@ export async function detailsEdgekue(
     }
     extra.jobEventsOffSpeedup = speedups.reduce((a, b) => a + b, 0) / speedups.length;
   } else {
-    // What the one-job creation costs with acks that coalesce: one invocation running
-    // `concurrency` jobs at once instead of `concurrency` invocations of one job each.
-    progress.note(`what-if: one invocation with maxJobs ${s.concurrency}`);
+    // The strictest reading of the one-job path: C separate invocations side by side, each with
+    // its own client, claiming and acknowledging one job per call (no two jobs share a call).
+    progress.note(`what-if: ${s.concurrency} invocations of one job each`);
     const t = await timedEdgekue(mode, s, admin, progress, {
-      invocations: 1,
-      maxJobs: s.concurrency,
+      invocations: s.concurrency,
+      maxJobs: 1,
       noBreakdown: true,
     });
     const c = t.counts!;
-    extra.oneInvocationBilledCommandsPerJob = perJob(c.create.commands + c.process.commands, N);
-    extra.oneInvocationHttpRequestsPerJob = perJob(
+    extra.oneJobInvocationsBilledCommandsPerJob = perJob(c.create.commands + c.process.commands, N);
+    extra.oneJobInvocationsHttpRequestsPerJob = perJob(
       (c.create.requests ?? 0) + (c.process.requests ?? 0),
       N,
     );
-    extra.oneInvocationJobsPerSec = perSecond(N, t.createMs + t.processMs);
+    extra.oneJobInvocationsJobsPerSec = perSecond(N, t.createMs + t.processMs);
   }
 
   // ---- idle: the cron tick on an empty queue, one full period of its schedule ----
@@ -153,7 +153,7 @@ export async function detailsEdgekue(
   const notes = [
     mode === 'batch'
       ? `createMany of ${s.batchSize}; one invocation (runWake) leasing up to ${s.batchSize} jobs per claim/ack call, handler bodies limited to ${s.concurrency} at once`
-      : `save() per job by ${s.concurrency} producers sharing one client; ${s.concurrency} invocations (runWake, maxJobs 1), each with its own client, one job per claim/ack call`,
+      : `save() per job by ${s.concurrency} producers sharing one client; one invocation (runWake) holding one lease per concurrency slot (maxJobs ${s.concurrency}), finished jobs acknowledged together, each ack claiming the replacements`,
   ];
   if (s.idleTick.timeScale > 1) {
     notes.push(`idle tick schedule compressed ${s.idleTick.timeScale}x (quick mode)`);

@@ -86,16 +86,18 @@ export function setUp(
 ) {
   const N = s.n;
   const C = s.concurrency;
-  const maxJobs = variant.maxJobs ?? (mode === 'batch' ? s.batchSize : 1);
+  const maxJobs = variant.maxJobs ?? (mode === 'batch' ? s.batchSize : C);
   const bridge: BridgeAccess = { url: s.bridgeUrl, token: s.bridgeToken };
   const tally = new ScriptTally();
   const queueOptions = { jobEvents: variant.jobEvents ?? true };
   const producer = benchQueue(bridge, tally, queueOptions);
   const hooks: Hooks = { onStart: () => {} };
   const registry = registryFor(mode, C, hooks);
-  // One-job path: C invocations side by side, each its own client, claiming and acking one job
-  // per call. Batch path: one invocation leasing up to batchSize jobs per call.
-  const lanes = variant.invocations ?? (mode === 'batch' ? 1 : C);
+  // One invocation. One-job path: it holds one lease per concurrency slot (C), and the acks of
+  // jobs that finish together go out in one call that claims their slots' replacements, as a
+  // BullMQ worker of concurrency C fetches the next job with each completion. Batch path: up to
+  // batchSize leases per call, handler bodies limited to C at once.
+  const lanes = variant.invocations ?? 1;
   const workerQueues = Array.from({ length: lanes }, () => benchQueue(bridge, tally, queueOptions));
 
   const reset = async () => {

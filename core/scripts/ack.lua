@@ -33,21 +33,24 @@ local settled = {}
 -- counted per call, not per job: a batch pays for its stats once
 local completed, failed, work_time = 0, 0, 0
 
+-- Index writes are queued and sent per key (lib/state.lua), flushed before the claim reads them.
+ix_begin()
 for i, d in ipairs(input.done or {}) do
   local id = tostring(d.id)
-  local jkey = K.job(P, id)
-  local f = redis.call('HMGET', jkey, 'lease', 'state', 'started_at', 'remove_on_complete')
+  local f = redis.call('HMGET', K.job(P, id), 'lease', 'state', 'started_at', 'remove_on_complete',
+    'type', 'priority', 'promote_at', 'events', 'attempts')
   if f[1] ~= d.token or f[2] ~= 'active' then
     settled[i] = 'lost'
   else
-    local job = read_job(P, id)
+    local job = { type = f[5], state = f[2], priority = f[6], promote_at = f[7], events = f[8] }
     if d.ok then
       local duration = now - (tonumber(f[3]) or now)
-      redis.call('HINCRBY', jkey, 'attempts', 1)
-      redis.call('HSET', jkey, 'duration', duration, 'progress', 100)
-      if d.result ~= nil then redis.call('HSET', jkey, 'result', d.result) end
-      redis.call('HDEL', jkey, 'error')
-      set_state(P, id, job, 'complete', now)
+      local set = { 'attempts', (tonumber(f[9]) or 0) + 1, 'duration', duration, 'progress', 100 }
+      if d.result ~= nil then
+        set[#set + 1] = 'result'
+        set[#set + 1] = d.result
+      end
+      set_state(P, id, job, 'complete', now, set, { 'error' })
       work_time = work_time + duration
       completed = completed + 1
       local args = {}
@@ -61,6 +64,7 @@ for i, d in ipairs(input.done or {}) do
     end
   end
 end
+ix_flush()
 
 if completed + failed > 0 then
   local key = K.throughput(P, minute)

@@ -31,6 +31,10 @@ if input.request and input.request ~= '' then
   if prior then return prior end
 end
 
+-- Index writes are queued and sent per key (lib/state.lua); type counts are summed per call.
+ix_begin()
+local type_counts = {}
+local type_order = {}
 for i, j in ipairs(input.jobs) do
   local existing = nil
   if j.unique and j.unique ~= '' then
@@ -43,26 +47,41 @@ for i, j in ipairs(input.jobs) do
     local id = redis.call('INCR', K.ids(P))
     local jkey = K.job(P, id)
     local delay = tonumber(j.delay) or 0
-    redis.call('HSET', jkey, 'id', id, 'type', j.type, 'data', j.data, 'priority', j.priority,
-      'created_at', now, 'updated_at', now, 'max_attempts', j.max_attempts, 'attempts', 0,
-      'progress', 0, 'events', j.events and '1' or '0')
-    if delay > 0 then redis.call('HSET', jkey, 'delay', delay, 'promote_at', now + delay) end
-    if j.backoff and j.backoff ~= '' then redis.call('HSET', jkey, 'backoff', j.backoff) end
-    if (tonumber(j.ttl) or 0) > 0 then redis.call('HSET', jkey, 'ttl', j.ttl) end
-    if j.remove_on_complete then redis.call('HSET', jkey, 'remove_on_complete', '1') end
+    local state = delay > 0 and 'delayed' or 'inactive'
+    -- One HSET with every field the job starts with (set_state adds state and updated_at).
+    local fields = { 'id', id, 'type', j.type, 'data', j.data, 'priority', j.priority,
+      'created_at', now, 'max_attempts', j.max_attempts, 'attempts', 0, 'progress', 0,
+      'events', j.events and '1' or '0' }
+    local function field(name, value)
+      fields[#fields + 1] = name
+      fields[#fields + 1] = value
+    end
+    if delay > 0 then
+      field('delay', delay)
+      field('promote_at', now + delay)
+    end
+    if j.backoff and j.backoff ~= '' then field('backoff', j.backoff) end
+    if (tonumber(j.ttl) or 0) > 0 then field('ttl', j.ttl) end
+    if j.remove_on_complete then field('remove_on_complete', '1') end
     if j.unique and j.unique ~= '' then
-      redis.call('HSET', jkey, 'unique', j.unique)
+      field('unique', j.unique)
       redis.call('HSET', K.unique(P), j.unique, id)
     end
-    redis.call('ZADD', K.all(P), id, id)
-    redis.call('HINCRBY', K.types(P), j.type, 1)
-    index_words(P, id, j.search)
+    ix_add(K.all(P), id, id)
+    if not type_counts[j.type] then
+      type_counts[j.type] = 0
+      type_order[#type_order + 1] = j.type
+    end
+    type_counts[j.type] = type_counts[j.type] + 1
     local job = { type = j.type, state = nil, priority = j.priority, promote_at = now + delay }
-    set_state(P, id, job, delay > 0 and 'delayed' or 'inactive', now)
+    set_state(P, id, job, state, now, fields)
+    index_words(P, id, j.search)
     if j.events then emit(P, cfg, id, j.type, 'enqueue', { job.state }) end
     out[i] = { id, 1, now, job.state }
   end
 end
+ix_flush()
+for _, t in ipairs(type_order) do redis.call('HINCRBY', K.types(P), t, type_counts[t]) end
 local answer = cjson.encode(out)
 if request_key then redis.call('SET', request_key, answer, 'PX', 60000) end
 return answer

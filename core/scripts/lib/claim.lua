@@ -18,22 +18,18 @@ local function paused_types(P, now)
   return paused
 end
 
-local function lease_until(P, id, now, lease_ms)
-  local f = redis.call('HMGET', K.job(P, id), 'ttl')
-  local expiry = now + lease_ms
-  local ttl = tonumber(f[1]) or 0
-  if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
-  return expiry
-end
-
 local function start_job(P, cfg, id, now, lease_ms, token, worker)
-  local job = read_job(P, id)
-  if not job or job.state ~= 'inactive' then return nil end
-  set_state(P, id, job, 'active', now)
-  local expiry = lease_until(P, id, now, lease_ms)
-  redis.call('HSET', K.job(P, id), 'lease', token, 'lease_until', expiry, 'started_at', now,
-    'workerId', worker)
-  redis.call('ZADD', K.leases(P), expiry, id)
+  local v = redis.call('HMGET', K.job(P, id), 'type', 'state', 'priority', 'promote_at', 'events',
+    'ttl')
+  if not v[1] or v[2] ~= 'inactive' then return nil end
+  local job = { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5] }
+  -- The lease ends at lease_ms, or sooner when the job's ttl does.
+  local expiry = now + lease_ms
+  local ttl = tonumber(v[6]) or 0
+  if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
+  set_state(P, id, job, 'active', now,
+    { 'lease', token, 'lease_until', expiry, 'started_at', now, 'workerId', worker })
+  ix_add(K.leases(P), expiry, id)
   emit_job(P, cfg, id, job, 'start', {})
   return redis.call('HGETALL', K.job(P, id))
 end
@@ -56,7 +52,9 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
       end
     end
   end
-  -- k-way merge of the per-type heads by (priority, zero-padded id)
+  -- k-way merge of the per-type heads by (priority, zero-padded id); index writes queued until
+  -- the end (nothing in the loop reads an index: the heads were read above)
+  ix_begin()
   while #claimed < count do
     local best = nil
     for _, lane in ipairs(lanes) do
@@ -75,8 +73,9 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
       table.insert(claimed, started)
     else
       -- a stale entry (cannot happen through the scripts; a hand edit may leave one): drop it
-      redis.call('ZREM', K.queue(P, best.lane.type), best.member)
+      ix_rem(K.queue(P, best.lane.type), best.member)
     end
   end
+  ix_flush()
   return claimed
 end
