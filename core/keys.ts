@@ -9,7 +9,6 @@ export interface Keys {
   /** The key prefix scripts build their dynamic keys from, e.g. `{q}:`. */
   readonly base: string;
   readonly ids: string;
-  readonly all: string;
   readonly delayed: string;
   readonly leases: string;
   readonly types: string;
@@ -33,7 +32,6 @@ export function queueKeys(prefix: string): Keys {
   return {
     base,
     ids: `${base}ids`,
-    all: `${base}jobs`,
     delayed: `${base}delayed`,
     leases: `${base}leases`,
     types: `${base}types`,

@@ -7,7 +7,7 @@
   ARGV[3]  input JSON { done: [{ id, token, ok, result?, error?, delay? }],
                         claim?: { count, lease_ms, token, worker, types } }
            result: JSON text; delay: a caller-side backoff function's delay in ms, -1 for none
-  Touches: job:<id>, job:<id>:log, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
+  Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
            leases, stats, throughput:<minute>, types, unique, search:<word>, paused, events
   Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now }
   Events:  complete, failed attempt, failed (+ remove for removeOnComplete; start for claims)

@@ -4,7 +4,7 @@
   ARGV[2]  cfg JSON              { events_max, events_off }
   ARGV[3]  input JSON            { request?, jobs: [{ type, data, priority, delay, max_attempts, backoff,
                                    ttl, remove_on_complete, search, events, unique, title }] }
-  Touches: request:<token> (the answer, kept 60 s), ids, job:<id>, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
+  Touches: request:<token> (the answer, kept 60 s), ids, job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
            unique, search:<word>, events (stream + channel)
   Returns: JSON [[id, created, now?, state?]] in input order; created = 0 when `unique` matched
            an existing job (then only its id is given).
@@ -67,7 +67,6 @@ for i, j in ipairs(input.jobs) do
       field('unique', j.unique)
       redis.call('HSET', K.unique(P), j.unique, id)
     end
-    ix_add(K.all(P), id, id)
     if not type_counts[j.type] then
       type_counts[j.type] = 0
       type_order[#type_order + 1] = j.type

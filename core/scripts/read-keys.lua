@@ -9,7 +9,7 @@
 local P = ARGV[1]
 local i = cjson.decode(ARGV[3])
 return cjson.encode({
-  ids = K.ids(P), job = K.job(P, i.id), log = K.log(P, i.id), all = K.all(P),
+  ids = K.ids(P), job = K.job(P, i.id), log = K.log(P, i.id),
   state = K.state(P, i.state), typeState = K.type_state(P, i.type, i.state),
   queue = K.queue(P, i.type), delayed = K.delayed(P), leases = K.leases(P), types = K.types(P),
   unique = K.unique(P), search = K.search(P, i.word), events = K.events(P),

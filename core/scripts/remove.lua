@@ -2,7 +2,7 @@
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { ids?: [id], state?: name, type?: name, limit? }
-  Touches: job:<id>, job:<id>:log, jobs, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
+  Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
            leases, types, unique, search:<word>, events
   Returns: JSON { removed: n, missing: [id] }
   Events:  remove

@@ -83,6 +83,11 @@ describe('bench --quick', () => {
     expect(s['edgekue-batch']!.billedCreateCommandsPerJob).toBeCloseTo(2 / 200, 5);
     expect(s['edgekue-single']!.billedCreateCommandsPerJob).toBe(1);
     expect(s['edgekue-single']!.profile.create.byScript).toEqual({ enqueue: 200 });
+    // one-job path: one lease per concurrency slot, acks of jobs finishing together share a call;
+    // the what-if of one job per invocation pays a claim/ack call per job
+    expect(s['edgekue-single']!.billedProcessCommandsPerJob!).toBeLessThan(0.5);
+    const extra = s['edgekue-single']!.profile.extra;
+    expect(extra.oneJobInvocationsBilledCommandsPerJob!).toBeGreaterThanOrEqual(2);
     // BullMQ and Bee-Queue add a job with one script call; Kue sends many plain commands
     expect(s.bullmq!.billedCreateCommandsPerJob).toBe(1);
     expect(s['bee-queue']!.billedCreateCommandsPerJob).toBe(1);

@@ -25,7 +25,6 @@ describe('scripts', () => {
       ids: k.ids,
       job: k.job('42'),
       log: k.log('42'),
-      all: k.all,
       state: k.state('failed'),
       typeState: k.typeState('video conversion', 'failed'),
       queue: k.queue('video conversion'),

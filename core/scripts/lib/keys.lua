@@ -5,7 +5,6 @@ local K = {}
 function K.ids(P) return P .. 'ids' end
 function K.job(P, id) return P .. 'job:' .. id end
 function K.log(P, id) return P .. 'job:' .. id .. ':log' end
-function K.all(P) return P .. 'jobs' end
 function K.state(P, state) return P .. 'jobs:' .. state end
 function K.type_state(P, jtype, state) return P .. 'jobs:' .. jtype .. ':' .. state end
 function K.queue(P, jtype) return P .. 'queue:' .. jtype end

@@ -4,7 +4,6 @@ local function remove_job(P, cfg, id)
   local job = read_job(P, id)
   if not job then return false end
   unindex_state(P, id, job.type, job.state)
-  ix_rem(K.all(P), id)
   unindex_words(P, id)
   local ukey = redis.call('HGET', K.job(P, id), 'unique')
   if ukey and redis.call('HGET', K.unique(P), ukey) == tostring(id) then

@@ -5,12 +5,29 @@ import type { JobState } from '../../../core/index.js';
 import { queueKeys } from '../../../core/keys.js';
 
 /**
+ * Lua: every job id of a prefix, ascending, from the job hashes themselves (there is no index of
+ * all jobs to trust: the audit checks the indexes against the hashes).
+ */
+const jobIdsLua = String.raw`
+local function job_ids(B)
+  local pattern = string.gsub(B, '[%*%?%[%]\\]', '\\%0') .. 'job:*'
+  local ids = {}
+  for _, k in ipairs(redis.call('KEYS', pattern)) do
+    local id = string.sub(k, #B + 5)
+    if not string.find(id, ':', 1, true) then ids[#ids + 1] = id end
+  end
+  table.sort(ids, function(a, b) return tonumber(a) < tonumber(b) end)
+  return ids
+end
+`;
+
+/**
  * Walks every job of a prefix in one script (an atomic snapshot) and checks that each is whole and
  * indexed exactly as its state says: its hash has the fields every job has, it sits in its state's
  * sets and no other (cardinalities add up), in its type's claim queue iff inactive, in `delayed`
  * iff delayed, under a lease iff active; the types hash counts and the unique index agree.
  */
-const auditScript = `
+const auditScript = `${jobIdsLua}
 local B = ARGV[1]
 local states = { 'inactive', 'delayed', 'active', 'complete', 'failed' }
 local counts = { inactive = 0, delayed = 0, active = 0, complete = 0, failed = 0 }
@@ -21,7 +38,7 @@ local function bad(msg)
 end
 local types = {}
 local unleased = 0
-local ids = redis.call('ZRANGE', B .. 'jobs', 0, -1)
+local ids = job_ids(B)
 for _, id in ipairs(ids) do
   local f = redis.call('HMGET', B .. 'job:' .. id, 'id', 'type', 'state', 'priority', 'created_at',
     'data', 'max_attempts', 'lease', 'unique')
@@ -116,12 +133,12 @@ export async function auditQueue(admin: IORedis, prefix: string): Promise<Audit>
 }
 
 /**
- * Cheap and atomic, for checks while a run goes on: the state sets' sizes must add up to the
- * number of jobs, the claim queues to the inactive set, the lease index to the active set.
+ * Atomic, for checks while a run goes on (a KEYS walk of the prefix): the state sets' sizes must
+ * add up to the number of job hashes, the claim queues to the inactive set, the lease index to the active set.
  */
-const countsScript = `
+const countsScript = `${jobIdsLua}
 local B = ARGV[1]
-local r = { total = redis.call('ZCARD', B .. 'jobs') }
+local r = { total = #job_ids(B) }
 local sum = 0
 for _, st in ipairs({ 'inactive', 'delayed', 'active', 'complete', 'failed' }) do
   r[st] = redis.call('ZCARD', B .. 'jobs:' .. st)
@@ -246,7 +263,8 @@ export async function readJobs(
   return out;
 }
 
-/** Every job id of a prefix, ascending. */
+/** Every job id of a prefix, ascending, from the job hashes. */
 export async function allJobIds(admin: IORedis, prefix: string): Promise<string[]> {
-  return admin.zrange(queueKeys(prefix).all, 0, -1);
+  const script = `${jobIdsLua}\nreturn job_ids(ARGV[1])`;
+  return (await admin.eval(script, 0, queueKeys(prefix).base)) as string[];
 }

@@ -7,7 +7,7 @@
 // stop, each completion recorded once.
 import { Redis as IORedis } from 'ioredis';
 import type { Job } from '../../../core/index.js';
-import { allJobIds, readJobs } from '../lib/audit.js';
+import { allJobIds, checkCounts, readJobs } from '../lib/audit.js';
 import { beginScenario } from '../lib/begin.js';
 import { type FaultMix, startFaultProxy } from '../lib/fault-proxy.js';
 import { startInProcessWorkers } from '../lib/inprocess-workers.js';
@@ -173,9 +173,8 @@ export async function bridgeFaults(
 
     const done = await pollUntil(
       async () => {
-        const complete = Number(await stack.admin.zcard(`{${prefix}}:jobs:complete`));
-        const all = Number(await stack.admin.zcard(`{${prefix}}:jobs`));
-        return all >= total && complete === all;
+        const c = await checkCounts(stack.admin, prefix);
+        return c.total >= total && c.complete === c.total;
       },
       Math.max(10_000, o.timeoutMs - (Date.now() - started)),
       200,

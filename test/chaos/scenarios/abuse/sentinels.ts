@@ -67,7 +67,6 @@ for i = 3, #ARGV do
   out[#out + 1] = id .. ' hash ' .. table.concat(pairs_, '|')
   out[#out + 1] = id .. ' log ' .. table.concat(redis.call('LRANGE', B .. 'job:' .. id .. ':log', 0, -1), '|')
   local idx = {}
-  idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs', id))
   for _, st in ipairs(states) do
     idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. st, id))
     idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. T .. ':' .. st, id))
