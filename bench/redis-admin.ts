@@ -89,14 +89,16 @@ export class AdminRedis {
     return groups;
   }
 
-  async count(key: string, kind: 'zset' | 'set'): Promise<number> {
+  /** Members of a set or sorted set, or of an edgekue id set (its `n` count). */
+  async count(key: string, kind: 'zset' | 'set' | 'idset'): Promise<number> {
+    if (kind === 'idset') return Number((await this.#redis.hget(key, 'n')) ?? 0);
     return kind === 'zset' ? this.#redis.zcard(key) : this.#redis.scard(key);
   }
 
   /** Polls `count(key)` until it reaches `target` (5 ms steps, so end times are close). */
   async waitForCount(
     key: string,
-    kind: 'zset' | 'set',
+    kind: 'zset' | 'set' | 'idset',
     target: number,
     timeoutMs: number,
     onCount?: (n: number) => void,

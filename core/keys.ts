@@ -18,6 +18,7 @@ export interface Keys {
   readonly stats: string;
   job(id: string | number): string;
   log(id: string | number): string;
+  /** An id set (lib/idset.lua): a hash of counts; its ids live in `bucket()` sorted sets. */
   state(state: JobState): string;
   typeState(type: string, state: JobState): string;
   queue(type: string): string;
@@ -48,4 +49,12 @@ export function queueKeys(prefix: string): Keys {
     throughput: (minute) => `${base}throughput:${minute}`,
     request: (token) => `${base}request:${token}`,
   };
+}
+
+/** Ids per bucket of an id set: sorted sets up to 128 members stay listpack-encoded in Redis. */
+export const ID_SET_BUCKET = 128;
+
+/** The sorted set holding `id` within an id set such as `keys.state('complete')`. */
+export function idSetBucket(set: string, id: string | number): string {
+  return `${set}:${Math.floor(Number(id) / ID_SET_BUCKET)}`;
 }

@@ -11,6 +11,7 @@ import { type BridgeAccess, benchQueue, ScriptTally } from './client.js';
 
 export type EdgekueMode = 'batch' | 'single';
 
+/** The id set of complete jobs (core/keys.ts `state('complete')`). */
 export const COMPLETE_KEY = '{q}:jobs:complete';
 
 /** What a phase's handler does when a job starts (swapped per phase). */

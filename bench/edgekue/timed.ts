@@ -59,7 +59,7 @@ export async function timedEdgekue(
 
   t = now();
   const ticker = setInterval(() => {
-    void admin.count(COMPLETE_KEY, 'zset').then((n) => progress.step('process', n, N));
+    void admin.count(COMPLETE_KEY, 'idset').then((n) => progress.step('process', n, N));
   }, 1_000);
   let completed: number;
   try {
@@ -74,7 +74,7 @@ export async function timedEdgekue(
   const processScripts = tally.take();
   const calls2 = await admin.totalCalls();
   const cpu2 = await admin.cpuMs();
-  const inRedis = await admin.count(COMPLETE_KEY, 'zset');
+  const inRedis = await admin.count(COMPLETE_KEY, 'idset');
   progress.step('process', inRedis, N);
   if (completed !== N || inRedis !== N) {
     throw new Error(`edgekue processed ${completed} jobs (${inRedis} complete in Redis) of ${N}`);

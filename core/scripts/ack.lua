@@ -13,8 +13,10 @@
   Events:  complete, failed attempt, failed (+ remove for removeOnComplete; start for claims)
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
+-- @include lib/index-writes.lua
 -- @include lib/state.lua
 -- @include lib/search.lua
 -- @include lib/remove.lua

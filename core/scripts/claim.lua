@@ -12,8 +12,10 @@
   Events:  promotion, failed attempt | failed (recovered), start
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
+-- @include lib/index-writes.lua
 -- @include lib/state.lua
 -- @include lib/fail-attempt.lua
 -- @include lib/promote.lua
@@ -31,7 +33,7 @@ local jobs = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.toke
   input.types)
 -- waiting: jobs that are inactive, delayed or active after the claim. 0 means an empty queue, and
 -- an idle cron tick can stop looking (wake-ups bring new work).
-local waiting = redis.call('ZCARD', K.state(P, 'inactive')) + redis.call('ZCARD', K.delayed(P)) +
-  redis.call('ZCARD', K.state(P, 'active'))
+local waiting = idset_card(K.state(P, 'inactive')) + redis.call('ZCARD', K.delayed(P)) +
+  idset_card(K.state(P, 'active'))
 return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = next_due(P),
   waiting = waiting })

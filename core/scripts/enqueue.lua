@@ -11,8 +11,10 @@
   Events:  enqueue (every new job)
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
+-- @include lib/index-writes.lua
 -- @include lib/state.lua
 -- @include lib/search.lua
 
@@ -22,13 +24,45 @@ local input = cjson.decode(ARGV[3])
 local now = now_ms()
 local out = {}
 
+-- The answer kept for a retried request, compacted: runs of created jobs with consecutive ids
+-- and one state are [first id, count, 1, now, state], a job a unique key matched is [id, 1, 0].
+-- A createMany of 100 keeps a few dozen bytes instead of its whole answer.
+local function compact_answer(answer)
+  local runs = {}
+  for _, a in ipairs(answer) do
+    local r = runs[#runs]
+    if r and a[2] == 1 and r[3] == 1 and a[1] == r[1] + r[2] and a[4] == r[5] then
+      r[2] = r[2] + 1
+    elseif a[2] == 1 then
+      runs[#runs + 1] = { a[1], 1, 1, a[3], a[4] }
+    else
+      runs[#runs + 1] = { a[1], 1, 0 }
+    end
+  end
+  return runs
+end
+
+local function expand_answer(runs)
+  local answer = {}
+  for _, r in ipairs(runs) do
+    for k = 0, r[2] - 1 do
+      if r[3] == 1 then
+        answer[#answer + 1] = { r[1] + k, 1, r[4], r[5] }
+      else
+        answer[#answer + 1] = { r[1], 0 }
+      end
+    end
+  end
+  return answer
+end
+
 -- A client that lost the answer retries the same request (same token): answer what it got the
 -- first time instead of creating its jobs again.
 local request_key = nil
 if input.request and input.request ~= '' then
   request_key = K.request(P, input.request)
   local prior = redis.call('GET', request_key)
-  if prior then return prior end
+  if prior then return cjson.encode(expand_answer(cjson.decode(prior))) end
 end
 
 -- Index writes are queued and sent per key (lib/state.lua); type counts are summed per call.
@@ -49,13 +83,16 @@ for i, j in ipairs(input.jobs) do
     local delay = tonumber(j.delay) or 0
     local state = delay > 0 and 'delayed' or 'inactive'
     -- One HSET with every field the job starts with (set_state adds state and updated_at).
-    local fields = { 'id', id, 'type', j.type, 'data', j.data, 'priority', j.priority,
-      'created_at', now, 'max_attempts', j.max_attempts, 'attempts', 0, 'progress', 0,
-      'events', j.events and '1' or '0' }
+    -- Fields at their defaults are left out (priority 0, max_attempts 1, attempts 0, progress 0,
+    -- events on): every reader applies them, and a kept job is some 40 bytes smaller.
+    local fields = { 'id', id, 'type', j.type, 'data', j.data, 'created_at', now }
     local function field(name, value)
       fields[#fields + 1] = name
       fields[#fields + 1] = value
     end
+    if (tonumber(j.priority) or 0) ~= 0 then field('priority', j.priority) end
+    if (tonumber(j.max_attempts) or 1) ~= 1 then field('max_attempts', j.max_attempts) end
+    if not j.events then field('events', '0') end
     if delay > 0 then
       field('delay', delay)
       field('promote_at', now + delay)
@@ -82,5 +119,7 @@ end
 ix_flush()
 for _, t in ipairs(type_order) do redis.call('HINCRBY', K.types(P), t, type_counts[t]) end
 local answer = cjson.encode(out)
-if request_key then redis.call('SET', request_key, answer, 'PX', 60000) end
+if request_key then
+  redis.call('SET', request_key, cjson.encode(compact_answer(out)), 'PX', 60000)
+end
 return answer

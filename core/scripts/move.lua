@@ -9,9 +9,11 @@
   Events:  state [to, from]
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
 -- @include lib/select.lua
+-- @include lib/index-writes.lua
 -- @include lib/state.lua
 
 local P = ARGV[1]

@@ -6,8 +6,10 @@
   Events:  promotion
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
+-- @include lib/index-writes.lua
 -- @include lib/state.lua
 -- @include lib/promote.lua
 

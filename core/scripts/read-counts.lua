@@ -5,17 +5,18 @@
   Returns: JSON { states: {state: n}, types: {type: {state: n}}, work_time, paused: {type: until} }
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 
 local P = ARGV[1]
 local input = cjson.decode(ARGV[3])
 local states = { 'inactive', 'active', 'delayed', 'complete', 'failed' }
 local out = { states = {}, types = {}, work_time = 0, paused = {} }
-for _, s in ipairs(states) do out.states[s] = redis.call('ZCARD', K.state(P, s)) end
+for _, s in ipairs(states) do out.states[s] = idset_card(K.state(P, s)) end
 local types = input.types
 if not types or #types == 0 then types = redis.call('HKEYS', K.types(P)) end
 for _, t in ipairs(types) do
   local per = {}
-  for _, s in ipairs(states) do per[s] = redis.call('ZCARD', K.type_state(P, t, s)) end
+  for _, s in ipairs(states) do per[s] = idset_card(K.type_state(P, t, s)) end
   out.types[t] = per
 end
 out.work_time = tonumber(redis.call('HGET', K.stats(P), 'work_time')) or 0

@@ -5,12 +5,14 @@
   Returns: JSON { name: key }
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 
 local P = ARGV[1]
 local i = cjson.decode(ARGV[3])
 return cjson.encode({
   ids = K.ids(P), job = K.job(P, i.id), log = K.log(P, i.id),
   state = K.state(P, i.state), typeState = K.type_state(P, i.type, i.state),
+  bucket = K.bucket(K.state(P, i.state), idset_bucket(i.id)),
   queue = K.queue(P, i.type), delayed = K.delayed(P), leases = K.leases(P), types = K.types(P),
   unique = K.unique(P), search = K.search(P, i.word), events = K.events(P),
   paused = K.paused(P), stats = K.stats(P), throughput = K.throughput(P, i.minute),

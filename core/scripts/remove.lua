@@ -8,8 +8,10 @@
   Events:  remove
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 -- @include lib/events.lua
 -- @include lib/select.lua
+-- @include lib/index-writes.lua
 -- @include lib/state.lua
 -- @include lib/search.lua
 -- @include lib/remove.lua

@@ -8,8 +8,10 @@
   Events:  update
 ]=]
 -- @include lib/keys.lua
+-- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
+-- @include lib/index-writes.lua
 -- @include lib/state.lua
 -- @include lib/search.lua
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type JobState, type Queue, queueKeys } from '../../core/index.js';
-import { ack, claim, keysOf, newQueue, raw } from './helpers.js';
+import { ack, claim, idSetMembers, keysOf, newQueue, raw } from './helpers.js';
 
 const states: JobState[] = ['inactive', 'delayed', 'active', 'complete', 'failed'];
 const types = ['a', 'b', 'c'];
@@ -29,14 +29,14 @@ async function checkConsistency(queue: Queue): Promise<void> {
   const all = await jobIds(queue);
   let total = 0;
   for (const state of states) {
-    const members = (await raw.zrange<string[]>(k.state(state), 0, -1)).map(String);
+    const members = await idSetMembers(k.state(state));
     expect(counts.states[state], state).toBe(members.length);
     total += members.length;
     for (const id of members) {
       expect(await raw.hget(k.job(id), 'state'), `job ${id}`).toBe(state);
     }
     for (const type of types) {
-      const typed = await raw.zcard(k.typeState(type, state));
+      const typed = (await idSetMembers(k.typeState(type, state))).length;
       expect(counts.types[type]?.[state] ?? 0, `${type}/${state}`).toBe(typed);
     }
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createQueue, type Queue, type QueueOptions } from '../../core/index.js';
+import { createQueue, idSetBucket, type Queue, type QueueOptions } from '../../core/index.js';
 import { testRedis } from '../support/stack.js';
 
 /** A queue on the shared test bridge under a fresh prefix, spoken to with the unmodified client. */
@@ -68,4 +68,35 @@ export async function ack(queue: Queue, done: Done[]): Promise<string[]> {
 export async function eventsOf(queue: Queue) {
   const { events } = await queue.eventStream.read('0', 10_000);
   return events;
+}
+
+/**
+ * The ids of an id set (jobs:<state>, jobs:<type>:<state>), ascending, read from its buckets.
+ * Throws when its counts disagree with its buckets, or a bucket holds an id of another bucket or
+ * is missing from the counts.
+ */
+export async function idSetMembers(set: string): Promise<string[]> {
+  const counts = (await raw.hgetall<Record<string, string | number>>(set)) ?? {};
+  const bucketKeys = (await raw.keys(`${set}:*`)).filter((k) =>
+    /^\d+$/.test(k.slice(set.length + 1)),
+  );
+  const ids: string[] = [];
+  for (const key of bucketKeys) {
+    const field = key.slice(set.length + 1);
+    const members = (await raw.zrange<(string | number)[]>(key, 0, -1)).map(String);
+    if (members.length !== Number(counts[field] ?? 0)) {
+      throw new Error(`${key} holds ${members.length} ids, its count says ${counts[field]}`);
+    }
+    for (const id of members) {
+      if (idSetBucket(set, id) !== key) throw new Error(`${key} holds id ${id} of another bucket`);
+    }
+    ids.push(...members);
+  }
+  const fields = Object.keys(counts).filter((f) => f !== 'n');
+  if (fields.length !== bucketKeys.length)
+    throw new Error(`${set} counts buckets that do not exist`);
+  if (ids.length !== Number(counts.n ?? 0)) {
+    throw new Error(`${set} holds ${ids.length} ids, its total says ${counts.n}`);
+  }
+  return ids.sort((a, b) => Number(a) - Number(b));
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { queueKeys } from '../../core/keys.js';
+import { idSetBucket, queueKeys } from '../../core/keys.js';
 import { scripts } from '../../core/scripts/index.generated.js';
 import { newQueue, raw } from './helpers.js';
 
@@ -18,14 +18,21 @@ describe('scripts', () => {
 
   it('lib/keys.lua builds the same key names as core/keys.ts', async () => {
     const queue = newQueue();
-    const input = { id: '42', type: 'video conversion', state: 'failed', word: 'naïve', minute: 7 };
+    const input = {
+      id: '4242',
+      type: 'video conversion',
+      state: 'failed',
+      word: 'naïve',
+      minute: 7,
+    };
     const lua = await queue.scripts.run<Record<string, string>>('read-keys', input);
     const k = queueKeys(queue.prefix);
     expect(lua).toEqual({
       ids: k.ids,
-      job: k.job('42'),
-      log: k.log('42'),
+      job: k.job('4242'),
+      log: k.log('4242'),
       state: k.state('failed'),
+      bucket: idSetBucket(k.state('failed'), '4242'),
       typeState: k.typeState('video conversion', 'failed'),
       queue: k.queue('video conversion'),
       delayed: k.delayed,

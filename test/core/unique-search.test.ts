@@ -50,6 +50,41 @@ describe('retried create requests', () => {
     expect(await queue.inactiveCount()).toBe(4);
   });
 
+  it('a retry gets the same answer for a mix of new, deduplicated and delayed jobs', async () => {
+    const queue = newQueue();
+    const existing = await queue.create('email', {}).unique('u').save();
+    const job = (n: number, extra: object = {}) => ({
+      type: 'email',
+      data: `{"n":${n}}`,
+      priority: 0,
+      max_attempts: 1,
+      events: true,
+      ...extra,
+    });
+    const input = {
+      request: 'retry-token-mixed',
+      jobs: [
+        job(1),
+        job(2),
+        job(3, { unique: 'u' }),
+        job(4, { delay: 60_000 }),
+        job(5),
+        ...Array.from({ length: 60 }, (_, i) => job(10 + i)),
+      ],
+    };
+    const first = await queue.scripts.run<unknown[][]>('enqueue', input);
+    const again = await queue.scripts.run<unknown[][]>('enqueue', input);
+    expect(again).toEqual(first);
+    expect(first).toHaveLength(65);
+    expect(first[2]).toEqual([Number(existing.id), 0]);
+    expect(first[3]![3]).toBe('delayed');
+    expect(first[4]![3]).toBe('inactive');
+    expect(await queue.inactiveCount()).toBe(1 + 63);
+    // kept compact: runs, not the whole answer
+    const kept = String(await raw.get(queue.keys.request('retry-token-mixed')));
+    expect(kept.length).toBeLessThan(JSON.stringify(first).length / 4);
+  });
+
   it('every save() and createMany() sends a fresh token', async () => {
     const queue = newQueue();
     await queue.create('a', {}).save();

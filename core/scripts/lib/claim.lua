@@ -44,7 +44,7 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
       local room = count
       local limit = tonumber(t.concurrency) or 0
       if limit > 0 then
-        room = math.min(room, limit - redis.call('ZCARD', K.type_state(P, t.type, 'active')))
+        room = math.min(room, limit - idset_card(K.type_state(P, t.type, 'active')))
       end
       if room > 0 then
         local heads = redis.call('ZRANGE', K.queue(P, t.type), 0, room - 1, 'WITHSCORES')

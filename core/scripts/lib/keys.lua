@@ -7,6 +7,8 @@ function K.job(P, id) return P .. 'job:' .. id end
 function K.log(P, id) return P .. 'job:' .. id .. ':log' end
 function K.state(P, state) return P .. 'jobs:' .. state end
 function K.type_state(P, jtype, state) return P .. 'jobs:' .. jtype .. ':' .. state end
+-- one bucket of an id set (lib/idset.lua)
+function K.bucket(set, bucket) return set .. ':' .. bucket end
 function K.queue(P, jtype) return P .. 'queue:' .. jtype end
 function K.delayed(P) return P .. 'delayed' end
 function K.leases(P) return P .. 'leases' end

@@ -2,7 +2,7 @@
 -- (of one type when `jtype` is set), oldest first.
 local function select_ids(P, ids, state, jtype, limit)
   if ids then return ids end
-  local key = K.state(P, state)
-  if jtype then key = K.type_state(P, jtype, state) end
-  return redis.call('ZRANGE', key, 0, (tonumber(limit) or 1000) - 1)
+  local set = K.state(P, state)
+  if jtype then set = K.type_state(P, jtype, state) end
+  return idset_range({ set }, 0, (tonumber(limit) or 1000) - 1, false)
 end

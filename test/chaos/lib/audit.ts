@@ -9,8 +9,15 @@ import { queueKeys } from '../../../core/keys.js';
  * all jobs to trust: the audit checks the indexes against the hashes).
  */
 const jobIdsLua = String.raw`
+local function glob_escape(s)
+  return (string.gsub(s, '[%*%?%[%]\\]', '\\%0'))
+end
+-- the sorted set of an id set (jobs:<state>, jobs:<type>:<state>) that holds an id
+local function bucket_of(set, id)
+  return set .. ':' .. math.floor(tonumber(id) / 128)
+end
 local function job_ids(B)
-  local pattern = string.gsub(B, '[%*%?%[%]\\]', '\\%0') .. 'job:*'
+  local pattern = glob_escape(B) .. 'job:*'
   local ids = {}
   for _, k in ipairs(redis.call('KEYS', pattern)) do
     local id = string.sub(k, #B + 5)
@@ -38,6 +45,24 @@ local function bad(msg)
 end
 local types = {}
 local unleased = 0
+-- What an id set really holds, after checking its counts against its buckets.
+local function set_size(set)
+  local total = 0
+  for _, k in ipairs(redis.call('KEYS', glob_escape(set) .. ':*')) do
+    local b = string.sub(k, #set + 2)
+    if string.match(b, '^%d+$') then
+      local n = redis.call('ZCARD', k)
+      total = total + n
+      local c = tonumber(redis.call('HGET', set, b)) or 0
+      if c ~= n then bad(set .. ' counts ' .. c .. ' in bucket ' .. b .. ', which holds ' .. n) end
+    end
+  end
+  local fields = redis.call('HLEN', set)
+  local counted = tonumber(redis.call('HGET', set, 'n')) or 0
+  if counted ~= total then bad(set .. ' counts ' .. counted .. ' ids, its buckets hold ' .. total) end
+  if fields > 0 and redis.call('HEXISTS', set, 'n') == 0 then bad(set .. ' has counts but no total') end
+  return total
+end
 local ids = job_ids(B)
 for _, id in ipairs(ids) do
   local f = redis.call('HMGET', B .. 'job:' .. id, 'id', 'type', 'state', 'priority', 'created_at',
@@ -54,9 +79,10 @@ for _, id in ipairs(ids) do
     per.n = per.n + 1
     types[t] = per
     if f[1] ~= id then bad('job ' .. id .. ' has id field ' .. tostring(f[1])) end
-    if not f[4] or not f[5] or not f[6] or not f[7] then bad('job ' .. id .. ' lacks a field') end
-    if not redis.call('ZSCORE', B .. 'jobs:' .. st, id) then bad('job ' .. id .. ' not in jobs:' .. st) end
-    if not redis.call('ZSCORE', B .. 'jobs:' .. t .. ':' .. st, id) then
+    -- priority and max_attempts are left out at their defaults (0, 1)
+    if not f[5] or not f[6] then bad('job ' .. id .. ' lacks a field') end
+    if not redis.call('ZSCORE', bucket_of(B .. 'jobs:' .. st, id), id) then bad('job ' .. id .. ' not in jobs:' .. st) end
+    if not redis.call('ZSCORE', bucket_of(B .. 'jobs:' .. t .. ':' .. st, id), id) then
       bad('job ' .. id .. ' not in its type-state set')
     end
     local inQueue = redis.call('ZSCORE', B .. 'queue:' .. t, string.format('%015d', tonumber(id)))
@@ -72,14 +98,14 @@ for _, id in ipairs(ids) do
   end
 end
 for _, st in ipairs(states) do
-  local n = redis.call('ZCARD', B .. 'jobs:' .. st)
+  local n = set_size(B .. 'jobs:' .. st)
   if n ~= counts[st] then bad('jobs:' .. st .. ' holds ' .. n .. ', jobs in that state: ' .. counts[st]) end
 end
 local queued, tcount = 0, 0
 for t, per in pairs(types) do
   tcount = tcount + 1
   for _, st in ipairs(states) do
-    local n = redis.call('ZCARD', B .. 'jobs:' .. t .. ':' .. st)
+    local n = set_size(B .. 'jobs:' .. t .. ':' .. st)
     if n ~= per[st] then bad('jobs:' .. t .. ':' .. st .. ' holds ' .. n .. ', expected ' .. per[st]) end
   end
   queued = queued + redis.call('ZCARD', B .. 'queue:' .. t)
@@ -141,7 +167,7 @@ local B = ARGV[1]
 local r = { total = #job_ids(B) }
 local sum = 0
 for _, st in ipairs({ 'inactive', 'delayed', 'active', 'complete', 'failed' }) do
-  r[st] = redis.call('ZCARD', B .. 'jobs:' .. st)
+  r[st] = tonumber(redis.call('HGET', B .. 'jobs:' .. st, 'n')) or 0
   sum = sum + r[st]
 end
 r.sum = sum

@@ -127,7 +127,7 @@ export async function killedWorkers(
     }
     await pool.start(o.workers);
 
-    const complete = async () => Number(await stack.admin.zcard(`{${prefix}}:jobs:complete`));
+    const complete = async () => Number(await stack.admin.hget(`{${prefix}}:jobs:complete`, 'n'));
     /** From the fault to the moment none of the leases held then is in force: recovered or settled. */
     const trackRecovery = (at: number, held: string[]) =>
       pollUntil(

@@ -172,7 +172,7 @@ export async function redisRestart(
       `${acked.size} of ${o.jobs}`,
     );
     const done = await pollUntil(
-      async () => Number(await stack.admin.zcard(`{${prefix}}:jobs:complete`)) >= acked.size,
+      async () => Number(await stack.admin.hget(`{${prefix}}:jobs:complete`, 'n')) >= acked.size,
       Math.max(10_000, o.timeoutMs - (Date.now() - started)),
       200,
     );

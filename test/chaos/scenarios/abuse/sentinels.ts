@@ -68,8 +68,9 @@ for i = 3, #ARGV do
   out[#out + 1] = id .. ' log ' .. table.concat(redis.call('LRANGE', B .. 'job:' .. id .. ':log', 0, -1), '|')
   local idx = {}
   for _, st in ipairs(states) do
-    idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. st, id))
-    idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. T .. ':' .. st, id))
+    local bucket = ':' .. math.floor(tonumber(id) / 128)
+    idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. st .. bucket, id))
+    idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. T .. ':' .. st .. bucket, id))
   end
   idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'queue:' .. T, string.format('%015d', tonumber(id))))
   idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'delayed', id))
