@@ -10,6 +10,11 @@ export function leaseToken(): string {
   return randomHex(16);
 }
 
+/** Names one script call, so that a retry of it is answered, not run again. */
+export function callId(): string {
+  return randomHex(12);
+}
+
 /** Names an invocation in the jobs it claims (the job's workerId, as Kue showed it). */
 export function workerName(label = 'edgekue'): string {
   return `${label}:${randomHex(6)}`;

@@ -4,7 +4,7 @@ import { Shutdown, TtlExceeded } from './errors.js';
 import { errorText, invokeHandler, type WorkerContext } from './handler.js';
 import { JobWrites } from './job-writes.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { leaseToken, workerName } from './lease-token.js';
+import { callId, leaseToken, workerName } from './lease-token.js';
 import type { HandlerRegistry, Registration } from './registry.js';
 import { type AckEntry, ack, type ClaimRequest, claim, type Settlement } from './script-calls.js';
 
@@ -172,7 +172,7 @@ class Batch {
         this.#end();
       } else {
         this.#calls.remaining--;
-        const first = await claim(this.#queue, request);
+        const first = await claim(this.#queue, request, callId());
         this.#result.now = first.now;
         this.#result.nextDue = first.nextDue;
         this.#result.waiting = first.waiting;
@@ -388,11 +388,13 @@ class Batch {
 
   async #ackWithRetry(batch: Finished[], request: ClaimRequest | undefined) {
     const done = batch.map((f) => f.entry);
+    // Every try is the same call: if an earlier one ran and only its answer was lost, ack.lua
+    // answers what it did then (settlements, and the jobs it claimed) instead of running again.
+    const id = callId();
     for (let attempt = 0; ; attempt++) {
       try {
         this.#calls.remaining--;
-        // A retry must not claim again: the first call may have claimed before its answer was lost.
-        return await ack(this.#queue, done, attempt === 0 ? request : undefined);
+        return await ack(this.#queue, done, request, id);
       } catch {
         if (attempt >= ACK_RETRIES) return undefined;
         await sleep(100 * 2 ** attempt);

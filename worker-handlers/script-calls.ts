@@ -40,15 +40,22 @@ function toJobs(queue: Queue, rows: FlatJob[] | object | undefined): Job[] {
   return list(rows as FlatJob[]).map((flat) => Job.fromHash(queue, list(flat)));
 }
 
-/** Promotes due jobs, recovers expired leases and claims, in one script call. */
-export async function claim(queue: Queue, request: ClaimRequest): Promise<Claimed> {
+/**
+ * Promotes due jobs, recovers expired leases and claims, in one script call. The same `callId`
+ * again (a retry of a call whose answer was lost) gets the jobs of the first answer back.
+ */
+export async function claim(
+  queue: Queue,
+  request: ClaimRequest,
+  callId?: string,
+): Promise<Claimed> {
   const r = await queue.scripts.run<{
     jobs: FlatJob[] | object;
     now: number;
     promoted?: number;
     next_due?: number;
     waiting?: number;
-  }>('claim', request);
+  }>('claim', { ...request, request: callId });
   return {
     jobs: toJobs(queue, r.jobs),
     now: r.now,
@@ -58,16 +65,20 @@ export async function claim(queue: Queue, request: ClaimRequest): Promise<Claime
   };
 }
 
-/** Settles finished jobs and, when asked, claims their replacements, in one script call. */
+/**
+ * Settles finished jobs and, when asked, claims their replacements, in one script call. The same
+ * `callId` again (a retry of a call whose answer was lost) gets the first answer back.
+ */
 export async function ack(
   queue: Queue,
   done: AckEntry[],
   request: ClaimRequest | undefined,
+  callId?: string,
 ): Promise<{ settled: Settlement[]; jobs: Job[]; now: number }> {
   const r = await queue.scripts.run<{
     settled: Settlement[] | object;
     jobs: FlatJob[] | object;
     now: number;
-  }>('ack', request ? { done, claim: request } : { done });
+  }>('ack', { request: callId, done, ...(request ? { claim: request } : {}) });
   return { settled: list(r.settled as Settlement[]), jobs: toJobs(queue, r.jobs), now: r.now };
 }

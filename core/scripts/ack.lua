@@ -4,11 +4,14 @@
   stale worker whose job was recovered and re-claimed gets 'lost' and changes nothing (fencing).
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
-  ARGV[3]  input JSON { done: [{ id, token, ok, result?, error?, delay? }],
+  ARGV[3]  input JSON { request?, done: [{ id, token, ok, result?, error?, delay? }],
                         claim?: { count, lease_ms, token, worker, types } }
+           request: a fresh id per call; run again with it, the call answers what it answered
+           the first time (lib/replay.lua)
            result: JSON text; delay: a caller-side backoff function's delay in ms, -1 for none
   Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
-           leases, stats, throughput:<minute>, types, unique, search:<word>, paused, events
+           leases, stats, throughput:<minute>, types, unique, search:<word>, paused, events,
+           request:<request> (the answer, kept 60 s)
   Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now }
   Events:  complete, failed attempt, failed (+ remove for removeOnComplete; start for claims)
 ]=]
@@ -24,10 +27,22 @@
 -- @include lib/promote.lua
 -- @include lib/recover.lua
 -- @include lib/claim.lua
+-- @include lib/replay.lua
 
 local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
+local c = input.claim
+
+-- The same call again (its answer was lost): the same settlements and claimed jobs, and nothing
+-- settled or claimed twice (lib/replay.lua).
+local prior = replay_get(P, input.request)
+if prior then
+  local jobs = {}
+  if c then jobs = replay_jobs(P, prior.c, c.token) end
+  return cjson.encode({ settled = settled_from_letters(prior.s), jobs = jobs, now = prior.n })
+end
+
 local now = now_ms()
 local minute = math.floor(now / 60000)
 local settled = {}
@@ -76,11 +91,12 @@ if completed + failed > 0 then
 end
 if work_time > 0 then redis.call('HINCRBY', K.stats(P), 'work_time', work_time) end
 
-local jobs = {}
-local c = input.claim
+local jobs, ids = {}, {}
 if c and (tonumber(c.count) or 0) > 0 then
   promote_due(P, cfg, now, math.max(c.count, 100))
   recover_expired(P, cfg, now, math.max(c.count, 100))
-  jobs = claim_jobs(P, cfg, now, tonumber(c.count), tonumber(c.lease_ms), c.token, c.worker, c.types)
+  jobs, ids = claim_jobs(P, cfg, now, tonumber(c.count), tonumber(c.lease_ms), c.token, c.worker,
+    c.types)
 end
+replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now })
 return cjson.encode({ settled = settled, jobs = jobs, now = now })

@@ -3,8 +3,11 @@
   woken worker makes progress even when no cron tick has run.
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
-  ARGV[3]  input JSON { count, lease_ms, token, worker, types: [{ type, concurrency }] }
-  Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events
+  ARGV[3]  input JSON { request?, count, lease_ms, token, worker, types: [{ type, concurrency }] }
+           request: a fresh id per call; run again with it, the call answers the jobs it claimed
+           the first time that its lease token still holds (lib/replay.lua)
+  Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events,
+           request:<request> (the answer, kept 60 s)
   Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due, waiting }
            next_due: ms of the next delayed job or -1; waiting: inactive + delayed + active jobs
            promoted: delayed jobs promoted by this call; next_due: ms of the next delayed job, -1
@@ -21,19 +24,33 @@
 -- @include lib/promote.lua
 -- @include lib/recover.lua
 -- @include lib/claim.lua
+-- @include lib/replay.lua
 
 local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
+
+-- The same call again (its answer was lost): the same jobs, not new ones (lib/replay.lua).
+local prior = replay_get(P, input.request)
+if prior then
+  return cjson.encode({ jobs = replay_jobs(P, prior.c, input.token), now = prior.n,
+    promoted = prior.p, next_due = prior.d, waiting = prior.w })
+end
+
 local now = now_ms()
 local count = tonumber(input.count) or 1
 local promoted = promote_due(P, cfg, now, math.max(count, 100))
 recover_expired(P, cfg, now, math.max(count, 100))
-local jobs = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token, input.worker,
-  input.types)
+local jobs, ids = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token,
+  input.worker, input.types)
 -- waiting: jobs that are inactive, delayed or active after the claim. 0 means an empty queue, and
 -- an idle cron tick can stop looking (wake-ups bring new work).
 local waiting = idset_card(K.state(P, 'inactive')) + redis.call('ZCARD', K.delayed(P)) +
   idset_card(K.state(P, 'active'))
-return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = next_due(P),
+local due = next_due(P)
+-- An empty claim keeps nothing: run again, it would only find what is there then.
+if #ids > 0 then
+  replay_put(P, input.request, { c = id_runs(ids), n = now, p = promoted, d = due, w = waiting })
+end
+return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = due,
   waiting = waiting })

@@ -34,9 +34,10 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   return redis.call('HGETALL', K.job(P, id))
 end
 
+-- Returns the claimed jobs (flat HGETALL arrays) and their ids.
 local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
-  local claimed = {}
-  if count <= 0 then return claimed end
+  local claimed, ids = {}, {}
+  if count <= 0 then return claimed, ids end
   local paused = paused_types(P, now)
   local lanes = {}
   for _, t in ipairs(types) do
@@ -71,11 +72,12 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
     local started = start_job(P, cfg, tonumber(best.member), now, lease_ms, token, worker)
     if started then
       table.insert(claimed, started)
+      ids[#ids + 1] = tonumber(best.member)
     else
       -- a stale entry (cannot happen through the scripts; a hand edit may leave one): drop it
       ix_rem(K.queue(P, best.lane.type), best.member)
     end
   end
   ix_flush()
-  return claimed
+  return claimed, ids
 end

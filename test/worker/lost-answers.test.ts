@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { Queue, type RedisClient } from '../../core/index.js';
+import { scripts } from '../../core/scripts/index.generated.js';
+import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
+import { testRedis } from '../support/stack.js';
+import { dropQueue, rawJob, workerPrefix } from './helpers.js';
+
+const scriptName = new Map<string, string>(Object.values(scripts).map((s) => [s.sha, s.name]));
+
+/**
+ * The real client, except that the first `times` calls of the named script run in Redis and
+ * then lose their answer, as when a connection drops after the request went through.
+ */
+function losingAnswers(name: string, times: number) {
+  const redis = testRedis({ enableAutoPipelining: true });
+  let lost = 0;
+  const client: RedisClient = {
+    async evalsha(sha, keys, args) {
+      const answer = await redis.evalsha(sha, keys, args);
+      if (scriptName.get(sha) === name && lost < times) {
+        lost++;
+        throw new TypeError('fetch failed: the connection closed before the answer');
+      }
+      return answer;
+    },
+    eval: (script, keys, args) => redis.eval(script, keys, args),
+  };
+  return { client, lost: () => lost };
+}
+
+describe('a call whose answer was lost', () => {
+  it('an ack retried after its answer was lost is answered, not run again, and its claims run', async () => {
+    const { client, lost } = losingAnswers('ack', 3);
+    const queue = new Queue(client, { prefix: workerPrefix('lost') });
+    try {
+      const jobs = await queue.createMany(
+        Array.from({ length: 40 }, (_, i) => ({ type: 'mail', data: { i } })),
+      );
+      const runs = new Map<string, number>();
+      const registry = new HandlerRegistry();
+      registry.process('mail', async (job) => {
+        runs.set(job.id!, (runs.get(job.id!) ?? 0) + 1);
+      });
+      const r = await runWake(queue, registry, { maxJobs: 10, budgetMs: 20_000 });
+      expect(lost()).toBe(3);
+      // every job ran once and completed on its first attempt: no claimed job was left leased to
+      // nobody, no settlement reported lost
+      expect(r.completed).toBe(40);
+      expect(r.lost).toBe(0);
+      expect(r.failed).toBe(0);
+      expect([...runs.values()].every((n) => n === 1)).toBe(true);
+      expect(runs.size).toBe(40);
+      for (const job of jobs) {
+        const h = await rawJob(queue, job.id!);
+        expect(h.state, `job ${job.id}`).toBe('complete');
+        expect(h.attempts, `job ${job.id}`).toBe('1');
+      }
+      // settled once: the throughput counts are not doubled by the retries
+      const { minutes } = await queue.throughput(5);
+      const counted = minutes.reduce((sum, [, complete]) => sum + complete, 0);
+      expect(counted).toBe(40);
+    } finally {
+      await dropQueue(queue);
+    }
+  });
+});
+
+describe('claim and ack called again with the same request id', () => {
+  it('claim answers the same jobs and claims no more', async () => {
+    const queue = new Queue(testRedis(), { prefix: workerPrefix('replay') });
+    try {
+      await queue.createMany(Array.from({ length: 8 }, () => ({ type: 'a' })));
+      const call = {
+        request: 'call-1',
+        count: 3,
+        lease_ms: 60_000,
+        token: 'lease-1',
+        worker: 'w',
+        types: [{ type: 'a', concurrency: 0 }],
+      };
+      const ids = (r: { jobs: string[][] }) => r.jobs.map((flat) => flat[flat.indexOf('id') + 1]);
+      const first = await queue.scripts.run<{ jobs: string[][]; now: number }>('claim', call);
+      const again = await queue.scripts.run<{ jobs: string[][]; now: number }>('claim', call);
+      expect(ids(first)).toEqual(['1', '2', '3']);
+      expect(ids(again)).toEqual(['1', '2', '3']);
+      expect(again.now).toBe(first.now);
+      expect(await queue.inactiveCount()).toBe(5);
+      // a new call claims new jobs
+      const other = await queue.scripts.run<{ jobs: string[][] }>('claim', {
+        ...call,
+        request: 'call-2',
+        token: 'lease-2',
+      });
+      expect(ids(other)).toEqual(['4', '5', '6']);
+
+      // ack: the same settlements, the same claimed replacements, nothing settled twice
+      const ack = {
+        request: 'ack-1',
+        done: [
+          { id: '1', token: 'lease-1', ok: true },
+          { id: '2', token: 'lease-1', ok: false, error: 'boom', delay: -1 },
+          { id: '5', token: 'stale', ok: true },
+        ],
+        claim: { ...call, request: undefined, token: 'lease-3', count: 2 },
+      };
+      type AckAnswer = { settled: string[]; jobs: string[][] };
+      const a1 = await queue.scripts.run<AckAnswer>('ack', ack);
+      const a2 = await queue.scripts.run<AckAnswer>('ack', ack);
+      expect(a1.settled).toEqual(['complete', 'failed', 'lost']);
+      expect(a2.settled).toEqual(a1.settled);
+      expect(ids(a1)).toEqual(['7', '8']);
+      expect(ids(a2)).toEqual(['7', '8']);
+      expect(await queue.completeCount()).toBe(1);
+      expect(await queue.failedCount()).toBe(1);
+      // a replay leaves out a claimed job its lease no longer holds
+      await queue.scripts.run('ack', { done: [{ id: '7', token: 'lease-3', ok: true }] });
+      expect(ids(await queue.scripts.run<AckAnswer>('ack', ack))).toEqual(['8']);
+    } finally {
+      await dropQueue(queue);
+    }
+  });
+});
