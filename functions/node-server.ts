@@ -88,7 +88,7 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
   const app = createApp({
     queue,
     config,
-    work: workRoute({ queue, registry, config, signal, log }),
+    work: workRoute({ queue, registry, config, signal, log, wake }),
     remoteAddress: (c) => getConnInfo(c).remote.address,
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
     log,
@@ -115,6 +115,7 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
                 leaseMs: config.EDGEKUE_LEASE_MS,
                 intervalMs: options.intervalMs ?? workerDefaults.tickIntervalMs,
                 signal,
+                onRetry: (jobs) => wake(jobs, { waitUntil: track }),
               });
             } catch (error) {
               log.error('edgekue: tick failed', error);

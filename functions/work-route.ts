@@ -1,4 +1,4 @@
-import type { Queue } from '../core/index.js';
+import type { Job, Queue } from '../core/index.js';
 import { type HandlerRegistry, runWake, type TickResult } from '../worker-handlers/index.js';
 import type { WaitUntil } from './api/index.js';
 import type { Config } from './config.js';
@@ -13,6 +13,8 @@ export interface WorkRouteOptions {
   /** Script calls one run may make (a Worker invocation's subrequest limit); default unlimited. */
   maxCalls?: number;
   log?: { error(message: string, error?: unknown): void };
+  /** Retries put off by a backoff: the app's wake-up schedules a run for when they fall due. */
+  wake?: (jobs: Job[], ctx: WaitUntil) => void;
 }
 
 function json(status: number, body: unknown): Response {
@@ -37,22 +39,24 @@ export function workRoute(
     nextSigningKey: config.QSTASH_NEXT_SIGNING_KEY,
     url: config.EDGEKUE_WORKER_URL,
   });
-  const run = (): Promise<TickResult> =>
+  const { wake } = options;
+  const run = (ctx: WaitUntil): Promise<TickResult> =>
     runWake(options.queue, options.registry, {
       budgetMs: config.EDGEKUE_BUDGET_MS,
       leaseMs: config.EDGEKUE_LEASE_MS,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.maxCalls ? { calls: { remaining: options.maxCalls } } : {}),
+      ...(wake ? { onRetry: (jobs: Job[]) => wake(jobs, ctx) } : {}),
     });
   return async function work(request, ctx) {
     const body = await request.text();
     const refused = await authorise(request, body);
     if (refused !== undefined) return json(401, { error: refused });
     if (new URL(request.url).searchParams.get('wait') === '1') {
-      return json(200, await run());
+      return json(200, await run(ctx));
     }
     ctx.waitUntil(
-      run().catch((error: unknown) => options.log?.error('edgekue: worker run failed', error)),
+      run(ctx).catch((error: unknown) => options.log?.error('edgekue: worker run failed', error)),
     );
     return json(202, { accepted: true });
   };

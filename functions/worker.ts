@@ -9,6 +9,7 @@ import { Redis } from '@upstash/redis/cloudflare';
 import type { Context, ExecutionContext } from 'hono';
 import { Queue } from '../core/index.js';
 import { runTick, runWake } from '../worker-handlers/index.js';
+import type { Wake } from './api/index.js';
 import { createApp } from './app.js';
 import { type Config, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
@@ -32,6 +33,7 @@ interface ScheduledController {
 interface Runtime {
   config: Config;
   queue: Queue;
+  wake: Wake;
   fetch: (request: Request, env: WorkerEnv, ctx: ExecutionContext) => Response | Promise<Response>;
 }
 
@@ -80,12 +82,17 @@ function runtime(env: WorkerEnv): Runtime {
     queue,
     config,
     wake,
-    work: workRoute({ queue, registry: handlers, config, log, maxCalls: MAX_CALLS }),
+    work: workRoute({ queue, registry: handlers, config, log, maxCalls: MAX_CALLS, wake }),
     remoteAddress: (c: Context) => c.req.header('cf-connecting-ip'),
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
     log,
   });
-  const made: Runtime = { config, queue, fetch: (request, e, ctx) => app.fetch(request, e, ctx) };
+  const made: Runtime = {
+    config,
+    queue,
+    wake,
+    fetch: (request, e, ctx) => app.fetch(request, e, ctx),
+  };
   cached = { key, runtime: made };
   return made;
 }
@@ -97,12 +104,13 @@ export default {
 
   /** The cron tick (every minute): promote, recover, run, and keep looking for its budget. */
   scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
-    const { queue, config } = runtime(env);
+    const { queue, config, wake } = runtime(env);
     ctx.waitUntil(
       runTick(queue, handlers, {
         budgetMs: config.EDGEKUE_BUDGET_MS,
         leaseMs: config.EDGEKUE_LEASE_MS,
         calls: { remaining: MAX_CALLS },
+        onRetry: (jobs) => wake(jobs, ctx),
       }).catch((error: unknown) => log.error('edgekue: cron tick failed', error)),
     );
   },

@@ -29,6 +29,11 @@ export interface BatchOptions {
    * enough to settle and keep the jobs already running.
    */
   calls?: CallBudget;
+  /**
+   * Jobs whose failed attempt was put off by their backoff (delayed, with promote_at): give them to
+   * a wake-up that schedules a run for when they fall due (QStash), or they wait for a cron tick.
+   */
+  onRetry?: (jobs: Job[]) => void;
 }
 
 /** A count of script calls left, decremented by every call a batch makes. */
@@ -90,7 +95,8 @@ function sleep(ms: number): Promise<void> {
 class Batch {
   readonly #queue: Queue;
   readonly #registry: HandlerRegistry;
-  readonly #o: Required<Omit<BatchOptions, 'signal' | 'calls'>>;
+  readonly #o: Required<Omit<BatchOptions, 'signal' | 'calls' | 'onRetry'>>;
+  readonly #onRetry: ((jobs: Job[]) => void) | undefined;
   readonly #calls: CallBudget;
   readonly #start = Date.now();
   readonly #running = new Map<string, RunningJob>();
@@ -138,6 +144,7 @@ class Batch {
       flushIntervalMs: options.flushIntervalMs ?? workerDefaults.flushIntervalMs,
     };
     this.#calls = options.calls ?? { remaining: Number.POSITIVE_INFINITY };
+    this.#onRetry = options.onRetry;
     this.#keeper = new LeaseKeeper(
       queue,
       { leaseMs: this.#o.leaseMs, flushIntervalMs: this.#o.flushIntervalMs },
@@ -355,6 +362,13 @@ class Batch {
         batch.forEach((f, i) => {
           this.#count(f, r.settled[i] ?? 'lost');
         });
+        if (r.retries.length > 0 && this.#onRetry) {
+          try {
+            this.#onRetry(r.retries);
+          } catch {
+            // a wake-up that fails leaves the retry to the cron tick, as before
+          }
+        }
         if (request) this.#started(r.jobs, request.token, r.now);
       } else {
         this.#result.lost += batch.length;

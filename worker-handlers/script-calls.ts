@@ -74,11 +74,30 @@ export async function ack(
   done: AckEntry[],
   request: ClaimRequest | undefined,
   callId?: string,
-): Promise<{ settled: Settlement[]; jobs: Job[]; now: number }> {
+): Promise<{ settled: Settlement[]; jobs: Job[]; now: number; retries: Job[] }> {
   const r = await queue.scripts.run<{
     settled: Settlement[] | object;
     jobs: FlatJob[] | object;
     now: number;
+    retries?: [number, string, number][] | object;
   }>('ack', { request: callId, done, ...(request ? { claim: request } : {}) });
-  return { settled: list(r.settled as Settlement[]), jobs: toJobs(queue, r.jobs), now: r.now };
+  // A retry put off by its backoff, as a delayed job due at promote_at (what a wake-up reads).
+  const retries = list(r.retries as [number, string, number][]).map(([id, type, at]) =>
+    Job.fromHash(queue, [
+      'id',
+      String(id),
+      'type',
+      type,
+      'state',
+      'delayed',
+      'promote_at',
+      String(at),
+    ]),
+  );
+  return {
+    settled: list(r.settled as Settlement[]),
+    jobs: toJobs(queue, r.jobs),
+    now: r.now,
+    retries,
+  };
 }

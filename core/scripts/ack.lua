@@ -12,7 +12,8 @@
   Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
            leases, stats, throughput:<minute>, types, unique, search:<word>, paused, events,
            request:<request> (the answer, kept 60 s)
-  Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now }
+  Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now,
+                  retries: [[id, type, promote_at]] }  retries: attempts put off by a backoff
   Events:  complete, failed attempt, failed (+ remove for removeOnComplete; start for claims)
 ]=]
 -- @include lib/keys.lua
@@ -40,13 +41,17 @@ local prior = replay_get(P, input.request)
 if prior then
   local jobs = {}
   if c then jobs = replay_jobs(P, prior.c, c.token) end
-  return cjson.encode({ settled = settled_from_letters(prior.s), jobs = jobs, now = prior.n })
+  return cjson.encode({ settled = settled_from_letters(prior.s), jobs = jobs, now = prior.n,
+    retries = prior.r or {} })
 end
 
 local now = now_ms()
 local minute = math.floor(now / 60000)
 local settled = {}
 
+-- retries: jobs whose failed attempt was put off by their backoff, [id, type, promote_at], so the
+-- caller can wake a worker when they fall due (nothing else would before the next cron tick)
+local retries = {}
 -- counted per call, not per job: a batch pays for its stats once
 local completed, failed, work_time = 0, 0, 0
 
@@ -78,6 +83,9 @@ for i, d in ipairs(input.done or {}) do
     else
       settled[i] = fail_attempt(P, cfg, id, job, d.error or 'failed', now, tonumber(d.delay) or -1)
       if settled[i] == 'failed' then failed = failed + 1 end
+      if settled[i] == 'retry' and job.state == 'delayed' then
+        retries[#retries + 1] = { tonumber(id), job.type, tonumber(job.promote_at) }
+      end
     end
   end
 end
@@ -98,5 +106,6 @@ if c and (tonumber(c.count) or 0) > 0 then
   jobs, ids = claim_jobs(P, cfg, now, tonumber(c.count), tonumber(c.lease_ms), c.token, c.worker,
     c.types)
 end
-replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now })
-return cjson.encode({ settled = settled, jobs = jobs, now = now })
+replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now,
+  r = retries })
+return cjson.encode({ settled = settled, jobs = jobs, now = now, retries = retries })

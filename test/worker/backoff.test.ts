@@ -1,6 +1,6 @@
 // Each backoff kind delays the retry by what it promises: promote_at - failed_at, both written
 // by the same script call in Redis time.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Queue } from '../../core/index.js';
 import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
 import { dropQueue, rawJob, testQueue, waitFor } from './helpers.js';
@@ -95,5 +95,40 @@ describe('backoff', () => {
     const r = await runBatch(queue, failing, { budgetMs: 3_000, maxJobs: 1 });
     expect(r.failed).toBeGreaterThanOrEqual(1);
     expect((await queue.getJob(job.id!)).attempts().made).toBe(2);
+  });
+});
+
+describe('a retry put off by its backoff', () => {
+  it('is handed to onRetry as a delayed job with its due time; a retry without delay is not', async () => {
+    // a queue of its own: the other tests' retries must not land in this run
+    const queue = testQueue('retry-wake');
+    onTestFinished(() => dropQueue(queue));
+    const job = await queue
+      .create('fixed', {})
+      .attempts(3)
+      .backoff({ type: 'fixed', delay: 5_000 })
+      .save();
+    const immediate = await queue.create('true', {}).attempts(3).save();
+    const handed: { id: string; state: string | undefined; promoteAt: number; type: string }[] = [];
+    await runBatch(queue, failing, {
+      budgetMs: 3_000,
+      onRetry: (jobs) => {
+        for (const j of jobs) {
+          handed.push({
+            id: j.id!,
+            state: j.state(),
+            promoteAt: Number(j.promote_at),
+            type: j.type,
+          });
+        }
+      },
+    });
+    const h = await rawJob(queue, job.id!);
+    expect(h.state).toBe('delayed');
+    expect(handed).toEqual([
+      { id: job.id!, state: 'delayed', promoteAt: Number(h.promote_at), type: 'fixed' },
+    ]);
+    // no backoff: straight back to inactive, nothing to schedule
+    expect((await rawJob(queue, immediate.id!)).state).not.toBe('delayed');
   });
 });

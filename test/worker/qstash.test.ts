@@ -9,7 +9,12 @@ import { HandlerRegistry } from '../../worker-handlers/index.js';
 import { bridge, dropQueue, waitFor, workerPrefix } from './helpers.js';
 
 const keys = { current: 'sig_current_0123456789abcdef', next: 'sig_next_0123456789abcdef' };
-const registry = new HandlerRegistry().process('timed', async () => 'on time');
+const registry = new HandlerRegistry()
+  .process('timed', async () => 'on time')
+  .process('flaky', async (job) => {
+    if (job.attempts().made === 0) throw new Error('the first attempt fails');
+    return 'second time lucky';
+  });
 
 let qstash: QStashHandle;
 let server: NodeServer;
@@ -79,6 +84,20 @@ describe('QStash wake-ups', () => {
     const res = await post('/job', { type: 'timed', options: { delay: 1_500 } });
     const { id } = (await res.json()) as { id: number };
     const job = await completed(String(id));
+    const late = Number(job.started_at) - Number(job.promote_at);
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThan(1_000);
+  });
+
+  it('runs a retry put off by its backoff when it falls due, without a tick', async () => {
+    // 3 s: longer than a woken run waits for due jobs (2 s), so only a scheduled wake-up runs it
+    const res = await post('/job', {
+      type: 'flaky',
+      options: { attempts: 2, backoff: { type: 'fixed', delay: 3_000 } },
+    });
+    const { id } = (await res.json()) as { id: number };
+    const job = await completed(String(id));
+    expect(job.attempts().made).toBe(2);
     const late = Number(job.started_at) - Number(job.promote_at);
     expect(late).toBeGreaterThanOrEqual(0);
     expect(late).toBeLessThan(1_000);
