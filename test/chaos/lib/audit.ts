@@ -159,12 +159,14 @@ export async function auditQueue(admin: IORedis, prefix: string): Promise<Audit>
 }
 
 /**
- * Atomic, for checks while a run goes on (a KEYS walk of the prefix): the state sets' sizes must
- * add up to the number of job hashes, the claim queues to the inactive set, the lease index to the active set.
+ * Cheap and atomic, for checks while a run goes on: the state sets' sizes must add up to the number
+ * of jobs (as the types hash counts them, kept apart from the state sets), the claim queues to the
+ * inactive set, the lease index to the active set. The audit checks them against the job hashes.
  */
-const countsScript = `${jobIdsLua}
+const countsScript = `
 local B = ARGV[1]
-local r = { total = #job_ids(B) }
+local r = { total = 0 }
+for _, n in ipairs(redis.call('HVALS', B .. 'types')) do r.total = r.total + tonumber(n) end
 local sum = 0
 for _, st in ipairs({ 'inactive', 'delayed', 'active', 'complete', 'failed' }) do
   r[st] = tonumber(redis.call('HGET', B .. 'jobs:' .. st, 'n')) or 0
@@ -203,7 +205,6 @@ export async function checkCounts(admin: IORedis, prefix: string): Promise<Count
   const r = JSON.parse(raw) as Record<string, number>;
   const problems: string[] = [];
   if (r.sum !== r.total) problems.push(`states add up to ${r.sum}, jobs: ${r.total}`);
-  if (r.typed !== r.total) problems.push(`types add up to ${r.typed}, jobs: ${r.total}`);
   if (r.queued !== r.inactive) problems.push(`claim queues ${r.queued} vs inactive ${r.inactive}`);
   if (r.leases !== r.active) problems.push(`leases ${r.leases} vs active ${r.active}`);
   if (r.delayed_index !== r.delayed) problems.push(`delayed index vs delayed set`);

@@ -186,7 +186,7 @@ export async function bridgeFaults(
   } finally {
     report.memory = sampler.stop();
     const totals = await workers.stop();
-    report.figures['worker acks answered lost (applied by an earlier try)'] = totals.lost;
+    report.figures['worker acks answered lost (lease gone, or every try failed)'] = totals.lost;
     report.figures['worker invocations that failed on the network'] = totals.errors;
     await proxy.close();
   }
