@@ -59,15 +59,13 @@ local completed, failed, work_time = 0, 0, 0
 ix_begin()
 for i, d in ipairs(input.done or {}) do
   local id = tostring(d.id)
-  local f = redis.call('HMGET', K.job(P, id), 'lease', 'state', 'started_at', 'remove_on_complete',
-    'type', 'priority', 'promote_at', 'events', 'attempts')
-  if f[1] ~= d.token or f[2] ~= 'active' then
+  local job, f = read_job(P, id, { 'lease', 'started_at', 'remove_on_complete', 'attempts' })
+  if not job or f[1] ~= d.token or job.state ~= 'active' then
     settled[i] = 'lost'
   else
-    local job = { type = f[5], state = f[2], priority = f[6], promote_at = f[7], events = f[8] }
     if d.ok then
-      local duration = now - (tonumber(f[3]) or now)
-      local set = { 'attempts', (tonumber(f[9]) or 0) + 1, 'duration', duration, 'progress', 100 }
+      local duration = now - (tonumber(f[2]) or now)
+      local set = { 'attempts', (tonumber(f[4]) or 0) + 1, 'duration', duration, 'progress', 100 }
       if d.result ~= nil then
         set[#set + 1] = 'result'
         set[#set + 1] = d.result
@@ -78,7 +76,7 @@ for i, d in ipairs(input.done or {}) do
       local args = {}
       if d.result ~= nil then args = { cjson.decode(d.result) } end
       emit_job(P, cfg, id, job, 'complete', args)
-      if f[4] == '1' then remove_job(P, cfg, id) end
+      if f[3] == '1' then remove_job(P, cfg, id) end
       settled[i] = 'complete'
     else
       settled[i] = fail_attempt(P, cfg, id, job, d.error or 'failed', now, tonumber(d.delay) or -1)

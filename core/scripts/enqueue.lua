@@ -17,6 +17,7 @@
 -- @include lib/index-writes.lua
 -- @include lib/state.lua
 -- @include lib/search.lua
+-- @include lib/replay.lua
 
 local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
@@ -57,13 +58,9 @@ local function expand_answer(runs)
 end
 
 -- A client that lost the answer retries the same request (same token): answer what it got the
--- first time instead of creating its jobs again.
-local request_key = nil
-if input.request and input.request ~= '' then
-  request_key = K.request(P, input.request)
-  local prior = redis.call('GET', request_key)
-  if prior then return cjson.encode(expand_answer(cjson.decode(prior))) end
-end
+-- first time instead of creating its jobs again (lib/replay.lua).
+local prior = replay_get(P, input.request)
+if prior then return cjson.encode(expand_answer(prior)) end
 
 -- Index writes are queued and sent per key (lib/state.lua); type counts are summed per call.
 ix_begin()
@@ -118,8 +115,5 @@ for i, j in ipairs(input.jobs) do
 end
 ix_flush()
 for _, t in ipairs(type_order) do redis.call('HINCRBY', K.types(P), t, type_counts[t]) end
-local answer = cjson.encode(out)
-if request_key then
-  redis.call('SET', request_key, cjson.encode(compact_answer(out)), 'PX', 60000)
-end
-return answer
+replay_put(P, input.request, compact_answer(out))
+return cjson.encode(out)

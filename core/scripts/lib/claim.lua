@@ -19,13 +19,11 @@ local function paused_types(P, now)
 end
 
 local function start_job(P, cfg, id, now, lease_ms, token, worker)
-  local v = redis.call('HMGET', K.job(P, id), 'type', 'state', 'priority', 'promote_at', 'events',
-    'ttl')
-  if not v[1] or v[2] ~= 'inactive' then return nil end
-  local job = { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5] }
+  local job, more = read_job(P, id, { 'ttl' })
+  if not job or job.state ~= 'inactive' then return nil end
   -- The lease ends at lease_ms, or sooner when the job's ttl does.
   local expiry = now + lease_ms
-  local ttl = tonumber(v[6]) or 0
+  local ttl = tonumber(more[1]) or 0
   if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
   set_state(P, id, job, 'active', now,
     { 'lease', token, 'lease_until', expiry, 'started_at', now, 'workerId', worker })

@@ -3,9 +3,8 @@
 local function recover_expired(P, cfg, now, limit)
   local ids = redis.call('ZRANGEBYSCORE', K.leases(P), '-inf', now, 'LIMIT', 0, limit)
   for _, id in ipairs(ids) do
-    local job = read_job(P, id)
+    local job, f = read_job(P, id, { 'started_at', 'ttl' })
     if job and job.state == 'active' then
-      local f = redis.call('HMGET', K.job(P, id), 'started_at', 'ttl')
       local ttl = tonumber(f[2]) or 0
       local reason = 'lease expired'
       if ttl > 0 and now >= (tonumber(f[1]) or now) + ttl then reason = 'TTL exceeded' end

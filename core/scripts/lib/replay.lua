@@ -1,9 +1,9 @@
--- Calls that claim jobs answer the same when run again with the same request id. A client retries
--- a call whose answer it lost (@upstash/redis retries on network errors, the worker retries an
--- ack): without this the retry would claim other jobs, and the ones the lost answer carried would
--- sit leased to nobody until their lease expired, costing each an attempt it never ran.
--- Kept 60 s in request:<id> (the retries come within seconds), compact: claimed ids as runs
--- [first, count], an ack's settlements one letter a job.
+-- Calls that create or claim jobs answer the same when run again with the same request id. A
+-- client retries a call whose answer it lost (@upstash/redis retries on network errors, the worker
+-- retries an ack): without this the retry would create the jobs again, or claim other jobs while
+-- the ones the lost answer carried sit leased to nobody until their lease expired, costing each an
+-- attempt it never ran. Kept 60 s in request:<id> (the retries come within seconds), compact:
+-- created or claimed ids as runs, an ack's settlements one letter a job.
 local REPLAY_MS = 60000
 local SETTLED_LETTER = { complete = 'c', retry = 'r', failed = 'f', lost = 'l' }
 local LETTER_SETTLED = { c = 'complete', r = 'retry', f = 'failed', l = 'lost' }

@@ -46,9 +46,16 @@ local function set_state(P, id, job, to, now, set, drop)
   job.state = to
 end
 
--- Reads the fields every transition needs; nil when the job does not exist.
-local function read_job(P, id)
-  local v = redis.call('HMGET', K.job(P, id), 'type', 'state', 'priority', 'promote_at', 'events')
+-- Reads the fields every transition needs, and the caller's `extra` fields in the same HMGET
+-- (returned second, in order); nil when the job does not exist.
+local function read_job(P, id, extra)
+  local names = { 'type', 'state', 'priority', 'promote_at', 'events' }
+  for _, name in ipairs(extra or {}) do names[#names + 1] = name end
+  local v = redis.call('HMGET', K.job(P, id), unpack(names))
   if not v[1] then return nil end
-  return { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5] }
+  local job = { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5] }
+  if not extra then return job end
+  local more = {}
+  for i = 1, #extra do more[i] = v[5 + i] end
+  return job, more
 end
