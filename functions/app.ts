@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Queue } from '../core/index.js';
 import { waitUntilOf } from './api/deps.js';
+import { drainBody } from './api/drain-body.js';
 import { type ErrorLog, notFound, onError } from './api/errors.js';
 import {
   api,
@@ -30,6 +31,9 @@ export interface AppOptions {
   /** Tuning of GET /events (tests shorten it). */
   events?: Partial<EventStreamOptions>;
 }
+
+/** How much of a body over the limit is read (and dropped) so the client gets its 413. */
+const BODY_DRAIN_BYTES = 16 * 1024 * 1024;
 
 const consoleLog: ErrorLog = {
   warn: (message) => console.warn(message),
@@ -79,11 +83,13 @@ export function createApp(opts: AppOptions): Hono {
     '*',
     bodyLimit({
       maxSize: config.EDGEKUE_BODY_LIMIT,
-      onError: (c) =>
-        c.json(
+      onError: async (c) => {
+        await drainBody(c.req.raw, BODY_DRAIN_BYTES);
+        return c.json(
           { error: `request body is over the limit of ${config.EDGEKUE_BODY_LIMIT} bytes` },
           413,
-        ),
+        );
+      },
     }),
   );
   app.route(
