@@ -75,6 +75,7 @@ export function compose(
       process: profileOf(counts.process, n),
       idle: details.idle.byCommand,
       memoryByKey: last.memoryByKey,
+      expiringBytesPerJob: median(rounds.map((r) => r.expiringBytesPerJob)),
       timePerJobUs: {
         create: (median(rounds.map((r) => r.createMs)) * 1000) / n,
         process: (median(rounds.map((r) => r.processMs)) * 1000) / n,

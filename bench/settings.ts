@@ -90,6 +90,8 @@ export const timedSchema = z.object({
   memoryBytesPerJob: z.number(),
   /** MEMORY USAGE per job by key pattern, after processing. */
   memoryByKey: z.record(z.string(), z.number()),
+  /** Bytes per job in keys that expire by themselves, dropped before memory is read. */
+  expiringBytesPerJob: z.number(),
   /** CPU time of Redis' main thread during create and process, in ms. */
   redisCpuMs: z.object({ create: z.number(), process: z.number() }),
   /** CPU time of the client process (producers and workers) during create and process, in ms. */
@@ -170,6 +172,8 @@ export const figuresSchema = z.object({
     idle: z.record(z.string(), z.number()),
     /** Bytes per finished job by key pattern (MEMORY USAGE). */
     memoryByKey: z.record(z.string(), z.number()),
+    /** Bytes per job in keys with a TTL at the end of a round, dropped before memory is read. */
+    expiringBytesPerJob: z.number(),
     /** Time per job (µs, medians): wall time of each phase, and Redis' main-thread CPU in it. */
     timePerJobUs: z.object({
       create: z.number(),

@@ -79,8 +79,9 @@ export async function timedEdgekue(
   if (completed !== N || inRedis !== N) {
     throw new Error(`edgekue processed ${completed} jobs (${inRedis} complete in Redis) of ${N}`);
   }
-  const mem1 = await admin.usedMemory();
   const memoryByKey = variant.noBreakdown ? {} : perJobGroups(await admin.memoryByKeyGroup(), N);
+  const expiring = await admin.dropExpiring();
+  const mem1 = await admin.usedMemory();
   await admin.flushAll();
   const create = bridgeDifference(afterCreate, zero);
   const proc = bridgeDifference(afterProcess, afterCreate);
@@ -89,6 +90,7 @@ export async function timedEdgekue(
     processMs,
     bulkMs: null,
     memoryBytesPerJob: perJob(mem1 - mem0, N),
+    expiringBytesPerJob: perJob(expiring, N),
     memoryByKey,
     redisCpuMs: { create: cpu1 - cpu0, process: cpu2 - cpu1 },
     clientCpuMs: { create: own1 - own0, process: own2 - own1 },

@@ -81,8 +81,9 @@ export async function timedPeer(
   const own2 = cpuMs();
   const cpu2 = await admin.cpuMs();
   await driver.stopWorker();
-  const mem1 = await admin.usedMemory();
   const memoryByKey = perJobGroups(await admin.memoryByKeyGroup(), s.n);
+  const expiring = await admin.dropExpiring();
+  const mem1 = await admin.usedMemory();
   await driver.close();
   await admin.flushAll();
   return {
@@ -90,6 +91,7 @@ export async function timedPeer(
     processMs,
     bulkMs,
     memoryBytesPerJob: (mem1 - mem0) / s.n,
+    expiringBytesPerJob: expiring / s.n,
     memoryByKey,
     redisCpuMs: { create: cpu1 - cpu0, process: cpu2 - cpu1 },
     clientCpuMs: { create: own1 - own0, process: own2 - own1 },
