@@ -1,5 +1,6 @@
 import { InvalidState, ValidationError } from './errors.js';
 import { format } from './format.js';
+import { readJobFields } from './job-fields.js';
 import { parseJson } from './json-text.js';
 import type { JobState } from './keys.js';
 import { priorityValue } from './priority.js';
@@ -78,10 +79,9 @@ export class Job {
     return queue.getJob(id);
   }
 
-  /** Builds a job from its Redis hash (a flat field/value list). */
+  /** Builds a job from its Redis hash as the scripts answer it (core/job-fields.ts). */
   static fromHash(queue: Queue, flat: readonly string[]): Job {
-    const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+    const h = readJobFields(flat);
     const job = new Job(queue, h.type ?? '', parseJson(h.data));
     job.id = h.id;
     job.#priority = int(h.priority) ?? 0;
@@ -97,7 +97,8 @@ export class Job {
     job.#events = h.events !== '0';
     job.#unique = h.unique;
     job.#state = h.state ? jobStateSchema.parse(h.state) : undefined;
-    job.#progress = int(h.progress) ?? 0;
+    // absent: 0, or 100 once complete (the hash leaves a finished job's 100 out)
+    job.#progress = int(h.progress) ?? (job.#state === 'complete' ? 100 : 0);
     job.result = parseJson(h.result);
     job.progress_data = parseJson(h.progress_data);
     job.error = h.error;

@@ -1,4 +1,4 @@
-import { Job, list, type Queue } from '../core/index.js';
+import { JOB_FIELDS, Job, list, type Queue } from '../core/index.js';
 
 /** The claim half of claim.lua and ack.lua: which jobs, for how long, to whom. */
 export interface ClaimRequest {
@@ -86,11 +86,11 @@ export async function ack(
     Job.fromHash(queue, [
       'id',
       String(id),
-      'type',
+      JOB_FIELDS.type,
       type,
-      'state',
+      JOB_FIELDS.state,
       'delayed',
-      'promote_at',
+      JOB_FIELDS.promote_at,
       String(at),
     ]),
   );

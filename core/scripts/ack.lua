@@ -17,6 +17,7 @@
   Events:  complete, failed attempt, failed (+ remove for removeOnComplete; start for claims)
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
@@ -59,18 +60,19 @@ local completed, failed, work_time = 0, 0, 0
 ix_begin()
 for i, d in ipairs(input.done or {}) do
   local id = tostring(d.id)
-  local job, f = read_job(P, id, { 'lease', 'started_at', 'remove_on_complete', 'attempts' })
+  local job, f = read_job(P, id, { F.lease, F.started_at, F.remove_on_complete, F.attempts })
   if not job or f[1] ~= d.token or job.state ~= 'active' then
     settled[i] = 'lost'
   else
     if d.ok then
-      local duration = now - (tonumber(f[2]) or now)
-      local set = { 'attempts', (tonumber(f[4]) or 0) + 1, 'duration', duration, 'progress', 100 }
+      local duration = now - (time_since(job.created_at, f[2]) or now)
+      -- progress is left out: a complete job's is 100 (core/job.ts)
+      local set = { F.attempts, (tonumber(f[4]) or 0) + 1, F.duration, duration }
       if d.result ~= nil then
-        set[#set + 1] = 'result'
+        set[#set + 1] = F.result
         set[#set + 1] = d.result
       end
-      set_state(P, id, job, 'complete', now, set, { 'error' })
+      set_state(P, id, job, 'complete', now, set, { F.error, F.progress })
       work_time = work_time + duration
       completed = completed + 1
       local args = {}

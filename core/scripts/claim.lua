@@ -15,6 +15,7 @@
   Events:  promotion, failed attempt | failed (recovered), start
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua

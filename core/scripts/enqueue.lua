@@ -11,6 +11,7 @@
   Events:  enqueue (every new job)
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
@@ -82,23 +83,23 @@ for i, j in ipairs(input.jobs) do
     -- One HSET with every field the job starts with (set_state adds state and updated_at).
     -- Fields at their defaults are left out (priority 0, max_attempts 1, attempts 0, progress 0,
     -- events on): every reader applies them, and a kept job is some 40 bytes smaller.
-    local fields = { 'id', id, 'type', j.type, 'data', j.data, 'created_at', now }
+    local fields = { F.type, j.type, F.data, j.data, F.created_at, now }
     local function field(name, value)
       fields[#fields + 1] = name
       fields[#fields + 1] = value
     end
-    if (tonumber(j.priority) or 0) ~= 0 then field('priority', j.priority) end
-    if (tonumber(j.max_attempts) or 1) ~= 1 then field('max_attempts', j.max_attempts) end
-    if not j.events then field('events', '0') end
+    if (tonumber(j.priority) or 0) ~= 0 then field(F.priority, j.priority) end
+    if (tonumber(j.max_attempts) or 1) ~= 1 then field(F.max_attempts, j.max_attempts) end
+    if not j.events then field(F.events, '0') end
     if delay > 0 then
-      field('delay', delay)
-      field('promote_at', now + delay)
+      field(F.delay, delay)
+      field(F.promote_at, now + delay)
     end
-    if j.backoff and j.backoff ~= '' then field('backoff', j.backoff) end
-    if (tonumber(j.ttl) or 0) > 0 then field('ttl', j.ttl) end
-    if j.remove_on_complete then field('remove_on_complete', '1') end
+    if j.backoff and j.backoff ~= '' then field(F.backoff, j.backoff) end
+    if (tonumber(j.ttl) or 0) > 0 then field(F.ttl, j.ttl) end
+    if j.remove_on_complete then field(F.remove_on_complete, '1') end
     if j.unique and j.unique ~= '' then
-      field('unique', j.unique)
+      field(F.unique, j.unique)
       redis.call('HSET', K.unique(P), j.unique, id)
     end
     if not type_counts[j.type] then
@@ -106,7 +107,8 @@ for i, j in ipairs(input.jobs) do
       type_order[#type_order + 1] = j.type
     end
     type_counts[j.type] = type_counts[j.type] + 1
-    local job = { type = j.type, state = nil, priority = j.priority, promote_at = now + delay }
+    local job = { type = j.type, state = nil, priority = j.priority, promote_at = now + delay,
+      created_at = now }
     set_state(P, id, job, state, now, fields)
     index_words(P, id, j.search)
     if j.events then emit(P, cfg, id, j.type, 'enqueue', { job.state }) end

@@ -9,6 +9,7 @@
   Events:  state [to, from]
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
@@ -31,13 +32,15 @@ for _, raw in ipairs(ids) do
     local from = job.state
     local jkey = K.job(P, id)
     if input.to == 'delayed' then
-      local delay = tonumber(redis.call('HGET', jkey, 'delay')) or 0
+      local delay = tonumber(redis.call('HGET', jkey, F.delay)) or 0
       job.promote_at = now + delay
-      redis.call('HSET', jkey, 'promote_at', job.promote_at)
+      redis.call('HSET', jkey, F.promote_at, job.promote_at)
     end
-    if input.reset_attempts then redis.call('HSET', jkey, 'attempts', 0) end
-    if input.to == 'inactive' then redis.call('HSET', jkey, 'progress', 0) end
-    set_state(P, id, job, input.to, now)
+    if input.reset_attempts then redis.call('HSET', jkey, F.attempts, 0) end
+    -- back to inactive it starts over at 0, complete is 100: both are an absent progress
+    local drop = nil
+    if input.to == 'inactive' or input.to == 'complete' then drop = { F.progress } end
+    set_state(P, id, job, input.to, now, nil, drop)
     emit_job(P, cfg, id, job, 'state', { input.to, from })
     moved = moved + 1
   end

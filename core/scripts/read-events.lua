@@ -6,6 +6,7 @@
   Returns: JSON { events: [[sid, payload]], last }  last = the newest id in the stream, or '0-0'
 ]=]
 -- @include lib/keys.lua
+-- @include lib/events.lua
 
 local P = ARGV[1]
 local input = cjson.decode(ARGV[3])
@@ -18,6 +19,6 @@ if input.after ~= '$' then
   local start = '-'
   if input.after and input.after ~= '0' and input.after ~= '0-0' then start = '(' .. input.after end
   local entries = redis.call('XRANGE', key, start, '+', 'COUNT', tonumber(input.count) or 100)
-  for i, e in ipairs(entries) do out[i] = { e[1], e[2][2] } end
+  for i, e in ipairs(entries) do out[i] = { e[1], event_text(e[2]) } end
 end
 return cjson.encode({ events = out, last = last })

@@ -5,12 +5,13 @@
   Returns: JSON [{ job: [field, value, ...], log?: [line] }]  (job = [] when missing)
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 
 local P = ARGV[1]
 local input = cjson.decode(ARGV[3])
 local out = {}
 for i, id in ipairs(input.ids) do
-  local entry = { job = redis.call('HGETALL', K.job(P, tostring(id))) }
+  local entry = { job = job_fields(P, tostring(id)) }
   if input.logs then entry.log = redis.call('LRANGE', K.log(P, tostring(id)), 0, -1) end
   out[i] = entry
 end

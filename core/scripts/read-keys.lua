@@ -1,10 +1,11 @@
---[=[ read-keys (read only): the key names lib/keys.lua builds, so a test can check that they equal
-  core/keys.ts's. Not used at run time.
+--[=[ read-keys (read only): the key names lib/keys.lua builds and the job fields lib/fields.lua
+  names, so a test can check that they equal core/keys.ts's and core/job-fields.ts's. Not used at run time.
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON; ARGV[3] input JSON { id, type, state, word, minute }
-  Returns: JSON { name: key }
+  Returns: JSON { name: key, fields: lib/fields.lua's F }
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 
 local P = ARGV[1]
@@ -17,4 +18,5 @@ return cjson.encode({
   unique = K.unique(P), search = K.search(P, i.word), events = K.events(P),
   paused = K.paused(P), stats = K.stats(P), throughput = K.throughput(P, i.minute),
   request = K.request(P, i.word),
+  fields = F,
 })

@@ -9,6 +9,7 @@
   Returns: JSON [[field, value, ...]]
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 
 local P = ARGV[1]
@@ -28,7 +29,7 @@ end
 local ids = idset_range(sets, tonumber(input.from), tonumber(input.to), input.order == 'desc')
 local jobs = {}
 for _, id in ipairs(ids) do
-  local h = redis.call('HGETALL', K.job(P, id))
+  local h = job_fields(P, id)
   if #h > 0 then table.insert(jobs, h) end
 end
 return cjson.encode(jobs)

@@ -8,6 +8,7 @@
   Events:  remove
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 -- @include lib/events.lua
 -- @include lib/select.lua

@@ -11,6 +11,7 @@
   Events:  progress
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
 
@@ -25,7 +26,8 @@ local status = {}
 for i, e in ipairs(input.entries) do
   local id = tostring(e.id)
   local jkey = K.job(P, id)
-  local f = redis.call('HMGET', jkey, 'type', 'lease', 'state', 'started_at', 'ttl', 'events')
+  local f = redis.call('HMGET', jkey, F.type, F.lease, F.state, F.started_at, F.ttl, F.events,
+    F.created_at)
   if not f[1] then
     status[i] = 'missing'
   elseif e.token and (f[2] ~= e.token or f[3] ~= 'active') then
@@ -38,10 +40,10 @@ for i, e in ipairs(input.entries) do
     end
     if e.progress then
       local pct = tonumber(e.progress[1]) or 0
-      redis.call('HSET', jkey, 'progress', pct, 'updated_at', now)
+      redis.call('HSET', jkey, F.progress, pct, F.updated_at, since_created(f[7], now))
       local args = { pct }
       if e.progress[2] then
-        redis.call('HSET', jkey, 'progress_data', e.progress[2])
+        redis.call('HSET', jkey, F.progress_data, e.progress[2])
         args[2] = cjson.decode(e.progress[2])
       end
       emit_job(P, cfg, id, { type = f[1], events = f[6] }, 'progress', args)
@@ -50,11 +52,11 @@ for i, e in ipairs(input.entries) do
       local ttl = tonumber(f[5]) or 0
       local expiry = now + lease_ms
       if ttl > 0 then
-        local ends = (tonumber(f[4]) or now) + ttl
+        local ends = (time_since(f[7], f[4]) or now) + ttl
         if ends <= now then status[i] = 'ttl' end
         if ends < expiry then expiry = ends end
       end
-      redis.call('HSET', jkey, 'lease_until', expiry)
+      redis.call('HSET', jkey, F.lease_until, expiry)
       redis.call('ZADD', K.leases(P), expiry, id)
     end
   end

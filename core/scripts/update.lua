@@ -8,6 +8,7 @@
   Events:  update
 ]=]
 -- @include lib/keys.lua
+-- @include lib/fields.lua
 -- @include lib/idset.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
@@ -24,23 +25,27 @@ local jkey = K.job(P, id)
 local job = read_job(P, id)
 if not job then return cjson.encode({ missing = 1 }) end
 
-if u.data ~= nil then redis.call('HSET', jkey, 'data', u.data) end
-if u.max_attempts ~= nil then redis.call('HSET', jkey, 'max_attempts', u.max_attempts) end
-if u.backoff ~= nil then redis.call('HSET', jkey, 'backoff', u.backoff) end
+if u.data ~= nil then redis.call('HSET', jkey, F.data, u.data) end
+if u.max_attempts ~= nil then redis.call('HSET', jkey, F.max_attempts, u.max_attempts) end
+if u.backoff ~= nil then redis.call('HSET', jkey, F.backoff, u.backoff) end
 if u.ttl ~= nil then
-  if tonumber(u.ttl) > 0 then redis.call('HSET', jkey, 'ttl', u.ttl) else redis.call('HDEL', jkey, 'ttl') end
+  if tonumber(u.ttl) > 0 then
+    redis.call('HSET', jkey, F.ttl, u.ttl)
+  else
+    redis.call('HDEL', jkey, F.ttl)
+  end
 end
 if u.delay ~= nil then
-  redis.call('HSET', jkey, 'delay', u.delay)
+  redis.call('HSET', jkey, F.delay, u.delay)
   if job.state == 'delayed' then
-    local created = tonumber(redis.call('HGET', jkey, 'created_at')) or now
+    local created = tonumber(job.created_at) or now
     job.promote_at = created + tonumber(u.delay)
-    redis.call('HSET', jkey, 'promote_at', job.promote_at)
+    redis.call('HSET', jkey, F.promote_at, job.promote_at)
     redis.call('ZADD', K.delayed(P), job.promote_at, id)
   end
 end
 if u.priority ~= nil then
-  redis.call('HSET', jkey, 'priority', u.priority)
+  redis.call('HSET', jkey, F.priority, u.priority)
   if job.state == 'inactive' then
     redis.call('ZADD', K.queue(P, job.type), tonumber(u.priority), zid(id))
   end
@@ -49,6 +54,6 @@ if u.search ~= nil then
   unindex_words(P, id)
   index_words(P, id, u.search)
 end
-redis.call('HSET', jkey, 'updated_at', now)
+redis.call('HSET', jkey, F.updated_at, since_created(job.created_at, now))
 emit_job(P, cfg, id, job, 'update', {})
 return cjson.encode({ ok = 1 })

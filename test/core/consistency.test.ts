@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type JobState, type Queue, queueKeys } from '../../core/index.js';
+import { JOB_FIELDS, type JobState, type Queue, queueKeys } from '../../core/index.js';
 import { ack, claim, idSetMembers, keysOf, newQueue, raw } from './helpers.js';
 
 const states: JobState[] = ['inactive', 'delayed', 'active', 'complete', 'failed'];
@@ -33,7 +33,7 @@ async function checkConsistency(queue: Queue): Promise<void> {
     expect(counts.states[state], state).toBe(members.length);
     total += members.length;
     for (const id of members) {
-      expect(await raw.hget(k.job(id), 'state'), `job ${id}`).toBe(state);
+      expect(await raw.hget(k.job(id), JOB_FIELDS.state), `job ${id}`).toBe(state);
     }
     for (const type of types) {
       const typed = (await idSetMembers(k.typeState(type, state))).length;
@@ -48,7 +48,7 @@ async function checkConsistency(queue: Queue): Promise<void> {
   expect(await raw.zcard(k.delayed)).toBe(counts.states.delayed);
   // every live lease is an active job
   const leased = (await raw.zrange<string[]>(k.leases, 0, -1)).map(String);
-  for (const id of leased) expect(await raw.hget(k.job(id), 'state')).toBe('active');
+  for (const id of leased) expect(await raw.hget(k.job(id), JOB_FIELDS.state)).toBe('active');
   const typeCounts = (await raw.hgetall<Record<string, number>>(k.types)) ?? {};
   expect(Object.values(typeCounts).reduce((x, y) => x + Number(y), 0)).toBe(all.length);
 }

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createQueue, idSetBucket, type Queue, type QueueOptions } from '../../core/index.js';
+import {
+  createQueue,
+  idSetBucket,
+  type JobFields,
+  type Queue,
+  type QueueOptions,
+  readJobFields,
+} from '../../core/index.js';
 import { testRedis } from '../support/stack.js';
 
 /** A queue on the shared test bridge under a fresh prefix, spoken to with the unmodified client. */
@@ -25,7 +32,7 @@ export async function claim(
   types: string[],
   count = 1,
   opts: { token?: string; leaseMs?: number; concurrency?: number } = {},
-): Promise<{ id: string; hash: Record<string, string> }[]> {
+): Promise<{ id: string; hash: JobFields }[]> {
   const r = await queue.scripts.run<{ jobs: string[][] | object }>('claim', {
     count,
     lease_ms: opts.leaseMs ?? 60_000,
@@ -35,8 +42,7 @@ export async function claim(
   });
   const jobs = Array.isArray(r.jobs) ? r.jobs : [];
   return jobs.map((flat) => {
-    const hash: Record<string, string> = {};
-    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    const hash = readJobFields(flat);
     return { id: hash.id!, hash };
   });
 }

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { JOB_FIELDS } from '../../core/job-fields.js';
 import { idSetBucket, queueKeys } from '../../core/keys.js';
 import { scripts } from '../../core/scripts/index.generated.js';
-import { newQueue, raw } from './helpers.js';
+import { ack, claim, newQueue, raw } from './helpers.js';
 
 describe('scripts', () => {
   it('the generated module is in step with core/scripts/*.lua', () => {
@@ -45,6 +46,31 @@ describe('scripts', () => {
       stats: k.stats,
       throughput: k.throughput(7),
       request: k.request('naïve'),
+      fields: JOB_FIELDS,
+    });
+  });
+
+  it('a job hash keeps short names and times after creation, and reads back as Kue named them', async () => {
+    const queue = newQueue({ disableSearch: true });
+    const job = await queue.create('email', { to: 'a' }).save();
+    const [claimed] = await claim(queue, ['email']);
+    await ack(queue, [{ id: claimed!.id, ok: true, result: { sent: 1 } }]);
+    const stored = (await raw.hgetall<Record<string, unknown>>(queue.keys.job(job.id!))) ?? {};
+    // no Kue name, no id (the key has it), no progress (a complete job's is 100)
+    expect(Object.keys(stored).sort()).toEqual(['a', 'b', 'c', 'd', 'du', 'r', 's', 't', 'u', 'w']);
+    const created = Number(stored.c);
+    expect(Number(stored.u)).toBeGreaterThanOrEqual(Number(stored.b));
+    expect(Number(stored.b)).toBeLessThan(60_000);
+    const read = await queue.getJob(job.id!);
+    expect(read.toJSON()).toMatchObject({
+      id: job.id,
+      state: 'complete',
+      progress: 100,
+      result: { sent: 1 },
+      created_at: String(created),
+      started_at: String(created + Number(stored.b)),
+      updated_at: String(created + Number(stored.u)),
+      attempts: { made: 1, remaining: 0, max: 1 },
     });
   });
 

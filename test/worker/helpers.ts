@@ -2,7 +2,7 @@
 // through the unmodified @upstash/redis client (auto-pipelining on, as in production).
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { Job, type JobState, Queue } from '../../core/index.js';
+import { Job, type JobFields, type JobState, Queue, readJobFields } from '../../core/index.js';
 import { testRedis } from '../support/stack.js';
 
 export function workerPrefix(label: string): string {
@@ -26,10 +26,11 @@ export async function dropQueue(queue: Queue): Promise<void> {
   } while (cursor !== '0');
 }
 
-/** A job's hash as stored, read without any worker code. */
-export async function rawJob(queue: Queue, id: string): Promise<Record<string, string>> {
+/** A job's hash as stored, read without any worker code (Kue's names: core/job-fields.ts). */
+export async function rawJob(queue: Queue, id: string): Promise<JobFields> {
   const h = await testRedis().hgetall<Record<string, string>>(queue.keys.job(id));
-  return Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, String(v)]));
+  if (!h) return {};
+  return readJobFields(['id', id, ...Object.entries(h).flatMap(([k, v]) => [k, String(v)])]);
 }
 
 export async function jobState(queue: Queue, id: string): Promise<JobState | undefined> {

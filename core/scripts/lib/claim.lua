@@ -19,17 +19,18 @@ local function paused_types(P, now)
 end
 
 local function start_job(P, cfg, id, now, lease_ms, token, worker)
-  local job, more = read_job(P, id, { 'ttl' })
+  local job, more = read_job(P, id, { F.ttl })
   if not job or job.state ~= 'inactive' then return nil end
   -- The lease ends at lease_ms, or sooner when the job's ttl does.
   local expiry = now + lease_ms
   local ttl = tonumber(more[1]) or 0
   if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
   set_state(P, id, job, 'active', now,
-    { 'lease', token, 'lease_until', expiry, 'started_at', now, 'workerId', worker })
+    { F.lease, token, F.lease_until, expiry, F.started_at, since_created(job.created_at, now),
+      F.workerId, worker })
   ix_add(K.leases(P), expiry, id)
   emit_job(P, cfg, id, job, 'start', {})
-  return redis.call('HGETALL', K.job(P, id))
+  return job_fields(P, id)
 end
 
 -- Returns the claimed jobs (flat HGETALL arrays) and their ids.

@@ -1,14 +1,33 @@
 -- Writes one event to the capped stream and publishes it on the queue's channel, in the same
 -- script as the transition, so a reader never sees a state without its event.
 -- cfg.events_max: stream cap (approximate trimming keeps XADD O(1)).
+-- A stream entry is i <id> t <type> e <event> [a <args JSON>]: Redis stores the field names of an
+-- entry once per node when they match its first entry's, so an event without args costs its
+-- values only (about 20 bytes where one JSON text took 75). event_text() rebuilds the JSON.
 local function emit(P, cfg, jid, jtype, event, args)
   if cfg.events_off then return end
-  local e = { id = tostring(jid), type = jtype, event = event, args = args or {} }
-  e.sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', cfg.events_max, '*', 'e', cjson.encode(e))
-  redis.call('PUBLISH', K.events(P), cjson.encode(e))
+  local id = tostring(jid)
+  local sid
+  if args and #args > 0 then
+    sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', cfg.events_max, '*',
+      'i', id, 't', jtype, 'e', event, 'a', cjson.encode(args))
+  else
+    sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', cfg.events_max, '*',
+      'i', id, 't', jtype, 'e', event)
+  end
+  redis.call('PUBLISH', K.events(P),
+    cjson.encode({ id = id, type = jtype, event = event, args = args or {}, sid = sid }))
 end
 
 -- A job's event, unless the job opted out (Kue's job.events(false)); `job` is what read_job read.
 local function emit_job(P, cfg, jid, job, event, args)
   if job.events ~= '0' then emit(P, cfg, jid, job.type, event, args) end
+end
+
+-- A stream entry's fields (XRANGE's flat list) as the event's JSON text { id, type, event, args }.
+local function event_text(fields)
+  local f = {}
+  for k = 1, #fields, 2 do f[fields[k]] = fields[k + 1] end
+  return '{"id":' .. cjson.encode(f.i or '') .. ',"type":' .. cjson.encode(f.t or '') ..
+    ',"event":' .. cjson.encode(f.e or '') .. ',"args":' .. (f.a or '[]') .. '}'
 end

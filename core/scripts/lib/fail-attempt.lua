@@ -19,16 +19,17 @@ end
 -- Returns 'retry' or 'failed'.
 local function fail_attempt(P, cfg, id, job, err, now, custom_delay)
   local jkey = K.job(P, id)
-  local f = redis.call('HMGET', jkey, 'attempts', 'max_attempts', 'backoff', 'delay')
+  local f = redis.call('HMGET', jkey, F.attempts, F.max_attempts, F.backoff, F.delay)
   local made = (tonumber(f[1]) or 0) + 1
   local max = tonumber(f[2]) or 1
-  redis.call('HSET', jkey, 'attempts', made, 'error', err, 'failed_at', now)
-  redis.call('HDEL', jkey, 'workerId')
+  redis.call('HSET', jkey, F.attempts, made, F.error, err, F.failed_at,
+    since_created(job.created_at, now))
+  redis.call('HDEL', jkey, F.workerId)
   if made < max then
     local delay = backoff_delay(tonumber(f[4]) or 0, f[3], made, custom_delay)
     if delay > 0 then
       job.promote_at = now + delay
-      redis.call('HSET', jkey, 'promote_at', job.promote_at)
+      redis.call('HSET', jkey, F.promote_at, job.promote_at)
       set_state(P, id, job, 'delayed', now)
     else
       set_state(P, id, job, 'inactive', now)

@@ -3,11 +3,11 @@
 local function recover_expired(P, cfg, now, limit)
   local ids = redis.call('ZRANGEBYSCORE', K.leases(P), '-inf', now, 'LIMIT', 0, limit)
   for _, id in ipairs(ids) do
-    local job, f = read_job(P, id, { 'started_at', 'ttl' })
+    local job, f = read_job(P, id, { F.started_at, F.ttl })
     if job and job.state == 'active' then
       local ttl = tonumber(f[2]) or 0
       local reason = 'lease expired'
-      if ttl > 0 and now >= (tonumber(f[1]) or now) + ttl then reason = 'TTL exceeded' end
+      if ttl > 0 and now >= (time_since(job.created_at, f[1]) or now) + ttl then reason = 'TTL exceeded' end
       fail_attempt(P, cfg, id, job, reason, now, -1)
     else
       redis.call('ZREM', K.leases(P), id)

@@ -5,7 +5,7 @@ local function remove_job(P, cfg, id)
   if not job then return false end
   unindex_state(P, id, job.type, job.state)
   unindex_words(P, id)
-  local ukey = redis.call('HGET', K.job(P, id), 'unique')
+  local ukey = redis.call('HGET', K.job(P, id), F.unique)
   if ukey and redis.call('HGET', K.unique(P), ukey) == tostring(id) then
     redis.call('HDEL', K.unique(P), ukey)
   end

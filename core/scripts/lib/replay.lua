@@ -35,9 +35,9 @@ local function replay_jobs(P, runs, token)
   local jobs = {}
   for _, r in ipairs(runs or {}) do
     for id = r[1], r[1] + r[2] - 1 do
-      local f = redis.call('HMGET', K.job(P, id), 'lease', 'state')
+      local f = redis.call('HMGET', K.job(P, id), F.lease, F.state)
       if f[1] == token and f[2] == 'active' then
-        jobs[#jobs + 1] = redis.call('HGETALL', K.job(P, id))
+        jobs[#jobs + 1] = job_fields(P, id)
       end
     end
   end

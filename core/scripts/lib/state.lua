@@ -20,7 +20,7 @@ local function unindex_state(P, id, jtype, state)
   end
 end
 
--- job: the job's hash fields already read (type, state, priority, promote_at).
+-- job: the job's hash fields already read (read_job: type, state, priority, promote_at, created_at).
 -- set: more field/value pairs to write with the state (one HSET); drop: fields to delete (one HDEL).
 local function set_state(P, id, job, to, now, set, drop)
   local jkey = K.job(P, id)
@@ -34,11 +34,11 @@ local function set_state(P, id, job, to, now, set, drop)
   end
   local del = drop or {}
   if job.state == 'active' and to ~= 'active' then
-    del[#del + 1] = 'lease'
-    del[#del + 1] = 'lease_until'
+    del[#del + 1] = F.lease
+    del[#del + 1] = F.lease_until
   end
   if #del > 0 then redis.call('HDEL', jkey, unpack(del)) end
-  local fields = { 'state', to, 'updated_at', now }
+  local fields = { F.state, to, F.updated_at, since_created(job.created_at, now) }
   if set then
     for i = 1, #set do fields[#fields + 1] = set[i] end
   end
@@ -49,13 +49,14 @@ end
 -- Reads the fields every transition needs, and the caller's `extra` fields in the same HMGET
 -- (returned second, in order); nil when the job does not exist.
 local function read_job(P, id, extra)
-  local names = { 'type', 'state', 'priority', 'promote_at', 'events' }
+  local names = { F.type, F.state, F.priority, F.promote_at, F.events, F.created_at }
   for _, name in ipairs(extra or {}) do names[#names + 1] = name end
   local v = redis.call('HMGET', K.job(P, id), unpack(names))
   if not v[1] then return nil end
-  local job = { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5] }
+  local job = { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5],
+    created_at = v[6] }
   if not extra then return job end
   local more = {}
-  for i = 1, #extra do more[i] = v[5 + i] end
+  for i = 1, #extra do more[i] = v[6 + i] end
   return job, more
 end

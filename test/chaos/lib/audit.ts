@@ -2,6 +2,7 @@
 // never through the bridge or the queue code under test.
 import type { Redis as IORedis } from 'ioredis';
 import type { JobState } from '../../../core/index.js';
+import { JOB_FIELDS as F } from '../../../core/job-fields.js';
 import { queueKeys } from '../../../core/keys.js';
 
 /**
@@ -65,8 +66,8 @@ local function set_size(set)
 end
 local ids = job_ids(B)
 for _, id in ipairs(ids) do
-  local f = redis.call('HMGET', B .. 'job:' .. id, 'id', 'type', 'state', 'priority', 'created_at',
-    'data', 'max_attempts', 'lease', 'unique')
+  local f = redis.call('HMGET', B .. 'job:' .. id, 'id', '${F.type}', '${F.state}', '${F.priority}',
+    '${F.created_at}', '${F.data}', '${F.max_attempts}', '${F.lease}', '${F.unique}')
   if not f[2] then
     bad('job ' .. id .. ' is listed but has no hash')
   elseif counts[f[3]] == nil then
@@ -78,7 +79,8 @@ for _, id in ipairs(ids) do
     per[st] = per[st] + 1
     per.n = per.n + 1
     types[t] = per
-    if f[1] ~= id then bad('job ' .. id .. ' has id field ' .. tostring(f[1])) end
+    -- the id is the key's (lib/fields.lua): a hash carrying one was written by something else
+    if f[1] then bad('job ' .. id .. ' has an id field ' .. tostring(f[1])) end
     -- priority and max_attempts are left out at their defaults (0, 1)
     if not f[5] or not f[6] then bad('job ' .. id .. ' lacks a field') end
     if not redis.call('ZSCORE', bucket_of(B .. 'jobs:' .. st, id), id) then bad('job ' .. id .. ' not in jobs:' .. st) end
@@ -118,7 +120,7 @@ if redis.call('ZCARD', B .. 'delayed') ~= counts.delayed then bad('delayed index
 if redis.call('ZCARD', B .. 'leases') ~= counts.active - unleased then bad('lease index size differs') end
 local u = redis.call('HGETALL', B .. 'unique')
 for i = 1, #u, 2 do
-  if redis.call('HGET', B .. 'job:' .. u[i + 1], 'unique') ~= u[i] then
+  if redis.call('HGET', B .. 'job:' .. u[i + 1], '${F.unique}') ~= u[i] then
     bad('unique key ' .. u[i] .. ' points at job ' .. u[i + 1] .. ' which does not carry it')
   end
 end
@@ -244,7 +246,10 @@ export async function tallyEvents(
     if (rows.length === 0) break;
     for (const [, fields] of rows) {
       entries++;
-      const e = JSON.parse(fields[1] ?? '{}') as { id?: string; event?: string };
+      // an entry is i <id> t <type> e <event> [a <args>] (core/scripts/lib/events.lua)
+      const f = new Map<string, string>();
+      for (let k = 0; k + 1 < fields.length; k += 2) f.set(fields[k]!, fields[k + 1]!);
+      const e = { id: f.get('i'), event: f.get('e') };
       if (!e.id || !e.event) continue;
       const per = byJob.get(e.id) ?? new Map<string, number>();
       per.set(e.event, (per.get(e.event) ?? 0) + 1);

@@ -2,6 +2,7 @@
 // each completion recorded once (in the event stream and in the throughput counters), and how
 // often handlers ran again after a fault (allowed: delivery is at least once).
 import type { Redis as IORedis } from 'ioredis';
+import { JOB_FIELDS } from '../../../core/job-fields.js';
 import { auditQueue, tallyEvents, throughputCompleted } from './audit.js';
 import { check, type ScenarioReport } from './report.js';
 
@@ -48,7 +49,7 @@ export async function verifyRun(
   for (let i = 0; i < ids.length; i += 5_000) {
     const chunk = ids.slice(i, i + 5_000);
     const p = admin.pipeline();
-    for (const id of chunk) p.hmget(`{${o.prefix}}:job:${id}`, 'state', 'unique');
+    for (const id of chunk) p.hmget(`{${o.prefix}}:job:${id}`, JOB_FIELDS.state, JOB_FIELDS.unique);
     const rows = (await p.exec()) ?? [];
     chunk.forEach((id, j) => {
       const [state, unique] = (rows[j]?.[1] as (string | null)[] | undefined) ?? [];

@@ -7,6 +7,7 @@
 // stop, each completion recorded once.
 import { Redis as IORedis } from 'ioredis';
 import type { Job } from '../../../core/index.js';
+import { JOB_FIELDS as F } from '../../../core/job-fields.js';
 import { allJobIds, checkCounts, readJobs } from '../lib/audit.js';
 import { beginScenario } from '../lib/begin.js';
 import { type FaultMix, startFaultProxy } from '../lib/fault-proxy.js';
@@ -197,7 +198,7 @@ export async function bridgeFaults(
 
     // Which job each logical create became, from the data the jobs carry.
     const ids = await allJobIds(stack.admin, prefix);
-    const rows = await readJobs(stack.admin, prefix, ids, ['type', 'data', 'unique']);
+    const rows = await readJobs(stack.admin, prefix, ids, [F.type, F.data, F.unique]);
     const uniqueCopies = new Map<number, string[]>();
     const plainCopies = new Map<number, number>();
     for (const [id, [type, data]] of rows) {

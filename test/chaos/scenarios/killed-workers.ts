@@ -3,6 +3,7 @@
 // lease (a GC pause, a stalled VM) and thawed. Nothing may be lost; a killed job may run again,
 // but its completion is recorded once: the frozen worker's late acks are fenced off.
 import type { Redis as IORedis } from 'ioredis';
+import { JOB_FIELDS as F } from '../../../core/job-fields.js';
 import { beginScenario } from '../lib/begin.js';
 import { startCron } from '../lib/cron.js';
 import { RssSampler } from '../lib/memory.js';
@@ -59,7 +60,7 @@ const heldByScript = `
 local ids = redis.call('ZRANGE', ARGV[1] .. 'leases', 0, -1)
 local out = {}
 for _, id in ipairs(ids) do
-  local f = redis.call('HMGET', ARGV[1] .. 'job:' .. id, 'workerId', 'lease')
+  local f = redis.call('HMGET', ARGV[1] .. 'job:' .. id, '${F.workerId}', '${F.lease}')
   if f[1] == ARGV[2] and f[2] then
     out[#out + 1] = id
     out[#out + 1] = f[2]
@@ -74,7 +75,7 @@ async function leasesHeldBy(admin: IORedis, prefix: string, workerId: string): P
 /** How many of these leases (id, token, flat) are still in force. */
 async function stillHeld(admin: IORedis, prefix: string, held: string[]): Promise<number> {
   const p = admin.pipeline();
-  for (let i = 0; i < held.length; i += 2) p.hget(`{${prefix}}:job:${held[i]}`, 'lease');
+  for (let i = 0; i < held.length; i += 2) p.hget(`{${prefix}}:job:${held[i]}`, F.lease);
   const rows = (await p.exec()) ?? [];
   return rows.filter((row, j) => row[1] === held[j * 2 + 1]).length;
 }

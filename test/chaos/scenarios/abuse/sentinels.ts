@@ -3,6 +3,7 @@
 // taken before and after; any difference means a request reached jobs it had no business with.
 import type { Redis as IORedis } from 'ioredis';
 import type { Queue } from '../../../../core/index.js';
+import { JOB_FIELDS } from '../../../../core/job-fields.js';
 import { queueKeys } from '../../../../core/keys.js';
 import { claimJobs, settleJob } from '../../../../worker-handlers/index.js';
 import { keyspaceFingerprintScript } from '../../../support/keyspace.js';
@@ -76,7 +77,7 @@ for i = 3, #ARGV do
   idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'delayed', id))
   idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'leases', id))
   out[#out + 1] = id .. ' indexes ' .. table.concat(idx, ',')
-  local words = redis.call('HGET', B .. 'job:' .. id, 'search')
+  local words = redis.call('HGET', B .. 'job:' .. id, '${JOB_FIELDS.search}')
   if words then
     for w in string.gmatch(words, '%S+') do
       out[#out + 1] = id .. ' word ' .. w .. ' ' .. redis.call('SISMEMBER', B .. 'search:' .. w, id)

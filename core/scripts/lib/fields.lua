@@ -1,0 +1,54 @@
+-- Job hash field names, the Lua twin of core/job-fields.ts (a test checks that both agree).
+-- A finished job is kept for as long as its queue keeps history, and storage is billed on
+-- Upstash: a job's hash is the bulk of what a queue stores, so its field names are a letter or
+-- two, and times after creation are kept as ms since created_at (small integers, which Redis
+-- packs into a few bytes, where an epoch in ms takes ten). Readers get Kue's names back through
+-- core/job.ts. The job's id is its key's, not a field: job_fields() adds it for readers.
+local F = {
+  type = 't',
+  state = 's',
+  data = 'd',
+  created_at = 'c',
+  updated_at = 'u',    -- ms after created_at
+  started_at = 'b',    -- ms after created_at
+  failed_at = 'f',     -- ms after created_at
+  promote_at = 'pa',   -- epoch ms (the delayed index's score)
+  priority = 'p',
+  attempts = 'a',
+  max_attempts = 'ma',
+  delay = 'dl',
+  backoff = 'bo',
+  ttl = 'tl',
+  duration = 'du',
+  progress = 'pg',     -- absent: 0, or 100 when complete
+  progress_data = 'pd',
+  result = 'r',
+  error = 'e',
+  workerId = 'w',
+  lease = 'l',
+  lease_until = 'lu',  -- epoch ms
+  remove_on_complete = 'rc',
+  events = 'ev',
+  unique = 'uq',
+  search = 'sw',
+}
+
+-- A time as the hash keeps it: ms after the job's creation.
+local function since_created(created_at, t)
+  return t - (tonumber(created_at) or t)
+end
+
+-- The epoch ms of a time the hash keeps as ms after creation, or nil when it keeps none.
+local function time_since(created_at, since)
+  if not since then return nil end
+  return (tonumber(created_at) or 0) + tonumber(since)
+end
+
+-- A job's hash as a flat field/value list led by its id ('id', id, ...), or {} when missing.
+local function job_fields(P, id)
+  local h = redis.call('HGETALL', K.job(P, id))
+  if #h == 0 then return h end
+  table.insert(h, 1, tostring(id))
+  table.insert(h, 1, 'id')
+  return h
+end
