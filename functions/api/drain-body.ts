@@ -6,10 +6,10 @@
  */
 export async function drainBody(request: Request, cap: number): Promise<void> {
   const body = request.body;
-  if (!body || request.bodyUsed) return;
-  const reader = body.getReader();
+  if (!body || request.bodyUsed || body.locked) return;
   let read = 0;
   try {
+    const reader = body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
@@ -20,6 +20,6 @@ export async function drainBody(request: Request, cap: number): Promise<void> {
       }
     }
   } catch {
-    // the client went away: nothing left to answer
+    // the client went away, or the body was already being read: nothing left to drain
   }
 }

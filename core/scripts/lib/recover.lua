@@ -7,7 +7,8 @@ local function recover_expired(P, cfg, now, limit)
     if job and job.state == 'active' then
       local ttl = tonumber(f[2]) or 0
       local reason = 'lease expired'
-      if ttl > 0 and now >= (time_since(job.created_at, f[1]) or now) + ttl then reason = 'TTL exceeded' end
+      local started = time_since(job.created_at, f[1]) or now
+      if ttl > 0 and now >= started + ttl then reason = 'TTL exceeded' end
       fail_attempt(P, cfg, id, job, reason, now, -1)
     else
       redis.call('ZREM', K.leases(P), id)
