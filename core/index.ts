@@ -27,6 +27,7 @@ export {
   type RangeQuery,
   type TouchEntry,
 } from './queue.js';
+export { randomHex } from './random-hex.js';
 export type { Connection, RedisClient, Subscription } from './redis-client.js';
 export * from './schema.js';
 export { list, type ScriptConfig, ScriptRunner } from './script-runner.js';

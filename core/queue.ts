@@ -5,6 +5,7 @@ import { type BackoffFunction, Job } from './job.js';
 import { byteLength, jsonText } from './json-text.js';
 import { type JobState, type Keys, queueKeys } from './keys.js';
 import { priorityValue } from './priority.js';
+import { randomHex } from './random-hex.js';
 import { type Connection, connect, type RedisClient } from './redis-client.js';
 import {
   type JobOptions,
@@ -20,8 +21,7 @@ import { searchWords, words } from './search-words.js';
 
 /** A random token per create request: a retry of the same request is answered, not run again. */
 function requestToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return randomHex(12);
 }
 
 export interface NewJob {

@@ -1,9 +1,5 @@
-/** Random ids from the Web Crypto API, which Workers and Node both have. */
-function randomHex(bytes: number): string {
-  const buf = new Uint8Array(bytes);
-  crypto.getRandomValues(buf);
-  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+// Random ids from the Web Crypto API (core/random-hex.ts), which Workers and Node both have.
+import { randomHex } from '../core/index.js';
 
 /** A lease token: fresh per claim, so a stale worker cannot settle a job claimed again since. */
 export function leaseToken(): string {
