@@ -65,7 +65,7 @@ for i, d in ipairs(input.done or {}) do
     settled[i] = 'lost'
   else
     if d.ok then
-      local duration = now - (time_since(job.created_at, f[2]) or now)
+      local duration = now - (epoch_of(job.created_at, f[2]) or now)
       -- progress is left out: a complete job's is 100 (core/job.ts)
       local set = { F.attempts, (tonumber(f[4]) or 0) + 1, F.duration, duration }
       if d.result ~= nil then

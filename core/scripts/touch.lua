@@ -52,7 +52,7 @@ for i, e in ipairs(input.entries) do
       local ttl = tonumber(f[5]) or 0
       local expiry = now + lease_ms
       if ttl > 0 then
-        local ends = (time_since(f[7], f[4]) or now) + ttl
+        local ends = (epoch_of(f[7], f[4]) or now) + ttl
         if ends <= now then status[i] = 'ttl' end
         if ends < expiry then expiry = ends end
       end

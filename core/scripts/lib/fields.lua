@@ -39,7 +39,7 @@ local function since_created(created_at, t)
 end
 
 -- The epoch ms of a time the hash keeps as ms after creation, or nil when it keeps none.
-local function time_since(created_at, since)
+local function epoch_of(created_at, since)
   if not since then return nil end
   return (tonumber(created_at) or 0) + tonumber(since)
 end

@@ -7,7 +7,7 @@ local function recover_expired(P, cfg, now, limit)
     if job and job.state == 'active' then
       local ttl = tonumber(f[2]) or 0
       local reason = 'lease expired'
-      local started = time_since(job.created_at, f[1]) or now
+      local started = epoch_of(job.created_at, f[1]) or now
       if ttl > 0 and now >= started + ttl then reason = 'TTL exceeded' end
       fail_attempt(P, cfg, id, job, reason, now, -1)
     else
