@@ -1,5 +1,6 @@
 /** edgekue's runtime-agnostic core: Kue's job model on HTTP Redis. No Node API in here. */
 export { defaults } from './defaults.js';
+export { type EnqueueRow, type EnqueueRun, expandEnqueueAnswer } from './enqueue-answer.js';
 export {
   EdgekueError,
   type ErrorCode,

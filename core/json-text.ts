@@ -35,8 +35,11 @@ function assertJsonValue(value: unknown, path: string, seen: Set<object>): void 
 export function jsonText(value: unknown, field: string, maxBytes: number): string {
   assertJsonValue(value === undefined ? null : value, field, new Set());
   const text = JSON.stringify(value === undefined ? null : value);
-  const bytes = encoder.encode(text).length;
-  if (bytes > maxBytes) throw new PayloadTooLarge(bytes, maxBytes, field);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: encode to count only text that may be too big
+  if (text.length * 3 > maxBytes) {
+    const bytes = encoder.encode(text).length;
+    if (bytes > maxBytes) throw new PayloadTooLarge(bytes, maxBytes, field);
+  }
   return text;
 }
 

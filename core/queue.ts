@@ -1,4 +1,5 @@
 import { defaults } from './defaults.js';
+import { type EnqueueRun, expandEnqueueAnswer } from './enqueue-answer.js';
 import { InvalidState, JobNotFound, ValidationError } from './errors.js';
 import { type EventListener, QueueEvents } from './events.js';
 import { type BackoffFunction, Job } from './job.js';
@@ -30,18 +31,20 @@ export interface NewJob {
   options?: JobOptions;
 }
 
-/** What enqueue.lua takes for one job. */
+/**
+ * What enqueue.lua takes for one job; fields at their defaults are left out (priority 0,
+ * max_attempts 1, events on). The data goes beside the input JSON, in ARGV (ScriptRunner.run).
+ */
 interface EnqueueEntry {
   type: string;
-  data: string;
-  priority: number;
-  max_attempts: number;
+  priority?: number;
+  max_attempts?: number;
   delay?: number;
   backoff?: string;
   ttl?: number;
   remove_on_complete?: boolean;
   search?: string;
-  events: boolean;
+  events?: false;
   unique?: string;
 }
 
@@ -135,15 +138,17 @@ export class Queue {
     const entries = jobs.map((job) => this.#entry(job));
     const created: Job[] = [];
     let batch: EnqueueEntry[] = [];
+    let batchData: string[] = [];
     let batchJobs: Job[] = [];
     let bytes = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      const rows = await this.scripts.run<[number, number, number?, JobState?][]>('enqueue', {
-        request: requestToken(),
-        jobs: batch,
-      });
-      list(rows).forEach(([id, isNew, now, state], i) => {
+      const runs = await this.scripts.run<EnqueueRun[]>(
+        'enqueue',
+        { request: requestToken(), jobs: batch },
+        batchData,
+      );
+      expandEnqueueAnswer(list(runs)).forEach(([id, isNew, now, state], i) => {
         const job = batchJobs[i]!;
         if (isNew === 1 && state) {
           job.saved(String(id), String(now), state);
@@ -153,13 +158,18 @@ export class Queue {
         }
       });
       batch = [];
+      batchData = [];
       batchJobs = [];
       bytes = 0;
     };
     for (let i = 0; i < entries.length; i++) {
-      const size = byteLength(entries[i]!.data) + 256;
+      const [entry, data] = entries[i]!;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only near the limit
+      const room = defaults.maxBatchBytes - bytes - 256;
+      const size = (data.length * 3 <= room ? data.length : byteLength(data)) + 256;
       if (bytes + size > defaults.maxBatchBytes) await flush();
-      batch.push(entries[i]!);
+      batch.push(entry);
+      batchData.push(data);
       batchJobs.push(jobs[i]!);
       bytes += size;
     }
@@ -182,7 +192,8 @@ export class Queue {
     return this.create(item.type, item.data ?? {}).setOptions(parsed.data);
   }
 
-  #entry(job: Job): EnqueueEntry {
+  /** A job as enqueue.lua takes it: its entry, and its data's JSON text. */
+  #entry(job: Job): [EnqueueEntry, string] {
     const s = job.spec;
     const type = jobTypeSchema.safeParse(s.type);
     if (!type.success) throw firstIssue(type.error, 'type');
@@ -191,13 +202,11 @@ export class Queue {
     if (s.backoff === 'custom') backoff = '{"type":"custom"}';
     else if (s.backoff === true) backoff = '{"type":"fixed"}';
     else if (s.backoff && typeof s.backoff === 'object') backoff = JSON.stringify(s.backoff);
-    const entry: EnqueueEntry = {
-      type: type.data,
-      data,
-      priority: priorityValue(s.priority),
-      max_attempts: s.attempts,
-      events: this.options.jobEvents && s.events,
-    };
+    const entry: EnqueueEntry = { type: type.data };
+    const priority = priorityValue(s.priority);
+    if (priority !== 0) entry.priority = priority;
+    if (s.attempts !== 1) entry.max_attempts = s.attempts;
+    if (!(this.options.jobEvents && s.events)) entry.events = false;
     if (s.delay) entry.delay = s.delay;
     if (backoff) entry.backoff = backoff;
     if (s.ttl) entry.ttl = s.ttl;
@@ -207,7 +216,7 @@ export class Queue {
       const w = searchWords(s.data, s.searchKeys);
       if (w) entry.search = w;
     }
-    return entry;
+    return [entry, data];
   }
 
   // ---- reading jobs ----
@@ -332,12 +341,12 @@ export class Queue {
   /** Writes a loaded job's data and options back (Kue's job.update()). */
   async updateJob(job: Job): Promise<void> {
     if (job.id === undefined) throw new ValidationError('the job is not saved yet', 'id');
-    const e = this.#entry(job);
+    const [e, data] = this.#entry(job);
     const r = await this.scripts.run<{ missing?: number }>('update', {
       id: job.id,
-      data: e.data,
-      priority: e.priority,
-      max_attempts: e.max_attempts,
+      data,
+      priority: e.priority ?? 0,
+      max_attempts: e.max_attempts ?? 1,
       ttl: e.ttl ?? 0,
       backoff: e.backoff ?? '',
       search: e.search ?? '',

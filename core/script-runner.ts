@@ -30,11 +30,15 @@ export class ScriptRunner {
     this.#config = JSON.stringify(config);
   }
 
-  async run<T>(name: ScriptName, input: unknown): Promise<T> {
+  /**
+   * `extra`: texts passed as ARGV[4...] as they are, outside the input JSON (enqueue's job data):
+   * JSON text inside JSON text would be escaped twice on the wire and decoded by the script.
+   */
+  async run<T>(name: ScriptName, input: unknown, extra?: readonly string[]): Promise<T> {
     const script = scripts[name];
     const keys = [this.#keys.ids];
-    // A lone surrogate (in a log line, an error text...) would make cjson fail the whole call.
-    const args = [this.#keys.base, this.#config, JSON.stringify(input, wellFormedStrings)];
+    const args = [this.#keys.base, this.#config, inputText(input)];
+    if (extra) for (const text of extra) args.push(text);
     let raw: unknown;
     try {
       raw = await this.#redis.evalsha(script.sha, keys, args).catch((error: unknown) => {
@@ -47,6 +51,19 @@ export class ScriptRunner {
     }
     return (typeof raw === 'string' ? JSON.parse(raw) : raw) as T;
   }
+}
+
+/**
+ * JSON.stringify writes a lone surrogate (in a log line, an error text...) as a \ud800-style
+ * escape, which would make cjson fail the whole call: only text that has such an escape is
+ * written again with the replacer that swaps them out (a replacer on every call costs a few µs a
+ * job).
+ */
+const surrogateEscape = /\\ud[89a-f]/i;
+
+function inputText(input: unknown): string {
+  const text = JSON.stringify(input);
+  return surrogateEscape.test(text) ? JSON.stringify(input, wellFormedStrings) : text;
 }
 
 /** cjson encodes an empty Lua table as {}: read a list that may have come back that way. */

@@ -36,8 +36,60 @@ export type Settlement = 'complete' | 'retry' | 'failed' | 'lost';
 
 type FlatJob = string[];
 
-function toJobs(queue: Queue, rows: FlatJob[] | object | undefined): Job[] {
-  return list(rows as FlatJob[]).map((flat) => Job.fromHash(queue, list(flat)));
+/**
+ * A claimed job's fields as the claim left them out (lib/claim.lua): the caller's token and
+ * worker name, state active, updated_at = started_at, and lease_until = now + lease_ms unless a
+ * ttl shortened it (then it is there). A replayed answer has them all: nothing is added.
+ */
+export function claimedJobFields(flat: readonly string[], request: ClaimRequest, now: number) {
+  const out = [...flat];
+  const has = new Set<string>();
+  let startedAt: string | undefined;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    has.add(flat[i]!);
+    if (flat[i] === JOB_FIELDS.started_at) startedAt = flat[i + 1];
+  }
+  const add = (field: string, value: string | undefined) => {
+    if (value !== undefined && !has.has(field)) out.push(field, value);
+  };
+  add(JOB_FIELDS.state, 'active');
+  add(JOB_FIELDS.lease, request.token);
+  add(JOB_FIELDS.workerId, request.worker);
+  add(JOB_FIELDS.updated_at, startedAt);
+  add(JOB_FIELDS.lease_until, String(now + request.lease_ms));
+  return out;
+}
+
+function toJobs(
+  queue: Queue,
+  rows: FlatJob[] | object | undefined,
+  request: ClaimRequest | undefined,
+  now: number,
+): Job[] {
+  return list(rows as FlatJob[]).map((flat) => {
+    const fields = request ? claimedJobFields(list(flat), request, now) : list(flat);
+    return Job.fromHash(queue, fields);
+  });
+}
+
+/**
+ * ack.lua's input for finished jobs: the lease tokens once (a batch's jobs share one), and a job
+ * completed without a result as [id, token index], a tenth of the bytes of { id, token, ok }.
+ */
+function ackInput(done: AckEntry[]) {
+  const tokens: string[] = [];
+  const index = new Map<string, number>();
+  const entries = done.map((d) => {
+    let k = index.get(d.token);
+    if (k === undefined) {
+      k = tokens.push(d.token) - 1;
+      index.set(d.token, k);
+    }
+    if (d.ok && d.result === undefined) return [d.id, k];
+    const { token: _token, ...rest } = d;
+    return { ...rest, k };
+  });
+  return { tokens, done: entries };
 }
 
 /**
@@ -57,7 +109,7 @@ export async function claim(
     waiting?: number;
   }>('claim', { ...request, request: callId });
   return {
-    jobs: toJobs(queue, r.jobs),
+    jobs: toJobs(queue, r.jobs, request, r.now),
     now: r.now,
     promoted: r.promoted ?? 0,
     nextDue: r.next_due ?? -1,
@@ -80,7 +132,7 @@ export async function ack(
     jobs: FlatJob[] | object;
     now: number;
     retries?: [number, string, number][] | object;
-  }>('ack', { request: callId, done, ...(request ? { claim: request } : {}) });
+  }>('ack', { request: callId, ...ackInput(done), ...(request ? { claim: request } : {}) });
   // A retry put off by its backoff, as a delayed job due at promote_at (what a wake-up reads).
   const retries = list(r.retries as [number, string, number][]).map(([id, type, at]) =>
     Job.fromHash(queue, [
@@ -96,7 +148,7 @@ export async function ack(
   );
   return {
     settled: list(r.settled as Settlement[]),
-    jobs: toJobs(queue, r.jobs),
+    jobs: toJobs(queue, r.jobs, request, r.now),
     now: r.now,
     retries,
   };

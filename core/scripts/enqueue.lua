@@ -2,12 +2,16 @@
   KEYS[1]  {q}:ids               id counter (declared for cluster slot routing)
   ARGV[1]  key prefix "{q}:"     every other key is built from it (lib/keys.lua)
   ARGV[2]  cfg JSON              { events_max, events_off }
-  ARGV[3]  input JSON            { request?, jobs: [{ type, data, priority, delay, max_attempts, backoff,
-                                   ttl, remove_on_complete, search, events, unique, title }] }
+  ARGV[3]  input JSON            { request?, jobs: [{ type, data?, priority?, delay?, max_attempts?,
+                                   backoff?, ttl?, remove_on_complete?, search?, events?, unique? }] }
+                                 absent: priority 0, max_attempts 1, events on (false: off)
+  ARGV[3+i] job i's data JSON    when the job has no `data` field: data sent beside the input
+                                 is escaped once on the wire and never decoded here
   Touches: request:<token> (the answer, kept 60 s), ids, job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
            unique, search:<word>, events (stream + channel)
-  Returns: JSON [[id, created, now?, state?]] in input order; created = 0 when `unique` matched
-           an existing job (then only its id is given).
+  Returns: JSON runs in input order (core/enqueue-answer.ts): [first id, count, 1, now, state]
+           for jobs created with consecutive ids in one state, [id, 1, 0] for a job `unique`
+           matched (an existing job: only its id is given).
   Events:  enqueue (every new job)
 ]=]
 -- @include lib/keys.lua
@@ -26,9 +30,9 @@ local input = cjson.decode(ARGV[3])
 local now = now_ms()
 local out = {}
 
--- The answer kept for a retried request, compacted: runs of created jobs with consecutive ids
--- and one state are [first id, count, 1, now, state], a job a unique key matched is [id, 1, 0].
--- A createMany of 100 keeps a few dozen bytes instead of its whole answer.
+-- The answer, compacted: runs of created jobs with consecutive ids and one state are
+-- [first id, count, 1, now, state], a job a unique key matched is [id, 1, 0]. A createMany of 100
+-- answers (and keeps for a retry) a few dozen bytes instead of its 4 KB of rows.
 local function compact_answer(answer)
   local runs = {}
   for _, a in ipairs(answer) do
@@ -44,24 +48,10 @@ local function compact_answer(answer)
   return runs
 end
 
-local function expand_answer(runs)
-  local answer = {}
-  for _, r in ipairs(runs) do
-    for k = 0, r[2] - 1 do
-      if r[3] == 1 then
-        answer[#answer + 1] = { r[1] + k, 1, r[4], r[5] }
-      else
-        answer[#answer + 1] = { r[1], 0 }
-      end
-    end
-  end
-  return answer
-end
-
 -- A client that lost the answer retries the same request (same token): answer what it got the
 -- first time instead of creating its jobs again (lib/replay.lua).
 local prior = replay_get(P, input.request)
-if prior then return cjson.encode(expand_answer(prior)) end
+if prior then return cjson.encode(prior) end
 
 -- Index writes are queued and sent per key (lib/state.lua); type counts are summed per call.
 ix_begin()
@@ -83,14 +73,14 @@ for i, j in ipairs(input.jobs) do
     -- One HSET with every field the job starts with (set_state adds state and updated_at).
     -- Fields at their defaults are left out (priority 0, max_attempts 1, attempts 0, progress 0,
     -- events on): every reader applies them, and a kept job is some 40 bytes smaller.
-    local fields = { F.type, j.type, F.data, j.data, F.created_at, now }
+    local fields = { F.type, j.type, F.data, j.data or ARGV[3 + i], F.created_at, now }
     local function field(name, value)
       fields[#fields + 1] = name
       fields[#fields + 1] = value
     end
     if (tonumber(j.priority) or 0) ~= 0 then field(F.priority, j.priority) end
     if (tonumber(j.max_attempts) or 1) ~= 1 then field(F.max_attempts, j.max_attempts) end
-    if not j.events then field(F.events, '0') end
+    if j.events == false then field(F.events, '0') end
     if delay > 0 then
       field(F.delay, delay)
       field(F.promote_at, now + delay)
@@ -111,11 +101,12 @@ for i, j in ipairs(input.jobs) do
       created_at = now }
     set_state(P, id, job, state, now, fields)
     index_words(P, id, j.search)
-    if j.events then emit(P, cfg, id, j.type, 'enqueue', { job.state }) end
+    if j.events ~= false then emit(P, cfg, id, j.type, 'enqueue', { job.state }) end
     out[i] = { id, 1, now, job.state }
   end
 end
 ix_flush()
 for _, t in ipairs(type_order) do redis.call('HINCRBY', K.types(P), t, type_counts[t]) end
-replay_put(P, input.request, compact_answer(out))
-return cjson.encode(out)
+local answer = compact_answer(out)
+replay_put(P, input.request, answer)
+return cjson.encode(answer)

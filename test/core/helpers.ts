@@ -8,6 +8,7 @@ import {
   type QueueOptions,
   readJobFields,
 } from '../../core/index.js';
+import { claimedJobFields } from '../../worker-handlers/script-calls.js';
 import { testRedis } from '../support/stack.js';
 
 /** A queue on the shared test bridge under a fresh prefix, spoken to with the unmodified client. */
@@ -33,16 +34,18 @@ export async function claim(
   count = 1,
   opts: { token?: string; leaseMs?: number; concurrency?: number } = {},
 ): Promise<{ id: string; hash: JobFields }[]> {
-  const r = await queue.scripts.run<{ jobs: string[][] | object }>('claim', {
+  const request = {
     count,
     lease_ms: opts.leaseMs ?? 60_000,
     token: opts.token ?? 'token-1',
     worker: 'test-worker',
     types: types.map((type) => ({ type, concurrency: opts.concurrency ?? 0 })),
-  });
+  };
+  const r = await queue.scripts.run<{ jobs: string[][] | object; now: number }>('claim', request);
   const jobs = Array.isArray(r.jobs) ? r.jobs : [];
   return jobs.map((flat) => {
-    const hash = readJobFields(flat);
+    // the fields a claim leaves out for the caller to fill in, as a worker does
+    const hash = readJobFields(claimedJobFields(flat, request, r.now));
     return { id: hash.id!, hash };
   });
 }

@@ -44,11 +44,17 @@ local function epoch_of(created_at, since)
   return (tonumber(created_at) or 0) + tonumber(since)
 end
 
--- A job's hash as a flat field/value list led by its id ('id', id, ...), or {} when missing.
-local function job_fields(P, id)
+-- A job's hash as a flat field/value list led by its id ('id', id, ...), or {} when missing;
+-- without the fields named in `skip` (a set), when given.
+local function job_fields(P, id, skip)
   local h = redis.call('HGETALL', K.job(P, id))
   if #h == 0 then return h end
-  table.insert(h, 1, tostring(id))
-  table.insert(h, 1, 'id')
-  return h
+  local out = { 'id', tostring(id) }
+  for i = 1, #h, 2 do
+    if not (skip and skip[h[i]]) then
+      out[#out + 1] = h[i]
+      out[#out + 1] = h[i + 1]
+    end
+  end
+  return out
 end

@@ -46,7 +46,7 @@ local function ix_rem(key, member) ix_op('ZREM', key, member) end
 local function ix_bucket_key(set, id)
   local bucket = idset_bucket(id)
   local key = K.bucket(set, bucket)
-  IX.sets[key] = { set, bucket }
+  if not IX.sets[key] then IX.sets[key] = { set, bucket } end
   return key
 end
 

@@ -5,10 +5,44 @@ local K = {}
 function K.ids(P) return P .. 'ids' end
 function K.job(P, id) return P .. 'job:' .. id end
 function K.log(P, id) return P .. 'job:' .. id .. ':log' end
-function K.state(P, state) return P .. 'jobs:' .. state end
-function K.type_state(P, jtype, state) return P .. 'jobs:' .. jtype .. ':' .. state end
+-- The index keys a batch touches for every job are built once per call: Lua interns each string
+-- it builds (a hash and an allocation), which costs more than the command that uses it. P is the
+-- same for a whole call (ARGV[1]), and these tables live as long as the call.
+local KEY_MEMO = { state = {}, type_state = {}, bucket = {} }
+function K.state(P, state)
+  local key = KEY_MEMO.state[state]
+  if not key then
+    key = P .. 'jobs:' .. state
+    KEY_MEMO.state[state] = key
+  end
+  return key
+end
+-- A two-level memo's entry for (a, b), and the table to keep it in.
+local function memo_get(memo, a, b)
+  local by_b = memo[a]
+  if not by_b then
+    by_b = {}
+    memo[a] = by_b
+  end
+  return by_b[b], by_b
+end
+function K.type_state(P, jtype, state)
+  local key, memo = memo_get(KEY_MEMO.type_state, jtype, state)
+  if not key then
+    key = P .. 'jobs:' .. jtype .. ':' .. state
+    memo[state] = key
+  end
+  return key
+end
 -- one bucket of an id set (lib/idset.lua)
-function K.bucket(set, bucket) return set .. ':' .. bucket end
+function K.bucket(set, bucket)
+  local key, memo = memo_get(KEY_MEMO.bucket, set, bucket)
+  if not key then
+    key = set .. ':' .. bucket
+    memo[bucket] = key
+  end
+  return key
+end
 function K.queue(P, jtype) return P .. 'queue:' .. jtype end
 function K.delayed(P) return P .. 'delayed' end
 function K.leases(P) return P .. 'leases' end

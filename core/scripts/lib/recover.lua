@@ -1,9 +1,11 @@
 -- Fails the attempt of up to `limit` active jobs whose lease expired: their worker vanished (or
 -- overran its job's ttl). The attempt counts, and the job's backoff applies, as for any failure.
+local RECOVER_READ = { F.started_at, F.ttl }
+
 local function recover_expired(P, cfg, now, limit)
   local ids = redis.call('ZRANGEBYSCORE', K.leases(P), '-inf', now, 'LIMIT', 0, limit)
   for _, id in ipairs(ids) do
-    local job, f = read_job(P, id, { F.started_at, F.ttl })
+    local job, f = read_job(P, id, RECOVER_READ)
     if job and job.state == 'active' then
       local ttl = tonumber(f[2]) or 0
       local reason = 'lease expired'

@@ -23,7 +23,7 @@ end
 -- job: the job's hash fields already read (read_job: type, state, priority, promote_at, created_at).
 -- set: more field/value pairs to write with the state (one HSET); drop: fields to delete (one HDEL).
 local function set_state(P, id, job, to, now, set, drop)
-  local jkey = K.job(P, id)
+  local jkey = job.key or K.job(P, id)
   if job.state and job.state ~= '' then unindex_state(P, id, job.type, job.state) end
   ix_add_id(K.state(P, to), id)
   ix_add_id(K.type_state(P, job.type, to), id)
@@ -48,13 +48,20 @@ end
 
 -- Reads the fields every transition needs, and the caller's `extra` fields in the same HMGET
 -- (returned second, in order); nil when the job does not exist.
+-- Callers pass `extra` as a constant table, so the field list is built once per call and list.
+local READ_NAMES = {}
 local function read_job(P, id, extra)
-  local names = { F.type, F.state, F.priority, F.promote_at, F.events, F.created_at }
-  for _, name in ipairs(extra or {}) do names[#names + 1] = name end
-  local v = redis.call('HMGET', K.job(P, id), unpack(names))
+  local names = READ_NAMES[extra or READ_NAMES]
+  if not names then
+    names = { F.type, F.state, F.priority, F.promote_at, F.events, F.created_at }
+    for _, name in ipairs(extra or {}) do names[#names + 1] = name end
+    READ_NAMES[extra or READ_NAMES] = names
+  end
+  local key = K.job(P, id)
+  local v = redis.call('HMGET', key, unpack(names))
   if not v[1] then return nil end
   local job = { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5],
-    created_at = v[6] }
+    created_at = v[6], key = key }
   if not extra then return job end
   local more = {}
   for i = 1, #extra do more[i] = v[6 + i] end
