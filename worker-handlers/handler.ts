@@ -53,15 +53,14 @@ export function invokeHandler(handler: Handler, job: Job, ctx: WorkerContext): P
       if (err !== undefined && err !== null) reject(err);
       else resolve(result);
     };
-    const done = Object.assign(
-      (err?: unknown, result?: unknown) => finish(err ?? undefined, result),
-      {
-        signal: ctx.signal,
-        workerId: ctx.workerId,
-        pause: ctx.pause,
-        resume: ctx.resume,
-      },
-    ) as DoneCallback & WorkerContext;
+    const done = ((err?: unknown, result?: unknown) => finish(err ?? undefined, result)) as {
+      -readonly [K in keyof (DoneCallback & WorkerContext)]: (DoneCallback & WorkerContext)[K];
+    } & DoneCallback;
+    done.workerId = ctx.workerId;
+    done.pause = ctx.pause.bind(ctx);
+    done.resume = ctx.resume.bind(ctx);
+    // signal through a getter: reading it is what makes the AbortSignal (job-context.ts)
+    Object.defineProperty(done, 'signal', { get: () => ctx.signal, enumerable: true });
     let returned: unknown;
     try {
       returned = handler(job, done, ctx);

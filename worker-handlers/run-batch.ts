@@ -1,7 +1,8 @@
 import { type Job, LeaseLost, type Queue } from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
 import { Shutdown, TtlExceeded } from './errors.js';
-import { errorText, invokeHandler, type WorkerContext } from './handler.js';
+import { errorText, invokeHandler } from './handler.js';
+import { JobContext } from './job-context.js';
 import { JobWrites } from './job-writes.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { callId, leaseToken, workerName } from './lease-token.js';
@@ -249,32 +250,11 @@ class Batch {
       this.#settle(running, false, undefined, new Error(`no handler for type "${job.type}"`));
       return;
     }
-    invokeHandler(running.registration.handler, job, this.#context(running)).then(
+    const context = new JobContext(this.#queue, job.type, running.controller, this.#o.workerId);
+    invokeHandler(running.registration.handler, job, context).then(
       (result) => this.#settle(running, true, result, undefined),
       (error: unknown) => this.#settle(running, false, undefined, error),
     );
-  }
-
-  #context(running: RunningJob): WorkerContext {
-    const queue = this.#queue;
-    const type = running.job.type;
-    function pause(ms?: number): Promise<void>;
-    function pause(callback: (err?: Error) => void, ms?: number): void;
-    function pause(a?: number | ((err?: Error) => void)): Promise<void> | undefined {
-      const done = queue.pause(type, typeof a === 'number' ? a : 0).then(() => {});
-      if (typeof a !== 'function') return done;
-      done.then(
-        () => a(),
-        (err: unknown) => a(err instanceof Error ? err : new Error(String(err))),
-      );
-      return undefined;
-    }
-    return {
-      signal: running.controller.signal,
-      workerId: this.#o.workerId,
-      pause,
-      resume: () => queue.resume(type).then(() => {}),
-    };
   }
 
   #settle(running: RunningJob, ok: boolean, result: unknown, error: unknown): void {

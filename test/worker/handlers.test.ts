@@ -9,6 +9,37 @@ const queue = testQueue('handlers');
 afterAll(() => dropQueue(queue));
 
 describe('handlers', () => {
+  it('gives both styles one context: the same signal, worker id, pause and resume', async () => {
+    const seen: Record<string, unknown> = {};
+    const registry = new HandlerRegistry()
+      .process('ctx-cb', (_job, done, ctx) => {
+        seen.sameSignal = done.signal === ctx.signal;
+        seen.worker = done.workerId === ctx.workerId;
+        // Kue's callback form of pause, through `done`; resume right after
+        done.pause(async (err) => {
+          seen.pausedErr = err;
+          seen.paused = Object.keys((await queue.counts()).paused);
+          await done.resume();
+          done(null, 'ok');
+        });
+      })
+      .process('ctx-async', async (_job, ctx) => {
+        seen.aborted = ctx.signal.aborted;
+        return 'ok';
+      });
+    await queue.createMany([{ type: 'ctx-cb' }, { type: 'ctx-async' }]);
+    const r = await runBatch(queue, registry, { budgetMs: 10_000, leaseMs: 2_000, maxJobs: 10 });
+    expect(r.completed).toBe(2);
+    expect(seen).toEqual({
+      sameSignal: true,
+      worker: true,
+      pausedErr: undefined,
+      paused: ['ctx-cb'],
+      aborted: false,
+    });
+    expect((await queue.counts()).paused).toEqual({});
+  });
+
   it("runs Kue's callback style and the async style, storing results and errors", async () => {
     const registry = new HandlerRegistry()
       .process('cb', (job, done) => {
