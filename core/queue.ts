@@ -137,7 +137,7 @@ export class Queue {
     const jobs = items.map((item) => (item instanceof Job ? item : this.#jobFromSpec(item)));
     const entries = jobs.map((job) => this.#entry(job));
     const created: Job[] = [];
-    let batch: EnqueueEntry[] = [];
+    let batch: (EnqueueEntry | string)[] = [];
     let batchData: string[] = [];
     let batchJobs: Job[] = [];
     let bytes = 0;
@@ -168,7 +168,8 @@ export class Queue {
       const room = defaults.maxBatchBytes - bytes - 256;
       const size = (data.length * 3 <= room ? data.length : byteLength(data)) + 256;
       if (bytes + size > defaults.maxBatchBytes) await flush();
-      batch.push(entry);
+      // a job at every default goes as its type alone
+      batch.push(Object.keys(entry).length === 1 ? entry.type : entry);
       batchData.push(data);
       batchJobs.push(jobs[i]!);
       bytes += size;

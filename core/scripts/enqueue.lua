@@ -4,7 +4,8 @@
   ARGV[2]  cfg JSON              { events_max, events_off }
   ARGV[3]  input JSON            { request?, jobs: [{ type, data?, priority?, delay?, max_attempts?,
                                    backoff?, ttl?, remove_on_complete?, search?, events?, unique? }] }
-                                 absent: priority 0, max_attempts 1, events on (false: off)
+                                 absent: priority 0, max_attempts 1, events on (false: off);
+                                 a job at every default is its type alone: "email"
   ARGV[3+i] job i's data JSON    when the job has no `data` field: data sent beside the input
                                  is escaped once on the wire and never decoded here
   Touches: request:<token> (the answer, kept 60 s), ids, job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, types,
@@ -58,6 +59,7 @@ ix_begin()
 local type_counts = {}
 local type_order = {}
 for i, j in ipairs(input.jobs) do
+  if type(j) == 'string' then j = { type = j } end
   local existing = nil
   if j.unique and j.unique ~= '' then
     existing = redis.call('HGET', K.unique(P), j.unique)
