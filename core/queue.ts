@@ -164,9 +164,7 @@ export class Queue {
     };
     for (let i = 0; i < entries.length; i++) {
       const [entry, data] = entries[i]!;
-      // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only near the limit
-      const room = defaults.maxBatchBytes - bytes - 256;
-      const size = (data.length * 3 <= room ? data.length : byteLength(data)) + 256;
+      const size = byteLength(data) + 256;
       if (bytes + size > defaults.maxBatchBytes) await flush();
       // a job at every default goes as its type alone
       batch.push(Object.keys(entry).length === 1 ? entry.type : entry);
