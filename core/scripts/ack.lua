@@ -69,7 +69,7 @@ for i, d in ipairs(input.done or {}) do
   if d.k ~= nil then d.token = tokens[(tonumber(d.k) or -1) + 1] end
   local id = tostring(d.id)
   local job, f = read_job(P, id, ACK_READ)
-  if not job or f[1] ~= d.token or job.state ~= 'active' then
+  if not job or not d.token or f[1] ~= d.token or job.state ~= 'active' then
     settled[i] = 'lost'
   else
     if d.ok then

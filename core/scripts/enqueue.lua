@@ -75,7 +75,7 @@ for i, j in ipairs(input.jobs) do
     -- One HSET with every field the job starts with (set_state adds state and updated_at).
     -- Fields at their defaults are left out (priority 0, max_attempts 1, attempts 0, progress 0,
     -- events on): every reader applies them, and a kept job is some 40 bytes smaller.
-    local fields = { F.type, j.type, F.data, j.data or ARGV[3 + i], F.created_at, now }
+    local fields = { F.type, j.type, F.data, j.data or ARGV[3 + i] or '{}', F.created_at, now }
     local function field(name, value)
       fields[#fields + 1] = name
       fields[#fields + 1] = value

@@ -203,6 +203,12 @@ describe('wire formats of create, claim and ack', () => {
     const { queue } = newQueue('wire-ack-named');
     await queue.createMany([{ type: 'mail' }]);
     const [job] = (await claim(queue, request({ count: 1 }))).jobs;
+    // a token index with no token behind it settles nothing
+    const stray = await queue.scripts.run<{ settled: string[] }>('ack', {
+      tokens: ['lease-a'],
+      done: [[job!.id, 3]],
+    });
+    expect(stray.settled).toEqual(['lost']);
     const r = await queue.scripts.run<{ settled: string[] }>('ack', {
       done: [{ id: job!.id, token: 'lease-a', ok: true }],
     });

@@ -48,7 +48,7 @@ end
 
 -- Reads the fields every transition needs, and the caller's `extra` fields in the same HMGET
 -- (returned second, in order); nil when the job does not exist.
--- Callers pass `extra` as a constant table, so the field list is built once per call and list.
+-- Callers pass `extra` as a constant table, so each field list is built once per script call.
 local READ_NAMES = {}
 local function read_job(P, id, extra)
   local names = READ_NAMES[extra or READ_NAMES]
