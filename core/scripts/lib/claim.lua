@@ -18,10 +18,11 @@ local function paused_types(P, now)
   return paused
 end
 
-local CLAIM_SKIP = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
-  [F.updated_at] = true, [F.lease_until] = true }
+-- What a claim's answer leaves out (start_job): lease_until too unless a ttl shortened it.
 local CLAIM_SKIP_TTL = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
   [F.updated_at] = true }
+local CLAIM_SKIP = { [F.lease_until] = true }
+for field in pairs(CLAIM_SKIP_TTL) do CLAIM_SKIP[field] = true end
 
 local CLAIM_READ = { F.ttl }
 
