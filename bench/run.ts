@@ -91,7 +91,7 @@ function report(result: BenchResult, settings: Settings): string {
   const systems = result.systems as Partial<Record<SystemName, Figures>>;
   return [
     `${result.date} · ${result.machine}`,
-    `N = ${result.n} jobs, concurrency ${result.concurrency}, batches of ${result.batchSize}, median of ${result.rounds} timed round(s)${settings.quick ? ' (quick mode)' : ''}`,
+    `N = ${result.n} jobs, concurrency ${result.concurrency}, batches of ${result.batchSize}, edgekue batch lanes ${result.lanes}, median of ${result.rounds} timed round(s)${settings.quick ? ' (quick mode)' : ''}`,
     '',
     figuresTable(systems),
     '',
@@ -200,6 +200,7 @@ async function main(): Promise<void> {
     concurrency: settings.concurrency,
     quick: settings.quick,
     batchSize: settings.batchSize,
+    lanes: settings.lanes,
     rounds: settings.rounds,
     systems,
     ratios,

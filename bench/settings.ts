@@ -42,6 +42,11 @@ export const settingsSchema = z.object({
   rounds: z.number().int().min(1).max(20),
   /** Jobs per createMany / addBulk / saveAll call, and edgekue's batch claim size. */
   batchSize: z.number().int().min(1).max(1_000),
+  /**
+   * edgekue's batch path: batches its invocation runs side by side (runWake's `lanes`), each
+   * leasing up to batchSize jobs per call; handler bodies stay limited to `concurrency` at once.
+   */
+  lanes: z.number().int().min(1).max(16),
   /** How long a peer's idle worker is watched (the count is scaled to a minute). */
   idleMs: z.number().int().min(200),
   /** The idle tick schedule (one full period is watched). */
@@ -201,6 +206,7 @@ export const resultSchema = z.object({
   concurrency: z.number(),
   quick: z.boolean(),
   batchSize: z.number(),
+  lanes: z.number(),
   rounds: z.number(),
   systems: z.record(z.string(), figuresSchema),
   ratios: z.record(z.string(), z.unknown()),

@@ -18,5 +18,18 @@ export {
   settleJob,
 } from './leases.js';
 export { HandlerRegistry, type ProcessOptions, type Registration } from './registry.js';
-export { type BatchOptions, type BatchResult, type CallBudget, runBatch } from './run-batch.js';
-export { runTick, runWake, type TickOptions, type TickResult, type WakeOptions } from './tick.js';
+export {
+  type BatchHooks,
+  type BatchOptions,
+  type BatchResult,
+  type CallBudget,
+  runBatch,
+} from './run-batch.js';
+export {
+  type InvocationOptions,
+  runTick,
+  runWake,
+  type TickOptions,
+  type TickResult,
+  type WakeOptions,
+} from './tick.js';

@@ -37,6 +37,14 @@ export interface BatchOptions {
   onRetry?: (jobs: Job[]) => void;
 }
 
+/** What the invocation around a batch learns from it, and keeps for the other batches it runs. */
+export interface BatchHooks {
+  /** Called once, with the number of jobs the batch's first claim took. */
+  onFirstClaim?: (claimed: number) => void;
+  /** Leases other batches of the invocation may hold: their acks share the call budget too. */
+  heldElsewhere?: number;
+}
+
 /** A count of script calls left, decremented by every call a batch makes. */
 export interface CallBudget {
   remaining: number;
@@ -99,6 +107,7 @@ class Batch {
   readonly #o: Required<Omit<BatchOptions, 'signal' | 'calls' | 'onRetry'>>;
   readonly #onRetry: ((jobs: Job[]) => void) | undefined;
   readonly #calls: CallBudget;
+  readonly #hooks: BatchHooks;
   readonly #start = Date.now();
   readonly #running = new Map<string, RunningJob>();
   #finished: Finished[] = [];
@@ -131,8 +140,9 @@ class Batch {
     promoted: 0,
   };
 
-  constructor(queue: Queue, registry: HandlerRegistry, options: BatchOptions) {
+  constructor(queue: Queue, registry: HandlerRegistry, options: BatchOptions, hooks: BatchHooks) {
     this.#queue = queue;
+    this.#hooks = hooks;
     this.#registry = registry;
     const budgetMs = options.budgetMs ?? workerDefaults.budgetMs;
     this.#o = {
@@ -187,6 +197,7 @@ class Batch {
         this.#result.promoted = first.promoted;
         this.#firstClaimDone = true;
         this.#started(first.jobs, request.token, first.now);
+        this.#hooks.onFirstClaim?.(first.jobs.length);
         this.#maybeEnd();
       }
     } catch (error) {
@@ -205,7 +216,8 @@ class Batch {
   #claimRequest(count: number): ClaimRequest | undefined {
     if (!this.#claimsOpen || this.#shuttingDown || count <= 0) return undefined;
     // Keep enough calls to ack and heartbeat what runs now, and what this claim would add.
-    if (this.#calls.remaining <= this.#o.maxJobs + CALL_RESERVE) {
+    const reserve = this.#o.maxJobs + (this.#hooks.heldElsewhere ?? 0) + CALL_RESERVE;
+    if (this.#calls.remaining <= reserve) {
       this.#claimsOpen = false;
       return undefined;
     }
@@ -455,6 +467,7 @@ export function runBatch(
   queue: Queue,
   registry: HandlerRegistry,
   options: BatchOptions = {},
+  hooks: BatchHooks = {},
 ): Promise<BatchResult> {
-  return new Batch(queue, registry, options).run();
+  return new Batch(queue, registry, options, hooks).run();
 }

@@ -1,14 +1,32 @@
 import type { Queue } from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
+import { errorText } from './handler.js';
 import type { HandlerRegistry } from './registry.js';
-import { type BatchOptions, type BatchResult, type CallBudget, runBatch } from './run-batch.js';
+import {
+  type BatchHooks,
+  type BatchOptions,
+  type BatchResult,
+  type CallBudget,
+  runBatch,
+} from './run-batch.js';
 
-export interface TickOptions extends BatchOptions {
+/** What a whole invocation (a tick or a wake-up) takes: a batch's options, and its lanes. */
+export interface InvocationOptions extends BatchOptions {
+  /**
+   * Batches run side by side, each leasing up to `maxJobs` per call, so one batch's jobs run while
+   * another's ack travels: an invocation holds up to `lanes × maxJobs` leases. Lanes past the first
+   * start only when a first claim comes back full (a backlog), so a light or empty queue costs
+   * what one lane does. Default 1.
+   */
+  lanes?: number;
+}
+
+export interface TickOptions extends InvocationOptions {
   /** How often an idle tick looks for work and due jobs (Kue promoted every 5 s). */
   intervalMs?: number;
 }
 
-export interface WakeOptions extends BatchOptions {
+export interface WakeOptions extends InvocationOptions {
   /** Wait this long at most for a delayed job about to fall due (a QStash delivery can be early). */
   dueHorizonMs?: number;
 }
@@ -83,7 +101,7 @@ function nextLook(r: BatchResult, polledAt: number, intervalMs: number): number 
 async function loop(
   queue: Queue,
   registry: HandlerRegistry,
-  options: BatchOptions,
+  options: InvocationOptions,
   idle: (r: BatchResult, polledAt: number) => number | undefined,
   retryAt: (polledAt: number) => number | undefined,
 ): Promise<TickResult> {
@@ -91,7 +109,9 @@ async function loop(
   const budgetMs = options.budgetMs ?? workerDefaults.budgetMs;
   const graceMs = graceFor(budgetMs, options.graceMs);
   const deadline = start + budgetMs;
-  const promoteLimit = Math.max(options.maxJobs ?? workerDefaults.maxJobs, 100);
+  const maxJobs = Math.max(1, options.maxJobs ?? workerDefaults.maxJobs);
+  const lanes = Math.max(1, Math.floor(options.lanes ?? 1));
+  const promoteLimit = Math.max(maxJobs, 100);
   const calls: CallBudget = options.calls ?? { remaining: Number.POSITIVE_INFINITY };
   const total: TickResult = {
     claimed: 0,
@@ -105,20 +125,60 @@ async function loop(
     ms: 0,
   };
   // Claiming stops at deadline - grace: a batch started later would only shut down at once.
-  while (Date.now() < deadline - graceMs && !options.signal?.aborted && calls.remaining > 1) {
+  const open = () =>
+    Date.now() < deadline - graceMs && !options.signal?.aborted && calls.remaining > 1;
+  const batch = (hooks: BatchHooks) => {
+    const { lanes: _lanes, ...batchOptions } = options;
+    return runBatch(
+      queue,
+      registry,
+      { ...batchOptions, budgetMs: deadline - Date.now(), graceMs, calls },
+      { ...hooks, heldElsewhere: (lanes - 1) * maxJobs },
+    );
+  };
+
+  // Lanes past the first run while claims come back non-empty; the first lane alone promotes,
+  // looks again when idle and waits for due jobs, so the extra lanes add no idle calls.
+  const extraLanes: Promise<void>[] = [];
+  let extraRunning = 0;
+  const extraLane = async () => {
+    extraRunning++;
+    try {
+      await extraLoop();
+    } finally {
+      extraRunning--;
+    }
+  };
+  const extraLoop = async () => {
+    while (open()) {
+      let r: BatchResult;
+      try {
+        r = await batch({});
+      } catch (error) {
+        total.errors++;
+        total.lastError = errorText(error);
+        return;
+      }
+      add(total, r);
+      if (r.claimed === 0 || r.now === 0) return;
+    }
+  };
+  const hooks: BatchHooks = {
+    onFirstClaim: (claimed) => {
+      if (claimed < maxJobs) return;
+      while (extraRunning < lanes - 1) extraLanes.push(extraLane());
+    },
+  };
+
+  while (open()) {
     const polledAt = Date.now();
     let r: BatchResult;
     try {
-      r = await runBatch(queue, registry, {
-        ...options,
-        budgetMs: deadline - polledAt,
-        graceMs,
-        calls,
-      });
+      r = await batch(hooks);
     } catch (error) {
       // Redis unreachable for the claim: nothing was taken; look again at the next interval.
       total.errors++;
-      total.lastError = error instanceof Error ? error.message : String(error);
+      total.lastError = errorText(error);
       const at = retryAt(polledAt);
       if (at === undefined || at >= deadline - graceMs) break;
       await sleep(at - Date.now(), options.signal);
@@ -130,7 +190,7 @@ async function loop(
     if (r.promoted >= promoteLimit) {
       await promoteAll(queue, promoteLimit, total, calls).catch((error: unknown) => {
         total.errors++;
-        total.lastError = error instanceof Error ? error.message : String(error);
+        total.lastError = errorText(error);
       });
     }
     // The queue had work: look again at once; the claim that finds it empty says what is due.
@@ -139,6 +199,7 @@ async function loop(
     if (at === undefined || at >= deadline - graceMs) break;
     await sleep(at - Date.now(), options.signal);
   }
+  await Promise.all(extraLanes);
   total.ms = Date.now() - start;
   return total;
 }

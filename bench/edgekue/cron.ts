@@ -11,15 +11,23 @@ export class CronTicks {
   readonly #registry: HandlerRegistry;
   readonly #schedule: TickSchedule;
   readonly #maxJobs: number;
+  readonly #lanes: number;
   readonly #controller = new AbortController();
   readonly #running = new Set<Promise<unknown>>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(queue: Queue, registry: HandlerRegistry, schedule: TickSchedule, maxJobs: number) {
+  constructor(
+    queue: Queue,
+    registry: HandlerRegistry,
+    schedule: TickSchedule,
+    maxJobs: number,
+    lanes: number,
+  ) {
     this.#queue = queue;
     this.#registry = registry;
     this.#schedule = schedule;
     this.#maxJobs = maxJobs;
+    this.#lanes = lanes;
   }
 
   /** One tick now; resolves when its invocation ends. */
@@ -30,6 +38,7 @@ export class CronTicks {
       budgetMs: s.budgetMs,
       graceMs: s.graceMs,
       maxJobs: this.#maxJobs,
+      lanes: this.#lanes,
       signal: this.#controller.signal,
     });
     this.#running.add(run);

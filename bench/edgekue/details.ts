@@ -17,12 +17,8 @@ export async function detailsEdgekue(
   progress: Progress,
 ): Promise<Details> {
   const N = s.n;
-  const { maxJobs, bridge, producer, hooks, registry, workerQueue, reset, createAll } = setUp(
-    mode,
-    s,
-    admin,
-    progress,
-  );
+  const { maxJobs, lanes, bridge, producer, hooks, registry, workerQueue, reset, createAll } =
+    setUp(mode, s, admin, progress);
   const counter = new BridgeCounter(bridge.url, bridge.token);
   const extra: Record<string, number | null> = {};
 
@@ -53,6 +49,19 @@ export async function detailsEdgekue(
       speedups.push((await rate(false)) / on);
     }
     extra.jobEventsOffSpeedup = speedups.reduce((a, b) => a + b, 0) / speedups.length;
+
+    // What the lanes buy: the same pass with one lane, beside one with the configured lanes.
+    if (s.lanes > 1) {
+      const rate = async (l: number) => {
+        progress.note(`what-if: ${l} lane${l === 1 ? '' : 's'}`);
+        const t = await timedEdgekue(mode, s, admin, progress, { lanes: l, noBreakdown: true });
+        return perSecond(N, t.createMs + t.processMs);
+      };
+      const withLanes = await rate(s.lanes);
+      const oneLane = await rate(1);
+      extra.oneLaneJobsPerSec = oneLane;
+      extra.lanesSpeedup = withLanes / oneLane;
+    }
   } else {
     // The strictest reading of the one-job path: C separate invocations side by side, each with
     // its own client, claiming and acknowledging one job per call (no two jobs share a call).
@@ -75,7 +84,7 @@ export async function detailsEdgekue(
   progress.note(`idle: one cron period of ${s.idleTick.periodMs / 1000} s`);
   await reset();
   await counter.reset();
-  const ticks = new CronTicks(workerQueue, registry, s.idleTick, maxJobs);
+  const ticks = new CronTicks(workerQueue, registry, s.idleTick, maxJobs, lanes);
   const tickStart = now();
   await ticks.tick();
   const duringTick = await counter.read();
@@ -91,6 +100,7 @@ export async function detailsEdgekue(
     registry,
     { ...s.idleTick, intervalMs: s.idleTick.budgetMs },
     maxJobs,
+    lanes,
   );
   await once.tick();
   extra.idleCommandsPerTickLookingOnce = (await counter.read()).commands;
@@ -129,7 +139,7 @@ export async function detailsEdgekue(
   await reset();
   const tickSignals = new StartSignals();
   hooks.onStart = (data) => tickSignals.started(data);
-  const cron = new CronTicks(workerQueue, registry, tl, maxJobs);
+  const cron = new CronTicks(workerQueue, registry, tl, maxJobs, lanes);
   const scheduleStart = now();
   cron.start();
   const tickSamples: number[] = [];
@@ -152,7 +162,7 @@ export async function detailsEdgekue(
 
   const notes = [
     mode === 'batch'
-      ? `createMany of ${s.batchSize}; one invocation (runWake) leasing up to ${s.batchSize} jobs per claim/ack call, handler bodies limited to ${s.concurrency} at once`
+      ? `createMany of ${s.batchSize}; one invocation (runWake) running ${s.lanes} lane(s) side by side, each leasing up to ${s.batchSize} jobs per claim/ack call, handler bodies limited to ${s.concurrency} at once`
       : `save() per job by ${s.concurrency} producers sharing one client; one invocation (runWake) holding one lease per concurrency slot (maxJobs ${s.concurrency}), finished jobs acknowledged together, each ack claiming the replacements`,
   ];
   if (s.idleTick.timeScale > 1) {

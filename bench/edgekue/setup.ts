@@ -50,10 +50,11 @@ export async function drain(
   queue: Queue,
   registry: HandlerRegistry,
   maxJobs: number,
+  lanes: number,
 ): Promise<number> {
   let completed = 0;
   for (;;) {
-    const r: TickResult = await runWake(queue, registry, { maxJobs });
+    const r: TickResult = await runWake(queue, registry, { maxJobs, lanes });
     if (r.failed > 0 || r.lost > 0 || r.shutdown > 0) {
       throw new Error(`edgekue run: ${r.failed} failed, ${r.lost} lost, ${r.shutdown} shut down`);
     }
@@ -73,6 +74,8 @@ export interface Variant {
   /** Worker invocations side by side, and jobs each leases per call. */
   invocations?: number;
   maxJobs?: number;
+  /** Batch path: lanes per invocation (default: the settings'). */
+  lanes?: number;
   /** Skip the MEMORY USAGE breakdown (a few seconds at N = 20,000). */
   noBreakdown?: boolean;
 }
@@ -88,6 +91,7 @@ export function setUp(
   const N = s.n;
   const C = s.concurrency;
   const maxJobs = variant.maxJobs ?? (mode === 'batch' ? s.batchSize : C);
+  const lanes = variant.lanes ?? (mode === 'batch' ? s.lanes : 1);
   const bridge: BridgeAccess = { url: s.bridgeUrl, token: s.bridgeToken };
   const tally = new ScriptTally();
   const queueOptions = { jobEvents: variant.jobEvents ?? true };
@@ -97,9 +101,12 @@ export function setUp(
   // One invocation. One-job path: it holds one lease per concurrency slot (C), and the acks of
   // jobs that finish together go out in one call that claims their slots' replacements, as a
   // BullMQ worker of concurrency C fetches the next job with each completion. Batch path: up to
-  // batchSize leases per call, handler bodies limited to C at once.
-  const lanes = variant.invocations ?? 1;
-  const workerQueues = Array.from({ length: lanes }, () => benchQueue(bridge, tally, queueOptions));
+  // batchSize leases per call, in `lanes` batches side by side (one's jobs run while the other's
+  // ack travels), handler bodies limited to C at once.
+  const invocations = variant.invocations ?? 1;
+  const workerQueues = Array.from({ length: invocations }, () =>
+    benchQueue(bridge, tally, queueOptions),
+  );
 
   const reset = async () => {
     await admin.flushAll();
@@ -130,6 +137,7 @@ export function setUp(
 
   return {
     maxJobs,
+    lanes,
     bridge,
     tally,
     producer,

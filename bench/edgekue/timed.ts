@@ -31,13 +31,8 @@ export async function timedEdgekue(
   variant: Variant = {},
 ): Promise<Timed> {
   const N = s.n;
-  const { maxJobs, bridge, tally, producer, registry, workerQueues, reset, createAll } = setUp(
-    mode,
-    s,
-    admin,
-    progress,
-    variant,
-  );
+  const { maxJobs, lanes, bridge, tally, producer, registry, workerQueues, reset, createAll } =
+    setUp(mode, s, admin, progress, variant);
   const counter = new BridgeCounter(bridge.url, bridge.token);
   await reset();
   const mem0 = await admin.usedMemory();
@@ -63,7 +58,7 @@ export async function timedEdgekue(
   }, 1_000);
   let completed: number;
   try {
-    const done = await Promise.all(workerQueues.map((q) => drain(q, registry, maxJobs)));
+    const done = await Promise.all(workerQueues.map((q) => drain(q, registry, maxJobs, lanes)));
     completed = done.reduce((a, b) => a + b, 0);
   } finally {
     clearInterval(ticker);

@@ -88,6 +88,10 @@ describe('bench --quick', () => {
     expect(s['edgekue-single']!.billedProcessCommandsPerJob!).toBeLessThan(0.5);
     const extra = s['edgekue-single']!.profile.extra;
     expect(extra.oneJobInvocationsBilledCommandsPerJob!).toBeGreaterThanOrEqual(2);
+    // the batch path runs two lanes, and measures what one lane does beside it
+    expect(result.lanes).toBe(2);
+    expect(s['edgekue-batch']!.profile.extra.oneLaneJobsPerSec!).toBeGreaterThan(0);
+    expect(s['edgekue-batch']!.profile.extra.lanesSpeedup!).toBeGreaterThan(0);
     // BullMQ and Bee-Queue add a job with one script call; Kue sends many plain commands
     expect(s.bullmq!.billedCreateCommandsPerJob).toBe(1);
     expect(s['bee-queue']!.billedCreateCommandsPerJob).toBe(1);

@@ -1,0 +1,100 @@
+// Lanes: an invocation with `lanes: n` runs up to n batches side by side, each leasing up to
+// maxJobs per call, but only under a backlog: a light or empty queue costs what one lane does.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Queue } from '../../core/index.js';
+import { HandlerRegistry, runTick, runWake } from '../../worker-handlers/index.js';
+import { dropQueue, sleep, testQueue } from './helpers.js';
+
+const queues: Queue[] = [];
+function laneQueue(label: string): Queue {
+  const q = testQueue(label);
+  queues.push(q);
+  return q;
+}
+afterAll(async () => {
+  for (const q of queues) await dropQueue(q);
+});
+
+/** A registry whose handler takes a while and records how many bodies ran at once. */
+function slowRegistry(ms: number) {
+  const seen = { running: 0, max: 0, ran: 0 };
+  const registry = new HandlerRegistry().process('laned', async () => {
+    seen.running++;
+    seen.max = Math.max(seen.max, seen.running);
+    await sleep(ms);
+    seen.running--;
+    seen.ran++;
+    return 'ok';
+  });
+  return { registry, seen };
+}
+
+async function backlog(queue: Queue, n: number) {
+  await queue.createMany(Array.from({ length: n }, (_, i) => ({ type: 'laned', data: { i } })));
+}
+
+describe('lanes', () => {
+  it('runs a backlog in two lanes: twice maxJobs at once, never more, every job once', async () => {
+    const queue = laneQueue('lanes-two');
+    await backlog(queue, 40);
+    const { registry, seen } = slowRegistry(40);
+    const r = await runWake(queue, registry, { budgetMs: 15_000, maxJobs: 5, lanes: 2 });
+    expect(r).toMatchObject({ claimed: 40, completed: 40, failed: 0, lost: 0 });
+    expect(seen.ran).toBe(40);
+    expect(seen.max).toBe(10);
+    expect(await queue.completeCount('laned')).toBe(40);
+  });
+
+  it('one lane (the default) runs at most maxJobs at once', async () => {
+    const queue = laneQueue('lanes-one');
+    await backlog(queue, 20);
+    const { registry, seen } = slowRegistry(40);
+    const r = await runWake(queue, registry, { budgetMs: 15_000, maxJobs: 5 });
+    expect(r.completed).toBe(20);
+    expect(seen.max).toBe(5);
+  });
+
+  it('a light queue starts no second lane: the same calls as one lane', async () => {
+    const spent = async (lanes: number) => {
+      const queue = laneQueue(`lanes-light-${lanes}`);
+      await backlog(queue, 3);
+      const { registry } = slowRegistry(5);
+      const calls = { remaining: 1_000 };
+      const r = await runWake(queue, registry, { budgetMs: 10_000, maxJobs: 5, lanes, calls });
+      expect(r.completed).toBe(3);
+      return 1_000 - calls.remaining;
+    };
+    const one = await spent(1);
+    expect(one).toBeGreaterThan(0);
+    expect(await spent(3)).toBe(one);
+  });
+
+  it('an idle tick with lanes still makes one call', async () => {
+    const queue = laneQueue('lanes-idle');
+    const { registry } = slowRegistry(1);
+    const calls = { remaining: 1_000 };
+    const t = await runTick(queue, registry, {
+      budgetMs: 1_200,
+      intervalMs: 300,
+      lanes: 4,
+      calls,
+    });
+    expect(t).toMatchObject({ claimed: 0, batches: 1 });
+    expect(calls.remaining).toBe(999);
+  });
+
+  it('keeps back the calls every lane needs to settle what it runs', async () => {
+    const queue = laneQueue('lanes-calls');
+    await backlog(queue, 60);
+    const { registry } = slowRegistry(5);
+    const calls = { remaining: 26 };
+    const r = await runWake(queue, registry, { budgetMs: 10_000, maxJobs: 5, lanes: 2, calls });
+    expect(calls.remaining).toBeGreaterThanOrEqual(0);
+    // both lanes claimed (more than one lane's first batch), and claiming stopped early
+    expect(r.claimed).toBeGreaterThan(5);
+    expect(r.claimed).toBeLessThan(60);
+    expect(r).toMatchObject({ completed: r.claimed, lost: 0, failed: 0 });
+    expect(await queue.activeCount('laned')).toBe(0);
+    expect(await queue.inactiveCount('laned')).toBe(60 - r.claimed);
+  });
+});
