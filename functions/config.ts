@@ -47,10 +47,26 @@ export const envSchema = z.object({
   /** A worker invocation's time budget and lease length, in ms */
   EDGEKUE_BUDGET_MS: positiveInt(25_000),
   EDGEKUE_LEASE_MS: positiveInt(30_000),
+  /**
+   * Jobs a worker invocation leases per call (and runs at once per lane), and its lanes: batches
+   * run side by side under a backlog (worker-handlers' `lanes`).
+   */
+  EDGEKUE_MAX_JOBS: z.coerce.number().int().min(1).max(1_000).optional().default(10),
+  EDGEKUE_LANES: z.coerce.number().int().min(1).max(16).optional().default(1),
 });
 
 export type Env = z.input<typeof envSchema>;
 export type Config = z.infer<typeof envSchema>;
+
+/** A worker invocation's options as the deployment sets them. */
+export function invocationOptions(c: Config) {
+  return {
+    budgetMs: c.EDGEKUE_BUDGET_MS,
+    leaseMs: c.EDGEKUE_LEASE_MS,
+    maxJobs: c.EDGEKUE_MAX_JOBS,
+    lanes: c.EDGEKUE_LANES,
+  };
+}
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG';

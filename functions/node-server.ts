@@ -21,7 +21,7 @@ import {
   workerDefaults,
 } from '../worker-handlers/index.js';
 import { createApp } from './app.js';
-import { readConfig } from './config.js';
+import { invocationOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
 import { createWake, type WakeMode } from './wake/index.js';
@@ -73,7 +73,7 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
   );
   const stopping = new AbortController();
   const { signal } = stopping;
-  const batch = { budgetMs: config.EDGEKUE_BUDGET_MS, leaseMs: config.EDGEKUE_LEASE_MS, signal };
+  const batch = { ...invocationOptions(config), signal };
   const { wake, mode } = createWake(config, {
     runLocal: () => runWake(queue, registry, batch),
     log,
@@ -111,8 +111,8 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
           while (!signal.aborted) {
             try {
               await runTick(queue, registry, {
+                ...invocationOptions(config),
                 budgetMs: options.tickBudgetMs ?? 60_000,
-                leaseMs: config.EDGEKUE_LEASE_MS,
                 intervalMs: options.intervalMs ?? workerDefaults.tickIntervalMs,
                 signal,
                 onRetry: (jobs) => wake(jobs, { waitUntil: track }),

@@ -1,7 +1,7 @@
 import type { Job, Queue } from '../core/index.js';
 import { type HandlerRegistry, runWake, type TickResult } from '../worker-handlers/index.js';
 import type { WaitUntil } from './api/index.js';
-import type { Config } from './config.js';
+import { type Config, invocationOptions } from './config.js';
 import { workAuth } from './wake/verify.js';
 
 export interface WorkRouteOptions {
@@ -42,8 +42,7 @@ export function workRoute(
   const { wake } = options;
   const run = (ctx: WaitUntil): Promise<TickResult> =>
     runWake(options.queue, options.registry, {
-      budgetMs: config.EDGEKUE_BUDGET_MS,
-      leaseMs: config.EDGEKUE_LEASE_MS,
+      ...invocationOptions(config),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.maxCalls ? { calls: { remaining: options.maxCalls } } : {}),
       ...(wake ? { onRetry: (jobs: Job[]) => wake(jobs, ctx) } : {}),

@@ -11,7 +11,7 @@ import { Queue } from '../core/index.js';
 import { runTick, runWake } from '../worker-handlers/index.js';
 import type { Wake } from './api/index.js';
 import { createApp } from './app.js';
-import { type Config, readConfig } from './config.js';
+import { type Config, invocationOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
 import { createWake, type Fetcher } from './wake/index.js';
@@ -72,7 +72,7 @@ function runtime(env: WorkerEnv): Runtime {
     enableTelemetry: false,
   });
   const queue = new Queue(redis, { prefix: config.EDGEKUE_PREFIX });
-  const batch = { budgetMs: config.EDGEKUE_BUDGET_MS, leaseMs: config.EDGEKUE_LEASE_MS };
+  const batch = invocationOptions(config);
   const { wake } = createWake(config, {
     runLocal: () => runWake(queue, handlers, { ...batch, calls: { remaining: MAX_CALLS } }),
     ...(env.WORKER ? { fetcher: env.WORKER } : {}),
@@ -107,8 +107,7 @@ export default {
     const { queue, config, wake } = runtime(env);
     ctx.waitUntil(
       runTick(queue, handlers, {
-        budgetMs: config.EDGEKUE_BUDGET_MS,
-        leaseMs: config.EDGEKUE_LEASE_MS,
+        ...invocationOptions(config),
         calls: { remaining: MAX_CALLS },
         onRetry: (jobs) => wake(jobs, ctx),
       }).catch((error: unknown) => log.error('edgekue: cron tick failed', error)),

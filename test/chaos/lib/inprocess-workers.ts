@@ -17,6 +17,8 @@ export interface InProcessWorkersOptions {
   types: string[];
   leaseMs: number;
   maxJobs: number;
+  /** Batches each invocation runs side by side under a backlog (default 1). */
+  lanes?: number;
   intervalMs?: number;
   budgetMs?: number;
   handler: (job: Job) => Promise<unknown>;
@@ -53,6 +55,7 @@ export function startInProcessWorkers(o: InProcessWorkersOptions): {
           budgetMs: o.budgetMs ?? 5_000,
           leaseMs: o.leaseMs,
           maxJobs: o.maxJobs,
+          lanes: o.lanes ?? 1,
           intervalMs: o.intervalMs ?? 100,
           workerId: `inproc-${i}`,
           signal: stop.signal,

@@ -90,6 +90,8 @@ export async function bridgeFaults(
     types: ['unique', 'plain'],
     leaseMs: o.leaseMs,
     maxJobs: 10,
+    // two lanes: two acks of one invocation can be dropped, truncated or retried at once
+    lanes: 2,
     handler: async (job: Job) => {
       await sleep(rnd.int(1, 20));
       await sideEffects.hincrby(runsKey, job.id!, 1);

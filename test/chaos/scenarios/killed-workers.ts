@@ -102,6 +102,8 @@ export async function killedWorkers(
     types: ['chaos'],
     leaseMs: o.leaseMs,
     maxJobs: o.maxJobs,
+    // two lanes: a kill lands on an invocation holding two batches' leases
+    lanes: 2,
     budgetMs: 10_000,
     intervalMs: 200,
     workMs: o.workMs,

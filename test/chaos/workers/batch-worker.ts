@@ -49,6 +49,7 @@ for (let tick = 0; tick < 1_000_000 && !stop.signal.aborted && Date.now() < s.de
       budgetMs: Math.max(500, Math.min(s.budgetMs, s.deadline - Date.now())),
       leaseMs: s.leaseMs,
       maxJobs: s.maxJobs,
+      lanes: s.lanes,
       intervalMs: s.intervalMs,
       workerId,
       signal: stop.signal,

@@ -13,6 +13,8 @@ export const workerSettingsSchema = z.object({
   types: z.array(z.string()).min(1),
   leaseMs: z.number().int().positive(),
   maxJobs: z.number().int().positive(),
+  /** Batches each invocation runs side by side under a backlog (worker-handlers' `lanes`). */
+  lanes: z.number().int().positive().default(1),
   budgetMs: z.number().int().positive(),
   intervalMs: z.number().int().positive(),
   workMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
