@@ -29,6 +29,14 @@ function slowRegistry(ms: number) {
   return { registry, seen };
 }
 
+async function waitForRunning(running: () => number, n: number): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (running() < n) {
+    if (Date.now() > until) throw new Error(`only ${running()} of ${n} handlers started`);
+    await sleep(10);
+  }
+}
+
 async function backlog(queue: Queue, n: number) {
   await queue.createMany(Array.from({ length: n }, (_, i) => ({ type: 'laned', data: { i } })));
 }
@@ -81,6 +89,45 @@ describe('lanes', () => {
     });
     expect(t).toMatchObject({ claimed: 0, batches: 1 });
     expect(calls.remaining).toBe(999);
+  });
+
+  it('shuts every lane down on abort: both lanes stop, nothing is left active', async () => {
+    const queue = laneQueue('lanes-abort');
+    await queue.createMany(
+      Array.from({ length: 30 }, (_, i) => ({
+        type: 'laned',
+        data: { i },
+        options: { attempts: 2 },
+      })),
+    );
+    let running = 0;
+    let max = 0;
+    // handlers that only end when their signal fires
+    const registry = new HandlerRegistry().process('laned', async (_job, ctx) => {
+      running++;
+      max = Math.max(max, running);
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+      running--;
+      throw ctx.signal.reason;
+    });
+    const controller = new AbortController();
+    const run = runWake(queue, registry, {
+      budgetMs: 20_000,
+      graceMs: 500,
+      maxJobs: 5,
+      lanes: 2,
+      signal: controller.signal,
+    });
+    await waitForRunning(() => running, 10);
+    const t = Date.now();
+    controller.abort();
+    const r = await run;
+    expect(Date.now() - t).toBeLessThan(5_000);
+    expect(max).toBe(10);
+    expect(r).toMatchObject({ claimed: 10, shutdown: 10, completed: 0, lost: 0 });
+    expect(await queue.activeCount('laned')).toBe(0);
+    // each stopped job goes back to wait for its second attempt
+    expect(await queue.inactiveCount('laned')).toBe(30);
   });
 
   it('keeps back the calls every lane needs to settle what it runs', async () => {
