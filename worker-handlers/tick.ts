@@ -127,15 +127,14 @@ async function loop(
   // Claiming stops at deadline - grace: a batch started later would only shut down at once.
   const open = () =>
     Date.now() < deadline - graceMs && !options.signal?.aborted && calls.remaining > 1;
-  const batch = (hooks: BatchHooks) => {
-    const { lanes: _lanes, ...batchOptions } = options;
-    return runBatch(
+  const { lanes: _lanes, ...batchOptions } = options;
+  const batch = (hooks: BatchHooks) =>
+    runBatch(
       queue,
       registry,
       { ...batchOptions, budgetMs: deadline - Date.now(), graceMs, calls },
       { ...hooks, heldElsewhere: (lanes - 1) * maxJobs },
     );
-  };
 
   // Lanes past the first run while claims come back non-empty; the first lane alone promotes,
   // looks again when idle and waits for due jobs, so the extra lanes add no idle calls.
@@ -144,23 +143,16 @@ async function loop(
   const extraLane = async () => {
     extraRunning++;
     try {
-      await extraLoop();
+      while (open()) {
+        const r = await batch({});
+        add(total, r);
+        if (r.claimed === 0 || r.now === 0) return;
+      }
+    } catch (error) {
+      total.errors++;
+      total.lastError = errorText(error);
     } finally {
       extraRunning--;
-    }
-  };
-  const extraLoop = async () => {
-    while (open()) {
-      let r: BatchResult;
-      try {
-        r = await batch({});
-      } catch (error) {
-        total.errors++;
-        total.lastError = errorText(error);
-        return;
-      }
-      add(total, r);
-      if (r.claimed === 0 || r.now === 0) return;
     }
   };
   const hooks: BatchHooks = {

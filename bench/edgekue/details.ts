@@ -5,7 +5,7 @@ import type { ChildParams, Details } from '../settings.js';
 import { JOB_TYPE, now, payload, perSecond, StartSignals, sleep } from '../workload.js';
 import { benchQueue, ScriptTally } from './client.js';
 import { CronTicks } from './cron.js';
-import { type EdgekueMode, perJob, setUp } from './setup.js';
+import { type EdgekueMode, perJob, setUp, type Variant } from './setup.js';
 import { timedEdgekue } from './timed.js';
 import { startWakeServer } from './wake-server.js';
 
@@ -36,29 +36,27 @@ export async function detailsEdgekue(
     const without = await footprint(false);
     extra.searchIndexBytesPerJob = perJob(withSearch - without, N);
 
+    // A pass with one departure from the set-up, end to end jobs/s (what-if figures).
+    const whatIf = async (label: string, variant: Variant) => {
+      progress.note(`what-if: ${label}`);
+      const t = await timedEdgekue(mode, s, admin, progress, { ...variant, noBreakdown: true });
+      return perSecond(N, t.createMs + t.processMs);
+    };
+
     // What per-job events cost: the same pass with the queue option jobEvents off, in pairs
     // run back to back (on, off) so both see the same load.
     const speedups: number[] = [];
     for (let pair = 0; pair < 2; pair++) {
-      const rate = async (jobEvents: boolean) => {
-        progress.note(`what-if: jobEvents ${jobEvents ? 'on' : 'off'} (pair ${pair + 1}/2)`);
-        const t = await timedEdgekue(mode, s, admin, progress, { jobEvents, noBreakdown: true });
-        return perSecond(N, t.createMs + t.processMs);
-      };
-      const on = await rate(true);
-      speedups.push((await rate(false)) / on);
+      const on = await whatIf(`jobEvents on (pair ${pair + 1}/2)`, { jobEvents: true });
+      const off = await whatIf(`jobEvents off (pair ${pair + 1}/2)`, { jobEvents: false });
+      speedups.push(off / on);
     }
     extra.jobEventsOffSpeedup = speedups.reduce((a, b) => a + b, 0) / speedups.length;
 
     // What the lanes buy: the same pass with one lane, beside one with the configured lanes.
     if (s.lanes > 1) {
-      const rate = async (l: number) => {
-        progress.note(`what-if: ${l} lane${l === 1 ? '' : 's'}`);
-        const t = await timedEdgekue(mode, s, admin, progress, { lanes: l, noBreakdown: true });
-        return perSecond(N, t.createMs + t.processMs);
-      };
-      const withLanes = await rate(s.lanes);
-      const oneLane = await rate(1);
+      const withLanes = await whatIf(`${s.lanes} lanes`, { lanes: s.lanes });
+      const oneLane = await whatIf('1 lane', { lanes: 1 });
       extra.oneLaneJobsPerSec = oneLane;
       extra.lanesSpeedup = withLanes / oneLane;
     }
