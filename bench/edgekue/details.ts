@@ -8,6 +8,7 @@ import { CronTicks } from './cron.js';
 import { type EdgekueMode, perJob, setUp, type Variant } from './setup.js';
 import { timedEdgekue } from './timed.js';
 import { startWakeServer } from './wake-server.js';
+import { startBenchWorker, timedInWorkerd } from './workerd.js';
 
 /** Search indexing's memory, idle commands of the cron tick, wake-up and tick-only latency. */
 export async function detailsEdgekue(
@@ -22,6 +23,13 @@ export async function detailsEdgekue(
   const counter = new BridgeCounter(bridge.url, bridge.token);
   const extra: Record<string, number | null> = {};
 
+  // A pass with one departure from the set-up, end to end jobs/s (what-if figures).
+  const whatIf = async (label: string, variant: Variant) => {
+    progress.note(`what-if: ${label}`);
+    const t = await timedEdgekue(mode, s, admin, progress, { ...variant, noBreakdown: true });
+    return perSecond(N, t.createMs + t.processMs);
+  };
+
   // ---- search indexing's memory (edgekue indexes job data by default; the timed runs do not) ----
   if (mode === 'batch') {
     progress.note('search index cost');
@@ -35,13 +43,6 @@ export async function detailsEdgekue(
     const withSearch = await footprint(true);
     const without = await footprint(false);
     extra.searchIndexBytesPerJob = perJob(withSearch - without, N);
-
-    // A pass with one departure from the set-up, end to end jobs/s (what-if figures).
-    const whatIf = async (label: string, variant: Variant) => {
-      progress.note(`what-if: ${label}`);
-      const t = await timedEdgekue(mode, s, admin, progress, { ...variant, noBreakdown: true });
-      return perSecond(N, t.createMs + t.processMs);
-    };
 
     // What per-job events cost: the same pass with the queue option jobEvents off, in pairs
     // run back to back (on, off) so both see the same load.
@@ -76,6 +77,46 @@ export async function detailsEdgekue(
       N,
     );
     extra.oneJobInvocationsJobsPerSec = perSecond(N, t.createMs + t.processMs);
+  }
+
+  // ---- the client runtime: the same pass with the client in workerd, beside one in Node ----
+  // Two pairs, the second in the other order, so drift on a shared machine falls on both.
+  progress.note('what-if: client in workerd (bundling the bench Worker)');
+  const worker = await startBenchWorker(bridge);
+  try {
+    const inWorkerd: { jobs: number; create: number; process: number }[] = [];
+    const ratios: number[] = [];
+    const workerdPass = async (pair: number) => {
+      progress.note(`what-if: client in workerd (pair ${pair}/2)`);
+      const t = await timedInWorkerd(mode, s, admin, progress, worker);
+      const jobs = perSecond(N, t.createMs + t.processMs);
+      inWorkerd.push({
+        jobs,
+        create: perSecond(N, t.createMs),
+        process: perSecond(N, t.processMs),
+      });
+      return jobs;
+    };
+    for (const [pair, order] of [
+      [1, ['node', 'workerd']],
+      [2, ['workerd', 'node']],
+    ] as const) {
+      const jobs: Record<string, number> = {};
+      for (const where of order) {
+        jobs[where] =
+          where === 'node'
+            ? await whatIf(`client in Node (pair ${pair}/2)`, {})
+            : await workerdPass(pair);
+      }
+      ratios.push(jobs.workerd! / jobs.node!);
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    extra.workerdJobsPerSec = mean(inWorkerd.map((r) => r.jobs));
+    extra.workerdCreatePerSec = mean(inWorkerd.map((r) => r.create));
+    extra.workerdProcessPerSec = mean(inWorkerd.map((r) => r.process));
+    extra.workerdSpeedup = mean(ratios);
+  } finally {
+    await worker.close();
   }
 
   // ---- idle: the cron tick on an empty queue, one full period of its schedule ----

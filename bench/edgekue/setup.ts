@@ -1,67 +1,18 @@
-// What every edgekue measurement shares: the queues, the handler registry and the create and
-// drain loops of the two paths.
-import type { NewJob, Queue } from '../../core/index.js';
+// What every edgekue measurement in Node shares: the queues, the handlers and the create loop of
+// the two paths (bench/edgekue/runs.ts), the reset between passes.
+
+import type { Queue } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
-import { HandlerRegistry, runWake, type TickResult } from '../../worker-handlers/index.js';
 import type { Progress } from '../progress.js';
 import type { AdminRedis } from '../redis-admin.js';
 import type { ChildParams } from '../settings.js';
-import { forEachConcurrent, JOB_TYPE, Limiter, type Payload, payload, work } from '../workload.js';
 import { type BridgeAccess, benchQueue, ScriptTally } from './client.js';
+import { createJobs, type EdgekueMode, type Hooks, registryFor } from './runs.js';
 
-export type EdgekueMode = 'batch' | 'single';
+export { drain, type EdgekueMode } from './runs.js';
 
 /** The id set of complete jobs (core/keys.ts `state('complete')`). */
 export const COMPLETE_KEY = '{q}:jobs:complete';
-
-/** What a phase's handler does when a job starts (swapped per phase). */
-export interface Hooks {
-  onStart: (data: Payload) => void;
-}
-
-/**
- * The handler registry every edgekue invocation uses. The batch path holds up to `batchSize`
- * leases per invocation but runs at most `concurrency` handler bodies at once, so every system
- * does the work with the same concurrency.
- */
-function registryFor(mode: EdgekueMode, concurrency: number, hooks: Hooks): HandlerRegistry {
-  const registry = new HandlerRegistry();
-  if (mode === 'batch') {
-    const limiter = new Limiter(concurrency);
-    registry.process(JOB_TYPE, async (job) => {
-      const data = job.data as Payload;
-      await limiter.run(async () => {
-        hooks.onStart(data);
-        await work(data);
-      });
-    });
-  } else {
-    registry.process(JOB_TYPE, async (job) => {
-      const data = job.data as Payload;
-      hooks.onStart(data);
-      await work(data);
-    });
-  }
-  return registry;
-}
-
-/** Woken invocations until one finds the queue empty (each has the default 25 s budget). */
-export async function drain(
-  queue: Queue,
-  registry: HandlerRegistry,
-  maxJobs: number,
-  lanes: number,
-): Promise<number> {
-  let completed = 0;
-  for (;;) {
-    const r: TickResult = await runWake(queue, registry, { maxJobs, lanes });
-    if (r.failed > 0 || r.lost > 0 || r.shutdown > 0) {
-      throw new Error(`edgekue run: ${r.failed} failed, ${r.lost} lost, ${r.shutdown} shut down`);
-    }
-    completed += r.completed;
-    if (r.claimed === 0) return completed;
-  }
-}
 
 export function perJob(value: number, n: number): number {
   return n > 0 ? value / n : 0;
@@ -115,25 +66,10 @@ export function setUp(
     for (const script of Object.values(scripts)) await admin.loadScript(script.source);
   };
 
-  const createAll = async (queue: Queue, phase: string) => {
-    if (mode === 'batch') {
-      for (let from = 0; from < N; from += s.batchSize) {
-        const items: NewJob[] = [];
-        for (let i = from; i < Math.min(N, from + s.batchSize); i++) {
-          items.push({ type: JOB_TYPE, data: payload(i) });
-        }
-        await queue.createMany(items);
-        progress.step(phase, Math.min(N, from + s.batchSize), N);
-      }
-    } else {
-      await forEachConcurrent(
-        N,
-        C,
-        (i) => queue.create(JOB_TYPE, payload(i)).save(),
-        (d) => progress.step(phase, d, N),
-      );
-    }
-  };
+  const createAll = (queue: Queue, phase: string) =>
+    createJobs(queue, mode, { n: N, batchSize: s.batchSize, concurrency: C }, (d) =>
+      progress.step(phase, d, N),
+    );
 
   return {
     maxJobs,

@@ -3,7 +3,7 @@
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from '../../core/index.js';
-import { bootWorker, buildWorker } from '../workerd/bundle.js';
+import { bootWorker, buildWorker } from '../../infra/build/workerd-bundle.js';
 import { badCases, runBadCases } from './bad-cases.js';
 import { runRouteTable, type Send } from './cases.js';
 import { dropQueue, keyspace, raw } from './support.js';

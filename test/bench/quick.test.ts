@@ -92,6 +92,14 @@ describe('bench --quick', () => {
     expect(result.lanes).toBe(2);
     expect(s['edgekue-batch']!.profile.extra.oneLaneJobsPerSec!).toBeGreaterThan(0);
     expect(s['edgekue-batch']!.profile.extra.lanesSpeedup!).toBeGreaterThan(0);
+    // both paths run again with the client bundled as a Worker in workerd, beside Node
+    for (const name of ['edgekue-batch', 'edgekue-single']) {
+      const e = s[name]!.profile.extra;
+      expect(e.workerdJobsPerSec!).toBeGreaterThan(0);
+      expect(e.workerdCreatePerSec!).toBeGreaterThan(e.workerdJobsPerSec!);
+      expect(e.workerdProcessPerSec!).toBeGreaterThan(e.workerdJobsPerSec!);
+      expect(e.workerdSpeedup!).toBeGreaterThan(0);
+    }
     // BullMQ and Bee-Queue add a job with one script call; Kue sends many plain commands
     expect(s.bullmq!.billedCreateCommandsPerJob).toBe(1);
     expect(s['bee-queue']!.billedCreateCommandsPerJob).toBe(1);

@@ -5,7 +5,7 @@ import type { Miniflare } from 'miniflare';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createQueue, type KueStats, type Queue } from '../../core/index.js';
-import { bootWorker, buildWorker } from '../workerd/bundle.js';
+import { bootWorker, buildWorker } from '../../infra/build/workerd-bundle.js';
 import {
   claim,
   credentials,

@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from '../../core/index.js';
+import { bootWorker, buildWorker } from '../../infra/build/workerd-bundle.js';
 import { findFreePort } from '../../infra/redis-server/index.js';
 import { testRedis } from '../support/stack.js';
 import { dropQueue } from '../worker/helpers.js';
-import { bootWorker, buildWorker } from './bundle.js';
 
 const secret = 'workerd-test-secret-0123456789';
 

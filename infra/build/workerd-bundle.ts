@@ -1,7 +1,8 @@
-// Builds the real Worker bundle the way a deploy does (`wrangler deploy --dry-run --outdir`), and
-// boots it in workerd through Miniflare.
+// Builds a Worker bundle the way a deploy does (`wrangler deploy --dry-run --outdir`), and boots
+// it in workerd through Miniflare: the tests run the real Worker this way, the bench runs its
+// edgekue client this way (bench/edgekue/workerd.ts).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,14 +10,25 @@ import { Miniflare } from 'miniflare';
 
 const root = join(import.meta.dirname, '..', '..');
 
-export async function buildWorker(): Promise<string> {
+export interface WorkerBuild {
+  /** Another Wrangler configuration than the root wrangler.toml (its `main` is the entry). */
+  readonly config?: string;
+}
+
+export async function buildWorker(build: WorkerBuild = {}): Promise<string> {
   const outdir = mkdtempSync(join(tmpdir(), 'edgekue-worker-'));
+  const config = build.config
+    ? ['--config', build.config, '--compatibility-date', compatibilityDate()]
+    : [];
   await promisify(execFile)(
     join(root, 'node_modules', '.bin', 'wrangler'),
-    ['deploy', '--dry-run', '--outdir', outdir],
+    ['deploy', '--dry-run', '--outdir', outdir, ...config],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } },
   );
-  return join(outdir, 'worker.js');
+  // Wrangler names the bundle after its entry (functions/worker.ts: worker.js).
+  const bundle = readdirSync(outdir).find((f) => f.endsWith('.js'));
+  if (!bundle) throw new Error(`wrangler left no bundle in ${outdir}`);
+  return join(outdir, bundle);
 }
 
 /** wrangler.toml's compatibility date, so the test runs what a deploy runs. */
