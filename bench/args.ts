@@ -6,7 +6,7 @@ export const LATEST = 'bench/results/latest.json';
 
 export const usage = `usage: npm run bench -- [--n 20000] [--concurrency 10] [--quick] [--only a,b]
                         [--out file.json] [--rounds 3] [--idle-seconds 30] [--latency-samples 50]
-                        [--lanes 2]
+                        [--lanes 2] [--rtt 0]
 
   --n               jobs per system (default 20000; --quick: 200)
   --concurrency     handlers running at once, for every system (default 10; --quick: 5)
@@ -17,6 +17,9 @@ export const usage = `usage: npm run bench -- [--n 20000] [--concurrency 10] [--
   --idle-seconds    how long a peer's idle worker is watched (default 30; --quick: 2)
   --latency-samples add-to-start samples per system (default 50; --quick: 5)
   --lanes           edgekue batch path: batches one invocation runs side by side (default 2)
+  --rtt             network round trip in ms added between every system and its Redis (a delaying
+                    TCP proxy: the peers' sockets, edgekue's HTTP requests); default 0. With it,
+                    the JSON goes to bench/results/rtt-<ms>ms.json unless --out says otherwise
   --no-readme       do not rewrite the table in bench/README.md (only full runs to ${LATEST} do)`;
 
 function value(argv: string[], i: number, flag: string): string {
@@ -54,6 +57,7 @@ export function parseArgs(argv: string[]): Settings {
       case '--rounds':
       case '--latency-samples':
       case '--lanes':
+      case '--rtt':
         given[flag.slice(2)] = value(argv, i, flag);
         i++;
         break;
@@ -71,12 +75,15 @@ export function parseArgs(argv: string[]): Settings {
       : [...systemNames];
   const unknown = only.filter((s) => !(systemNames as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`--only: unknown system ${unknown.join(', ')}\n${usage}`);
+  const rttMs = typeof given.rtt === 'string' ? Number(given.rtt) : 0;
   const out =
     typeof given.out === 'string'
       ? given.out
       : quick
         ? join(tmpdir(), `edgekue-bench-quick-${process.pid}.json`)
-        : LATEST;
+        : rttMs > 0
+          ? `bench/results/rtt-${rttMs}ms.json`
+          : LATEST;
   const idleSeconds = typeof given['idle-seconds'] === 'string' ? Number(given['idle-seconds']) : 0;
   const settings = {
     n: typeof given.n === 'string' ? int(given.n, '--n') : quick ? 200 : 20_000,
@@ -92,6 +99,7 @@ export function parseArgs(argv: string[]): Settings {
     rounds: typeof given.rounds === 'string' ? int(given.rounds, '--rounds') : quick ? 1 : 3,
     batchSize: 100,
     lanes: typeof given.lanes === 'string' ? int(given.lanes, '--lanes') : 2,
+    rttMs,
     idleMs: Math.round((idleSeconds > 0 ? idleSeconds : quick ? 2 : 30) * 1000),
     // The real cron cadence: a tick a minute, promotion every 5 s inside a 25 s budget. Quick
     // mode compresses it twentyfold (a tick every 3 s) so the test stays short.

@@ -11,6 +11,7 @@ import { startBridge } from '../infra/redis-http/index.js';
 import { startRedisServer } from '../infra/redis-server/index.js';
 import { parseArgs } from './args.js';
 import { compose } from './compose.js';
+import { startLatencyProxy } from './latency-proxy.js';
 import { checkTargets, computeRatios, figuresTable, ratiosTable, targetsList } from './report.js';
 import {
   type BenchResult,
@@ -91,7 +92,7 @@ function report(result: BenchResult, settings: Settings): string {
   const systems = result.systems as Partial<Record<SystemName, Figures>>;
   return [
     `${result.date} · ${result.machine}`,
-    `N = ${result.n} jobs, concurrency ${result.concurrency}, batches of ${result.batchSize}, edgekue batch lanes ${result.lanes}, median of ${result.rounds} timed round(s)${settings.quick ? ' (quick mode)' : ''}`,
+    `N = ${result.n} jobs, concurrency ${result.concurrency}, batches of ${result.batchSize}, edgekue batch lanes ${result.lanes}, median of ${result.rounds} timed round(s)${result.rttMs > 0 ? `, ${result.rttMs} ms network round trip added between every system and Redis` : ''}${settings.quick ? ' (quick mode)' : ''}`,
     '',
     figuresTable(systems),
     '',
@@ -101,6 +102,35 @@ function report(result: BenchResult, settings: Settings): string {
     '',
     targetsList(result.targets as ReturnType<typeof checkTargets>),
   ].join('\n');
+}
+
+/**
+ * Where the systems' clients connect: Redis and the bridge themselves, or (rttMs > 0) latency
+ * proxies in front of them, so every system pays the same round trip per exchange with Redis.
+ */
+async function networkBetween(
+  redisUrl: string,
+  bridgeUrl: string,
+  rttMs: number,
+): Promise<{ redisUrl: string; bridgeUrl: string; close(): Promise<void> }> {
+  if (rttMs <= 0) return { redisUrl, bridgeUrl, close: async () => {} };
+  const proxied = async (url: string) => {
+    const u = new URL(url);
+    const proxy = await startLatencyProxy({ host: u.hostname, port: Number(u.port) }, rttMs / 2);
+    u.hostname = proxy.host;
+    u.port = String(proxy.port);
+    return { url: u.toString().replace(/\/$/, ''), proxy };
+  };
+  const r = await proxied(redisUrl);
+  const b = await proxied(bridgeUrl);
+  return {
+    redisUrl: r.url,
+    bridgeUrl: b.url,
+    close: async () => {
+      await r.proxy.close();
+      await b.proxy.close();
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -117,16 +147,19 @@ async function main(): Promise<void> {
   let host = '';
   try {
     const bridge = await startBridge({ redisUrl: redis.url, token, port: 0 });
+    const proxies = await networkBetween(redis.url, bridge.url, settings.rttMs);
     try {
       host = await machine(redis.url);
       process.stderr.write(
-        `bench: N=${settings.n} concurrency=${settings.concurrency}${settings.quick ? ' (quick)' : ''}; redis ${redis.url}, bridge ${bridge.url}\n`,
+        `bench: N=${settings.n} concurrency=${settings.concurrency}${settings.quick ? ' (quick)' : ''}; redis ${redis.url}, bridge ${bridge.url}${settings.rttMs > 0 ? `; ${settings.rttMs} ms round trip added in front of both` : ''}\n`,
       );
       const base = {
         ...settings,
         redisUrl: redis.url,
         bridgeUrl: bridge.url,
         bridgeToken: token,
+        clientRedisUrl: proxies.redisUrl,
+        clientBridgeUrl: proxies.bridgeUrl,
       };
       const child = (system: SystemName, phase: ChildParams['phase']) =>
         runChild({
@@ -187,6 +220,7 @@ async function main(): Promise<void> {
         );
       }
     } finally {
+      await proxies.close();
       await bridge.close();
     }
   } finally {
@@ -201,6 +235,7 @@ async function main(): Promise<void> {
     quick: settings.quick,
     batchSize: settings.batchSize,
     lanes: settings.lanes,
+    rttMs: settings.rttMs,
     rounds: settings.rounds,
     systems,
     ratios,

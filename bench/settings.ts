@@ -47,6 +47,11 @@ export const settingsSchema = z.object({
    * leasing up to batchSize jobs per call; handler bodies stay limited to `concurrency` at once.
    */
   lanes: z.number().int().min(1).max(16),
+  /**
+   * A network round trip added between every system's clients and its Redis (ms; 0: none),
+   * half each way (bench/latency-proxy.ts). The bench's own connection stays direct.
+   */
+  rttMs: z.number().min(0).max(1_000),
   /** How long a peer's idle worker is watched (the count is scaled to a minute). */
   idleMs: z.number().int().min(200),
   /** The idle tick schedule (one full period is watched). */
@@ -64,9 +69,13 @@ export type Settings = z.infer<typeof settingsSchema>;
 /** What the orchestrator hands one system's child process. */
 export const childParamsSchema = settingsSchema.extend({
   system: systemNameSchema,
+  /** The bench's own connections (flushes, counts, MONITOR, the bridge's counters): direct. */
   redisUrl: z.string(),
   bridgeUrl: z.string(),
   bridgeToken: z.string(),
+  /** Where the systems' clients connect: the same, or a latency proxy in front (--rtt). */
+  clientRedisUrl: z.string(),
+  clientBridgeUrl: z.string(),
   resultFile: z.string(),
   /** timed: one create + process pass; details: commands, idle, latency; both: one then the other. */
   phase: z.enum(['timed', 'details', 'both']),
@@ -207,6 +216,8 @@ export const resultSchema = z.object({
   quick: z.boolean(),
   batchSize: z.number(),
   lanes: z.number(),
+  /** Network round trip added between the systems and Redis, ms (0: none). */
+  rttMs: z.number(),
   rounds: z.number(),
   systems: z.record(z.string(), figuresSchema),
   ratios: z.record(z.string(), z.unknown()),

@@ -20,8 +20,13 @@ const drivers: Record<PeerName, (redis: RedisAddress) => PeerDriver> = {
 
 async function main(): Promise<void> {
   const params = childParamsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
-  const url = new URL(params.redisUrl);
-  const redis: RedisAddress = { host: url.hostname, port: Number(url.port) };
+  const address = (text: string): RedisAddress => {
+    const url = new URL(text);
+    return { host: url.hostname, port: Number(url.port) };
+  };
+  // The peers' clients go through the latency proxy when there is one; MONITOR goes direct.
+  const redis = address(params.clientRedisUrl);
+  const direct = address(params.redisUrl);
   const admin = await AdminRedis.open(params.redisUrl);
   const progress = new Progress(params.system);
   const result: ChildResult = {};
@@ -37,7 +42,7 @@ async function main(): Promise<void> {
       const driver = drivers[system];
       if (timed) result.timed = await timedPeer(driver(redis), params, admin, progress);
       if (details)
-        result.details = await detailsPeer(driver(redis), params, redis, admin, progress);
+        result.details = await detailsPeer(driver(redis), params, direct, admin, progress);
     }
   } finally {
     progress.end();

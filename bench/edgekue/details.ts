@@ -20,7 +20,7 @@ export async function detailsEdgekue(
   const N = s.n;
   const { maxJobs, lanes, bridge, producer, hooks, registry, workerQueue, reset, createAll } =
     setUp(mode, s, admin, progress);
-  const counter = new BridgeCounter(bridge.url, bridge.token);
+  const counter = new BridgeCounter(s.bridgeUrl, s.bridgeToken);
   const extra: Record<string, number | null> = {};
 
   // A pass with one departure from the set-up, end to end jobs/s (what-if figures).

@@ -43,7 +43,8 @@ export function setUp(
   const C = s.concurrency;
   const maxJobs = variant.maxJobs ?? (mode === 'batch' ? s.batchSize : C);
   const lanes = variant.lanes ?? (mode === 'batch' ? s.lanes : 1);
-  const bridge: BridgeAccess = { url: s.bridgeUrl, token: s.bridgeToken };
+  // The clients' way to the bridge (through the latency proxy when --rtt adds one).
+  const bridge: BridgeAccess = { url: s.clientBridgeUrl, token: s.bridgeToken };
   const tally = new ScriptTally();
   const queueOptions = { jobEvents: variant.jobEvents ?? true };
   const producer = benchQueue(bridge, tally, queueOptions);

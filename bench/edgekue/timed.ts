@@ -31,9 +31,14 @@ export async function timedEdgekue(
   variant: Variant = {},
 ): Promise<Timed> {
   const N = s.n;
-  const { maxJobs, lanes, bridge, tally, producer, registry, workerQueues, reset, createAll } =
-    setUp(mode, s, admin, progress, variant);
-  const counter = new BridgeCounter(bridge.url, bridge.token);
+  const { maxJobs, lanes, tally, producer, registry, workerQueues, reset, createAll } = setUp(
+    mode,
+    s,
+    admin,
+    progress,
+    variant,
+  );
+  const counter = new BridgeCounter(s.bridgeUrl, s.bridgeToken);
   await reset();
   const mem0 = await admin.usedMemory();
   const calls0 = await admin.totalCalls();
