@@ -28,6 +28,19 @@ function parseEvent(raw: unknown, sid?: string): QueueEvent | undefined {
   return undefined;
 }
 
+/** The events of one channel message: an array of them, or (older scripts) a single one. */
+function liveEvents(message: unknown): unknown[] {
+  let value = message;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(value) ? value : [value];
+}
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -127,9 +140,12 @@ export class QueueEvents {
     if (this.#subscription || this.#poller) return;
     if (this.#redis.subscribe) {
       const sub = this.#redis.subscribe([this.#channel]);
+      // A script call publishes its events as one JSON array (lib/events.lua), in order.
       sub.on('message', (m: { message?: unknown }) => {
-        const e = parseEvent(m?.message);
-        if (e) this.dispatch(e);
+        for (const raw of liveEvents(m?.message)) {
+          const e = parseEvent(raw);
+          if (e) this.dispatch(e);
+        }
       });
       this.#subscription = sub;
       return;

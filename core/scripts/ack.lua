@@ -116,4 +116,5 @@ if c and (tonumber(c.count) or 0) > 0 then
 end
 replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now,
   r = retries })
+events_publish(P)
 return cjson.encode({ settled = settled, jobs = jobs, now = now, retries = retries })

@@ -53,5 +53,6 @@ local due = next_due(P)
 if #ids > 0 then
   replay_put(P, input.request, { c = id_runs(ids), n = now, p = promoted, d = due, w = waiting })
 end
+events_publish(P)
 return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = due,
   waiting = waiting })

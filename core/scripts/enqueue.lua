@@ -111,4 +111,5 @@ ix_flush()
 for _, t in ipairs(type_order) do redis.call('HINCRBY', K.types(P), t, type_counts[t]) end
 local answer = compact_answer(out)
 replay_put(P, input.request, answer)
+events_publish(P)
 return cjson.encode(answer)

@@ -45,4 +45,5 @@ for _, raw in ipairs(ids) do
     moved = moved + 1
   end
 end
+events_publish(P)
 return cjson.encode({ moved = moved, missing = missing })

@@ -30,4 +30,5 @@ for i = 1, #raw, 2 do
   local u = tonumber(raw[i + 1]) or 0
   if u == 0 or u > now then table.insert(paused, raw[i]) end
 end
+events_publish(P)
 return cjson.encode({ paused = paused })

@@ -26,4 +26,5 @@ for _, raw in ipairs(ids) do
   local id = tostring(raw)
   if remove_job(P, cfg, id) then removed = removed + 1 else table.insert(missing, id) end
 end
+events_publish(P)
 return cjson.encode({ removed = removed, missing = missing })

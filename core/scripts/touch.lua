@@ -61,4 +61,5 @@ for i, e in ipairs(input.entries) do
     end
   end
 end
+events_publish(P)
 return cjson.encode({ status = status, now = now })

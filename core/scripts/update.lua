@@ -56,4 +56,5 @@ if u.search ~= nil then
 end
 redis.call('HSET', jkey, F.updated_at, since_created(job.created_at, now))
 emit_job(P, cfg, id, job, 'update', {})
+events_publish(P)
 return cjson.encode({ ok = 1 })

@@ -2,7 +2,8 @@
 // Turns core/scripts/*.lua into core/scripts/index.generated.ts: Workers have no file system at
 // run time, so scripts ship as string constants with their SHA1 (for EVALSHA) precomputed.
 // `-- @include lib/x.lua` lines are replaced by that file. `--check` exits 1 when the generated
-// file is stale instead of writing it.
+// file is stale instead of writing it. A script that may emit events must publish them before it
+// returns (lib/events.lua); the build refuses one that never does.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,17 @@ export function buildScriptsModule() {
     .sort();
   const entries = names.map((file) => {
     const raw = readFileSync(join(dir, file), 'utf8');
+    // emit() only queues an event for live listeners; a script that can emit and never
+    // publishes would keep them from ever hearing of its events.
+    if (
+      raw.includes('-- @include lib/events.lua') &&
+      !raw.includes('(read only)') &&
+      !raw.includes('\nevents_publish(P)\n')
+    ) {
+      throw new Error(
+        `core/scripts/${file} includes lib/events.lua but never calls events_publish(P)`,
+      );
+    }
     const source = raw.replace(/^-- @include (\S+)\s*$/gm, (_, inc) =>
       readFileSync(join(dir, inc), 'utf8').trimEnd(),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ack, claim, eventsOf, newQueue } from './helpers.js';
+import { ack, claim, eventsOf, newQueue, raw } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,6 +75,41 @@ describe('every transition writes its event', () => {
     for await (const e of queue.events({ since: last, follow: false })) rest.push(e.id);
     expect(first).toEqual(['1', '2']);
     expect(rest).toEqual(['3']);
+  });
+
+  it('a batch call publishes its events in one message, and listeners get each, in order', async () => {
+    const queue = newQueue();
+    // what crosses the channel, seen by a plain subscriber
+    const messages: unknown[] = [];
+    const sub = raw.subscribe([queue.keys.events]);
+    sub.on('message', (m: { message: unknown }) => messages.push(m.message));
+    const live: string[] = [];
+    const sixEvents = new Promise<void>((resolve) => {
+      queue.on('*', (e) => {
+        const { event, id } = e as { event: string; id: string };
+        live.push(`${event} ${id}`);
+        if (live.length === 6) resolve();
+      });
+    });
+    await sleep(300); // let both subscriptions open
+    await queue.createMany([1, 2, 3].map((n) => ({ type: 'batch', data: { n } })));
+    expect(await claim(queue, ['batch'], 3)).toHaveLength(3);
+    await sixEvents;
+    for (let waited = 0; messages.length < 2 && waited < 3_000; waited += 20) await sleep(20);
+    await queue.close();
+    await sub.unsubscribe();
+    expect(live).toEqual(['enqueue 1', 'enqueue 2', 'enqueue 3', 'start 1', 'start 2', 'start 3']);
+    // one message per script call: the enqueue's three events, then the claim's three
+    const batches = messages.map((m) => (typeof m === 'string' ? JSON.parse(m) : m)) as {
+      event: string;
+      id: string;
+      sid: string;
+    }[][];
+    expect(batches.map((b) => b.map((e) => `${e.event} ${e.id}`))).toEqual([
+      ['enqueue 1', 'enqueue 2', 'enqueue 3'],
+      ['start 1', 'start 2', 'start 3'],
+    ]);
+    expect(batches.flat().every((e) => /^\d+-\d+$/.test(e.sid))).toBe(true);
   });
 
   it("queue.on('job complete') and job.on('progress') fire live through the bridge's SSE", async () => {

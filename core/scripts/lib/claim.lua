@@ -24,18 +24,23 @@ local CLAIM_SKIP_TTL = { [F.state] = true, [F.lease] = true, [F.workerId] = true
 local CLAIM_SKIP = { [F.lease_until] = true }
 for field in pairs(CLAIM_SKIP_TTL) do CLAIM_SKIP[field] = true end
 
-local CLAIM_READ = { F.ttl }
-
+-- One HGETALL per claimed job: the transition reads its fields from it, and the answer is it as
+-- the claim leaves it (the fields start_job writes are the answer's last).
 local function start_job(P, cfg, id, now, lease_ms, token, worker)
-  local job, more = read_job(P, id, CLAIM_READ)
-  if not job or job.state ~= 'inactive' then return nil end
+  local key = K.job(P, id)
+  local h = redis.call('HGETALL', key)
+  local v = {}
+  for i = 1, #h, 2 do v[h[i]] = h[i + 1] end
+  if v[F.state] ~= 'inactive' then return nil end
+  local job = { type = v[F.type], state = v[F.state], priority = v[F.priority],
+    promote_at = v[F.promote_at], events = v[F.events], created_at = v[F.created_at], key = key }
   -- The lease ends at lease_ms, or sooner when the job's ttl does.
   local expiry = now + lease_ms
-  local ttl = tonumber(more[1]) or 0
+  local ttl = tonumber(v[F.ttl]) or 0
   if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
+  local started = tostring(since_created(job.created_at, now))
   set_state(P, id, job, 'active', now,
-    { F.lease, token, F.lease_until, expiry, F.started_at, since_created(job.created_at, now),
-      F.workerId, worker })
+    { F.lease, token, F.lease_until, expiry, F.started_at, started, F.workerId, worker })
   ix_add(K.leases(P), expiry, id)
   emit_job(P, cfg, id, job, 'start', {})
   -- The answer leaves out what the caller sent or can tell (worker-handlers/script-calls.ts
@@ -43,7 +48,21 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   -- lease_until unless a ttl shortened it. About 100 of a claimed job's 230 bytes.
   local skip = CLAIM_SKIP
   if expiry ~= now + lease_ms then skip = CLAIM_SKIP_TTL end
-  return job_fields(P, id, skip)
+  local out = { 'id', tostring(id) }
+  for i = 1, #h, 2 do
+    local f = h[i]
+    if not skip[f] and f ~= F.started_at and f ~= F.lease_until then
+      out[#out + 1] = f
+      out[#out + 1] = h[i + 1]
+    end
+  end
+  out[#out + 1] = F.started_at
+  out[#out + 1] = started
+  if not skip[F.lease_until] then
+    out[#out + 1] = F.lease_until
+    out[#out + 1] = tostring(expiry)
+  end
+  return out
 end
 
 -- Returns the claimed jobs (flat HGETALL arrays) and their ids.
