@@ -97,18 +97,19 @@ export async function detailsEdgekue(
       });
       return jobs;
     };
-    for (const [pair, order] of [
-      [1, ['node', 'workerd']],
-      [2, ['workerd', 'node']],
-    ] as const) {
-      const jobs: Record<string, number> = {};
+    const orders = [
+      ['node', 'workerd'],
+      ['workerd', 'node'],
+    ] as const;
+    for (const [i, order] of orders.entries()) {
+      const jobs = { node: 0, workerd: 0 };
       for (const where of order) {
         jobs[where] =
           where === 'node'
-            ? await whatIf(`client in Node (pair ${pair}/2)`, {})
-            : await workerdPass(pair);
+            ? await whatIf(`client in Node (pair ${i + 1}/2)`, {})
+            : await workerdPass(i + 1);
       }
-      ratios.push(jobs.workerd! / jobs.node!);
+      ratios.push(jobs.workerd / jobs.node);
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     extra.workerdJobsPerSec = mean(inWorkerd.map((r) => r.jobs));

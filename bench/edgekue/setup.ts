@@ -1,6 +1,5 @@
 // What every edgekue measurement in Node shares: the queues, the handlers and the create loop of
 // the two paths (bench/edgekue/runs.ts), the reset between passes.
-
 import type { Queue } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
 import type { Progress } from '../progress.js';

@@ -3,7 +3,6 @@
 // same bridge. Node's fetch (undici, in JavaScript) costs several times what workerd's native
 // fetch does per request, and an HTTP client pays it on every call.
 import { join } from 'node:path';
-import type { Miniflare } from 'miniflare';
 import { bootWorker, buildWorker } from '../../infra/build/workerd-bundle.js';
 import type { Progress } from '../progress.js';
 import type { AdminRedis } from '../redis-admin.js';
@@ -20,8 +19,10 @@ export interface BenchWorker {
 
 export async function startBenchWorker(bridge: BridgeAccess): Promise<BenchWorker> {
   const script = await buildWorker({ config: join(import.meta.dirname, 'workerd-bench.toml') });
-  const { mf } = await bootWorker(script, { BRIDGE_URL: bridge.url, BRIDGE_TOKEN: bridge.token });
-  const worker: Miniflare = mf;
+  const { mf: worker } = await bootWorker(script, {
+    BRIDGE_URL: bridge.url,
+    BRIDGE_TOKEN: bridge.token,
+  });
   return {
     async call(path, params) {
       const query = new URLSearchParams(
