@@ -51,10 +51,10 @@ export function queueKeys(prefix: string): Keys {
   };
 }
 
-/** Ids per bucket of an id set: sorted sets up to 128 members stay listpack-encoded in Redis. */
+/** Ids per bucket of an id set: each bucket is a 16-byte bitmap (core/scripts/lib/idset.lua). */
 export const ID_SET_BUCKET = 128;
 
-/** The sorted set holding `id` within an id set such as `keys.state('complete')`. */
+/** The bitmap holding `id` within an id set such as `keys.state('complete')`. */
 export function idSetBucket(set: string, id: string | number): string {
   return `${set}:${Math.floor(Number(id) / ID_SET_BUCKET)}`;
 }

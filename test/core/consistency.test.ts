@@ -109,6 +109,35 @@ describe('counts always equal the members of the state sets', () => {
   }, 120_000);
 });
 
+describe('id set buckets', () => {
+  it('are 16-byte bitmaps, bit k of bucket b standing for id 128 b + k', async () => {
+    const queue = newQueue();
+    await queue.createMany(Array.from({ length: 300 }, () => ({ type: 'a' })));
+    const k = queueKeys(queue.prefix);
+    // ids 1..300: bucket 0 holds 1..127, bucket 1 all 128 of 128..255, bucket 2 256..300
+    const buckets = [0, 1, 2].map((b) => `${k.state('inactive')}:${b}`);
+    expect(await Promise.all(buckets.map((key) => raw.type(key)))).toEqual([
+      'string',
+      'string',
+      'string',
+    ]);
+    expect(await Promise.all(buckets.map((key) => raw.bitcount(key, 0, -1)))).toEqual([
+      127, 128, 45,
+    ]);
+    expect(await raw.getbit(buckets[0]!, 0)).toBe(0);
+    expect(await raw.getbit(buckets[2]!, 300 - 256)).toBe(1);
+    expect(await raw.getbit(buckets[2]!, 301 - 256)).toBe(0);
+    for (const key of buckets.slice(0, 2)) expect(await raw.strlen(key)).toBe(16);
+    // claiming moves ids to the active set: bits clear in one bitmap and set in the other
+    await claim(queue, ['a'], 130);
+    expect(await raw.bitcount(buckets[0]!, 0, -1)).toBe(0);
+    expect(await raw.exists(buckets[0]!)).toBe(0);
+    expect(await raw.bitcount(buckets[1]!, 0, -1)).toBe(125);
+    expect(await raw.getbit(`${k.state('active')}:1`, 129 - 128)).toBe(1);
+    expect(await idSetMembers(k.state('active'))).toHaveLength(130);
+  });
+});
+
 describe('removal leaves nothing behind', () => {
   it('after removing every job only bookkeeping keys remain', async () => {
     const queue = newQueue();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import {
   createQueue,
+  ID_SET_BUCKET,
   idSetBucket,
   type JobFields,
   type Queue,
@@ -79,6 +80,17 @@ export async function eventsOf(queue: Queue) {
   return events;
 }
 
+/** The ids a bucket's bitmap holds: bit k (first byte's high bit first) is id bucket * 128 + k. */
+async function bitmapIds(key: string): Promise<string[]> {
+  const bucket = Number(key.slice(key.lastIndexOf(':') + 1));
+  const bits = await raw.eval<[], number[]>(
+    "local s = redis.call('GET', KEYS[1]) or '' local on = {} for k = 0, #s * 8 - 1 do if redis.call('GETBIT', KEYS[1], k) == 1 then on[#on + 1] = k end end return on",
+    [key],
+    [],
+  );
+  return bits.map((k) => String(bucket * ID_SET_BUCKET + k));
+}
+
 /**
  * The ids of an id set (jobs:<state>, jobs:<type>:<state>), ascending, read from its buckets.
  * Throws when its counts disagree with its buckets, or a bucket holds an id of another bucket or
@@ -92,7 +104,7 @@ export async function idSetMembers(set: string): Promise<string[]> {
   const ids: string[] = [];
   for (const key of bucketKeys) {
     const field = key.slice(set.length + 1);
-    const members = (await raw.zrange<(string | number)[]>(key, 0, -1)).map(String);
+    const members = await bitmapIds(key);
     if (members.length !== Number(counts[field] ?? 0)) {
       throw new Error(`${key} holds ${members.length} ids, its count says ${counts[field]}`);
     }

@@ -1,9 +1,11 @@
 -- Id sets: the id-ordered indexes jobs:<state> and jobs:<type>:<state>, kept in buckets of 128
--- ids. Redis keeps a sorted set of at most 128 members listpack-encoded, about 13 bytes an id,
--- where one big set is a skiplist at about 113: a finished job sits in two of these sets, so
--- bucketing saves some 200 bytes a kept job. A set S is stored as
---   S:<bucket>  sorted set, member = score = id, bucket = floor(id / 128)
+-- ids, each bucket a 16-byte bitmap. A set S is stored as
+--   S:<bucket>  string: bit (id mod 128) is 1 while the id is in S, bucket = floor(id / 128)
+--               (no key when the bucket is empty)
 --   S           hash: <bucket> → ids in that bucket, n → ids in all (no key when empty)
+-- A bitmap takes two bits an id where a listpack sorted set took some 13 bytes, and BITFIELD sets
+-- or clears a batch's ids at O(1) each, where each ZADD into a listpack scanned its members (a
+-- finished job sits in two of these sets, and every transition writes four).
 -- Writes go through lib/index-writes.lua, which keeps the counts.
 local IDSET_BUCKET = 128
 
@@ -15,11 +17,36 @@ local function idset_card(set)
   return tonumber(redis.call('HGET', set, 'n')) or 0
 end
 
--- Keeps the counts after `delta` ids were added to (or, negative, removed from) one bucket.
+-- Keeps the counts after `delta` ids were added to (or, negative, removed from) one bucket, and
+-- drops the bucket's bitmap once it holds none (a bitmap of zeros is not deleted by Redis).
 local function idset_count(set, bucket, delta)
   if delta == 0 then return end
-  if redis.call('HINCRBY', set, bucket, delta) <= 0 then redis.call('HDEL', set, bucket) end
+  if redis.call('HINCRBY', set, bucket, delta) <= 0 then
+    redis.call('HDEL', set, bucket)
+    redis.call('DEL', K.bucket(set, bucket))
+  end
   if redis.call('HINCRBY', set, 'n', delta) <= 0 then redis.call('DEL', set) end
+end
+
+-- The ids a bucket's bitmap holds, ascending, as strings (offset 0 is the first byte's high bit).
+local function idset_bucket_ids(set, bucket, into)
+  local bits = redis.call('GET', K.bucket(set, bucket))
+  if not bits then return into end
+  local base = bucket * IDSET_BUCKET
+  for i = 1, #bits do
+    local byte = string.byte(bits, i)
+    local offset = base + (i - 1) * 8
+    local weight = 128
+    while byte > 0 do
+      if byte >= weight then
+        into[#into + 1] = tostring(offset)
+        byte = byte - weight
+      end
+      weight = weight / 2
+      offset = offset + 1
+    end
+  end
+  return into
 end
 
 -- ZRANGE-style ranks (negative counts from the end) as ascending ranks first..last, or nil.
@@ -59,11 +86,7 @@ local function idset_range(sets, from, to, desc)
     local c = counts[b]
     if seen + c > first then
       local members = {}
-      for _, set in ipairs(sets) do
-        for _, id in ipairs(redis.call('ZRANGE', K.bucket(set, b), 0, -1)) do
-          members[#members + 1] = id
-        end
-      end
+      for _, set in ipairs(sets) do idset_bucket_ids(set, b, members) end
       if #sets > 1 then
         table.sort(members, function(x, y) return tonumber(x) < tonumber(y) end)
       end

@@ -13,9 +13,11 @@ const jobIdsLua = String.raw`
 local function glob_escape(s)
   return (string.gsub(s, '[%*%?%[%]\\]', '\\%0'))
 end
--- the sorted set of an id set (jobs:<state>, jobs:<type>:<state>) that holds an id
-local function bucket_of(set, id)
-  return set .. ':' .. math.floor(tonumber(id) / 128)
+-- whether an id set (jobs:<state>, jobs:<type>:<state>) holds an id: its bit in its bucket's
+-- bitmap (core/scripts/lib/idset.lua)
+local function in_idset(set, id)
+  local n = tonumber(id)
+  return redis.call('GETBIT', set .. ':' .. math.floor(n / 128), n % 128) == 1
 end
 local function job_ids(B)
   local pattern = glob_escape(B) .. 'job:*'
@@ -52,7 +54,7 @@ local function set_size(set)
   for _, k in ipairs(redis.call('KEYS', glob_escape(set) .. ':*')) do
     local b = string.sub(k, #set + 2)
     if string.match(b, '^%d+$') then
-      local n = redis.call('ZCARD', k)
+      local n = redis.call('BITCOUNT', k)
       total = total + n
       local c = tonumber(redis.call('HGET', set, b)) or 0
       if c ~= n then bad(set .. ' counts ' .. c .. ' in bucket ' .. b .. ', which holds ' .. n) end
@@ -83,8 +85,8 @@ for _, id in ipairs(ids) do
     if f[1] then bad('job ' .. id .. ' has an id field ' .. tostring(f[1])) end
     -- priority and max_attempts are left out at their defaults (0, 1)
     if not f[5] or not f[6] then bad('job ' .. id .. ' lacks a field') end
-    if not redis.call('ZSCORE', bucket_of(B .. 'jobs:' .. st, id), id) then bad('job ' .. id .. ' not in jobs:' .. st) end
-    if not redis.call('ZSCORE', bucket_of(B .. 'jobs:' .. t .. ':' .. st, id), id) then
+    if not in_idset(B .. 'jobs:' .. st, id) then bad('job ' .. id .. ' not in jobs:' .. st) end
+    if not in_idset(B .. 'jobs:' .. t .. ':' .. st, id) then
       bad('job ' .. id .. ' not in its type-state set')
     end
     local inQueue = redis.call('ZSCORE', B .. 'queue:' .. t, string.format('%015d', tonumber(id)))

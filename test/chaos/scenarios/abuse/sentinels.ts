@@ -69,9 +69,10 @@ for i = 3, #ARGV do
   out[#out + 1] = id .. ' log ' .. table.concat(redis.call('LRANGE', B .. 'job:' .. id .. ':log', 0, -1), '|')
   local idx = {}
   for _, st in ipairs(states) do
-    local bucket = ':' .. math.floor(tonumber(id) / 128)
-    idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. st .. bucket, id))
-    idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'jobs:' .. T .. ':' .. st .. bucket, id))
+    -- the id's bit in its bucket's bitmap of each state set (core/scripts/lib/idset.lua)
+    local bucket, bit = ':' .. math.floor(tonumber(id) / 128), tonumber(id) % 128
+    idx[#idx + 1] = tostring(redis.call('GETBIT', B .. 'jobs:' .. st .. bucket, bit))
+    idx[#idx + 1] = tostring(redis.call('GETBIT', B .. 'jobs:' .. T .. ':' .. st .. bucket, bit))
   end
   idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'queue:' .. T, string.format('%015d', tonumber(id))))
   idx[#idx + 1] = tostring(redis.call('ZSCORE', B .. 'delayed', id))
