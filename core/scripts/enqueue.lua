@@ -54,10 +54,25 @@ end
 local prior = replay_get(P, input.request)
 if prior then return cjson.encode(prior) end
 
+-- A call whose jobs carry no unique key creates every one of them: one INCRBY reserves their
+-- consecutive ids. A unique key may match an existing job, which takes no id, so a call with one
+-- counts as it goes (INCR per created job).
+local last_reserved = nil
+do
+  local any_unique = false
+  for _, j in ipairs(input.jobs) do
+    if type(j) == 'table' and j.unique and j.unique ~= '' then any_unique = true break end
+  end
+  if not any_unique and #input.jobs > 0 then
+    last_reserved = redis.call('INCRBY', K.ids(P), #input.jobs) - #input.jobs
+  end
+end
+
 -- Index writes are queued and sent per key (lib/state.lua); type counts are summed per call.
 ix_begin()
 local type_counts = {}
 local type_order = {}
+local enqueue_args = {} -- an enqueue event's args JSON by state, encoded once per call
 for i, j in ipairs(input.jobs) do
   if type(j) == 'string' then j = { type = j } end
   local existing = nil
@@ -68,7 +83,13 @@ for i, j in ipairs(input.jobs) do
   if existing then
     out[i] = { tonumber(existing), 0 }
   else
-    local id = redis.call('INCR', K.ids(P))
+    local id
+    if last_reserved then
+      last_reserved = last_reserved + 1
+      id = last_reserved
+    else
+      id = redis.call('INCR', K.ids(P))
+    end
     local jkey = K.job(P, id)
     local delay = tonumber(j.delay) or 0
     local state = delay > 0 and 'delayed' or 'inactive'
@@ -103,7 +124,14 @@ for i, j in ipairs(input.jobs) do
       created_at = now }
     set_state(P, id, job, state, now, fields)
     index_words(P, id, j.search)
-    if j.events ~= false then emit(P, cfg, id, j.type, 'enqueue', { job.state }) end
+    if j.events ~= false then
+      local args_json = enqueue_args[job.state]
+      if not args_json then
+        args_json = cjson.encode({ job.state })
+        enqueue_args[job.state] = args_json
+      end
+      emit(P, cfg, id, j.type, 'enqueue', { job.state }, args_json)
+    end
     out[i] = { id, 1, now, job.state }
   end
 end

@@ -6,13 +6,14 @@
 -- values only (about 20 bytes where one JSON text took 75). event_text() rebuilds the JSON.
 local EV_LIVE = {}
 
-local function emit(P, cfg, jid, jtype, event, args)
+-- args_json: args already encoded, when a call emits the same args for many jobs.
+local function emit(P, cfg, jid, jtype, event, args, args_json)
   if cfg.events_off then return end
   local id = tostring(jid)
   local sid
   if args and #args > 0 then
     sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', cfg.events_max, '*',
-      'i', id, 't', jtype, 'e', event, 'a', cjson.encode(args))
+      'i', id, 't', jtype, 'e', event, 'a', args_json or cjson.encode(args))
   else
     sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', cfg.events_max, '*',
       'i', id, 't', jtype, 'e', event)
