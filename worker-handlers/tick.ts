@@ -158,7 +158,10 @@ async function loop(
   const hooks: BatchHooks = {
     onFirstClaim: (claimed) => {
       if (claimed < maxJobs) return;
-      while (extraRunning < lanes - 1) extraLanes.push(extraLane());
+      // Counted before starting any: a lane started once the invocation has closed ends before
+      // its first await, so extraRunning would never reach lanes - 1 (a loop without end).
+      const missing = lanes - 1 - extraRunning;
+      for (let k = 0; k < missing && open(); k++) extraLanes.push(extraLane());
     },
   };
 

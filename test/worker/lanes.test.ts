@@ -146,4 +146,27 @@ describe('lanes', () => {
     expect(await queue.activeCount('laned')).toBe(0);
     expect(await queue.inactiveCount('laned')).toBe(60 - r.claimed);
   });
+
+  it('a first claim that comes back after the invocation closed starts no lane, and returns', async () => {
+    // The abort lands while the first claim is in flight: its answer (a full batch, which would
+    // start the second lane) arrives with the invocation already closed. A lane started then
+    // ends before its first await; counting on it to stay running looped forever.
+    const queue = laneQueue('lanes-closed');
+    await backlog(queue, 20);
+    const { registry, seen } = slowRegistry(5);
+    const stop = new AbortController();
+    const running = runWake(queue, registry, {
+      budgetMs: 10_000,
+      maxJobs: 5,
+      lanes: 2,
+      signal: stop.signal,
+    });
+    stop.abort();
+    const r = await running;
+    expect(r.claimed).toBe(5);
+    expect(r.completed + r.shutdown).toBe(5);
+    expect(seen.ran).toBe(r.completed);
+    expect(await queue.activeCount('laned')).toBe(0);
+    expect(await queue.inactiveCount('laned')).toBe(20 - r.completed);
+  });
 });
