@@ -3,7 +3,7 @@
 --   S:<bucket>  string: bit (id mod 128) is 1 while the id is in S, bucket = floor(id / 128)
 --               (no key when the bucket is empty)
 --   S           hash: <bucket> → ids in that bucket, n → ids in all (no key when empty)
--- A bitmap takes two bits an id where a listpack sorted set took some 13 bytes, and BITFIELD sets
+-- A bitmap takes a bit an id where a listpack sorted set took some 13 bytes, and BITFIELD sets
 -- or clears a batch's ids at O(1) each, where each ZADD into a listpack scanned its members (a
 -- finished job sits in two of these sets, and every transition writes four).
 -- Writes go through lib/index-writes.lua, which keeps the counts.
