@@ -16,7 +16,14 @@ export { type EventListener, QueueEvents } from './events.js';
 export { format } from './format.js';
 export { type BackoffFunction, Job, type JobListener, type JobWriter } from './job.js';
 export { JOB_FIELDS, type JobField, type JobFields, readJobFields } from './job-fields.js';
-export { ID_SET_BUCKET, idSetBucket, type JobState, type Keys, queueKeys } from './keys.js';
+export {
+  DATA_FORMAT,
+  ID_SET_BUCKET,
+  idSetBucket,
+  type JobState,
+  type Keys,
+  queueKeys,
+} from './keys.js';
 export { priorities, priorityName, priorityValue } from './priority.js';
 export {
   type Counts,

@@ -51,6 +51,13 @@ export function queueKeys(prefix: string): Keys {
   };
 }
 
+/**
+ * The layout of a queue's keys and values, bumped by a change that leaves data written before it
+ * unreadable (2: short job field names, 3: id sets as bitmaps). The dev stack keeps Redis data
+ * between runs and sets data of another layout aside (infra/dev/data-dir.ts).
+ */
+export const DATA_FORMAT = 3;
+
 /** Ids per bucket of an id set: each bucket is a 16-byte bitmap (core/scripts/lib/idset.lua). */
 export const ID_SET_BUCKET = 128;
 

@@ -9,11 +9,12 @@
 //   npm start -- --no-demo    without them
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createQueue } from '../../core/index.js';
+import { createQueue, DATA_FORMAT } from '../../core/index.js';
 import { type QStashHandle, startQStash } from '../qstash/index.js';
 import { type BridgeHandle, startBridge } from '../redis-http/index.js';
 import { findFreePort, type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
 import { driveCron } from './cron.js';
+import { prepareDataDir } from './data-dir.js';
 import { startDemoJobs } from './demo-jobs.js';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
 
@@ -67,10 +68,16 @@ async function httpRedis(): Promise<{ url: string; token: string }> {
   if (redisUrl) {
     say(`using the Redis at ${redisUrl} (REDIS_URL)`);
   } else {
+    const dataDir = join(root, '.data', 'redis');
+    const moved = prepareDataDir(dataDir, DATA_FORMAT);
+    if (moved.movedTo) {
+      say(
+        `.data/redis held data of format ${moved.previous} (this code writes ${DATA_FORMAT}): ` +
+          `moved to ${moved.movedTo}, starting empty`,
+      );
+    }
     say('starting redis-server (data in .data/redis)');
-    const redis: RedisServerHandle = await startRedisServer({
-      dataDir: join(root, '.data', 'redis'),
-    });
+    const redis: RedisServerHandle = await startRedisServer({ dataDir });
     stops.push(() => redis.stop());
     say(`redis-server on ${redis.url}`);
     redisUrl = redis.url;
