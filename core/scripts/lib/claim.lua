@@ -18,11 +18,10 @@ local function paused_types(P, now)
   return paused
 end
 
--- What a claim's answer leaves out (start_job): lease_until too unless a ttl shortened it.
-local CLAIM_SKIP_TTL = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
-  [F.updated_at] = true }
-local CLAIM_SKIP = { [F.lease_until] = true }
-for field in pairs(CLAIM_SKIP_TTL) do CLAIM_SKIP[field] = true end
+-- What start_job leaves out of the hash it read: what the caller can tell, and the times the
+-- claim rewrites (appended after, lease_until only when a ttl shortened the lease).
+local CLAIM_OMIT = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
+  [F.updated_at] = true, [F.started_at] = true, [F.lease_until] = true }
 
 -- One HGETALL per claimed job: the transition reads its fields from it, and the answer is it as
 -- the claim leaves it (the fields start_job writes are the answer's last).
@@ -46,19 +45,10 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   -- The answer leaves out what the caller sent or can tell (worker-handlers/script-calls.ts
   -- fills it in): state active, its token and worker name, updated_at (= started_at), and
   -- lease_until unless a ttl shortened it. About 100 of a claimed job's 230 bytes.
-  local skip = CLAIM_SKIP
-  if expiry ~= now + lease_ms then skip = CLAIM_SKIP_TTL end
-  local out = { 'id', tostring(id) }
-  for i = 1, #h, 2 do
-    local f = h[i]
-    if not skip[f] and f ~= F.started_at and f ~= F.lease_until then
-      out[#out + 1] = f
-      out[#out + 1] = h[i + 1]
-    end
-  end
+  local out = hash_fields(id, h, CLAIM_OMIT)
   out[#out + 1] = F.started_at
   out[#out + 1] = started
-  if not skip[F.lease_until] then
+  if expiry ~= now + lease_ms then
     out[#out + 1] = F.lease_until
     out[#out + 1] = tostring(expiry)
   end

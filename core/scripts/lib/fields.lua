@@ -44,10 +44,9 @@ local function epoch_of(created_at, since)
   return (tonumber(created_at) or 0) + tonumber(since)
 end
 
--- A job's hash as a flat field/value list led by its id ('id', id, ...), or {} when missing;
--- without the fields named in `skip` (a set), when given.
-local function job_fields(P, id, skip)
-  local h = redis.call('HGETALL', K.job(P, id))
+-- A job's hash already read (HGETALL's flat list) as a field/value list led by its id ('id', id,
+-- ...), or {} when the job has no hash; without the fields named in `skip` (a set), when given.
+local function hash_fields(id, h, skip)
   if #h == 0 then return h end
   local out = { 'id', tostring(id) }
   for i = 1, #h, 2 do
@@ -57,4 +56,9 @@ local function job_fields(P, id, skip)
     end
   end
   return out
+end
+
+-- A job's hash as a flat field/value list led by its id, read now (hash_fields).
+local function job_fields(P, id, skip)
+  return hash_fields(id, redis.call('HGETALL', K.job(P, id)), skip)
 end
