@@ -1,6 +1,7 @@
 import { Redis } from '@upstash/redis';
 import { createQueue, type Queue, type RedisClient } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
+import { benchQueueOptions } from './runs.js';
 
 const scriptNames = new Map<string, string>(Object.values(scripts).map((s) => [s.sha, s.name]));
 
@@ -42,17 +43,11 @@ function tallyingClient(bridge: BridgeAccess, tally: ScriptTally): RedisClient {
   };
 }
 
-/**
- * A queue as an application would open one. Search indexing is off: none of the peers indexes
- * job data (Kue 0.11 has it off by default too), so all five store the same thing.
- */
+/** A queue as an application would open one (benchQueueOptions), its script calls tallied. */
 export function benchQueue(
   bridge: BridgeAccess,
   tally: ScriptTally,
   options: { search?: boolean; jobEvents?: boolean } = {},
 ): Queue {
-  return createQueue(
-    { redis: tallyingClient(bridge, tally) },
-    { prefix: 'q', disableSearch: !options.search, jobEvents: options.jobEvents ?? true },
-  );
+  return createQueue({ redis: tallyingClient(bridge, tally) }, benchQueueOptions(options));
 }

@@ -1,10 +1,21 @@
 // The edgekue side of the workload, free of Node APIs: the bench runs it in Node, and bundled
 // into a Worker in workerd (bench/edgekue/workerd-entry.ts), the runtime edgekue is built for.
-import type { NewJob, Queue } from '../../core/index.js';
+import type { NewJob, Queue, QueueOptions } from '../../core/index.js';
 import { HandlerRegistry, runWake, type TickResult } from '../../worker-handlers/index.js';
 import { forEachConcurrent, JOB_TYPE, Limiter, type Payload, payload, work } from '../workload.js';
 
 export type EdgekueMode = 'batch' | 'single';
+
+/**
+ * A bench queue's options, as an application would open one. Search indexing is off by default:
+ * none of the peers indexes job data (Kue 0.11 has it off by default too), so all five store the
+ * same thing.
+ */
+export function benchQueueOptions(
+  options: { search?: boolean; jobEvents?: boolean } = {},
+): QueueOptions {
+  return { prefix: 'q', disableSearch: !options.search, jobEvents: options.jobEvents ?? true };
+}
 
 /** What a phase's handler does when a job starts (swapped per phase). */
 export interface Hooks {

@@ -3,7 +3,7 @@
 // POST /create?mode&n&batchSize&concurrency, POST /process?mode&concurrency&maxJobs&lanes.
 import { Redis } from '@upstash/redis/cloudflare';
 import { createQueue } from '../../core/index.js';
-import { createJobs, drain, type EdgekueMode, registryFor } from './runs.js';
+import { benchQueueOptions, createJobs, drain, type EdgekueMode, registryFor } from './runs.js';
 
 interface Env {
   BRIDGE_URL: string;
@@ -20,13 +20,13 @@ export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
     const mode: EdgekueMode = url.searchParams.get('mode') === 'single' ? 'single' : 'batch';
-    // As bench/edgekue/client.ts opens a queue: auto-pipelining on, search indexing off.
+    // As bench/edgekue/client.ts opens a queue: auto-pipelining on, the same queue options.
     const redis = new Redis({
       url: env.BRIDGE_URL,
       token: env.BRIDGE_TOKEN,
       enableAutoPipelining: true,
     });
-    const queue = createQueue({ redis }, { prefix: 'q', disableSearch: true });
+    const queue = createQueue({ redis }, benchQueueOptions());
     const concurrency = count(url, 'concurrency');
     try {
       if (url.pathname === '/create') {
