@@ -19,6 +19,7 @@ export { JOB_FIELDS, type JobField, type JobFields, readJobFields } from './job-
 export {
   DATA_FORMAT,
   ID_SET_BUCKET,
+  ID_SET_GROUP,
   idSetBucket,
   type JobState,
   type Keys,

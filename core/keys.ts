@@ -53,13 +53,17 @@ export function queueKeys(prefix: string): Keys {
 
 /**
  * The layout of a queue's keys and values, bumped by a change that leaves data written before it
- * unreadable (2: short job field names, 3: id sets as bitmaps). The dev stack keeps Redis data
- * between runs and sets data of another layout aside (infra/dev/data-dir.ts).
+ * unreadable (2: short job field names, 3: id sets as bitmaps, 4: id sets counted per group of
+ * buckets too). The dev stack keeps Redis data between runs and sets data of another layout aside
+ * (infra/dev/data-dir.ts).
  */
-export const DATA_FORMAT = 3;
+export const DATA_FORMAT = 4;
 
 /** Ids per bucket of an id set: each bucket is a 16-byte bitmap (core/scripts/lib/idset.lua). */
 export const ID_SET_BUCKET = 128;
+
+/** Buckets per counted group of an id set (its counts hash's g<group> fields). */
+export const ID_SET_GROUP = 128;
 
 /** The bitmap holding `id` within an id set such as `keys.state('complete')`. */
 export function idSetBucket(set: string, id: string | number): string {

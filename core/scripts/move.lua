@@ -4,7 +4,8 @@
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { to, ids?: [id], from?: state, type?: name, limit?, reset_attempts? }
            ids, or every job of `from` (optionally of `type`), at most `limit` of them
-  Touches: job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, leases, events
+  Touches: job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, leases, events;
+           reads ids (the counter bounds a selection by state)
   Returns: JSON { moved: n, missing: [id] }
   Events:  state [to, from]
 ]=]

@@ -5,7 +5,7 @@
   ARGV[3]  input JSON { state?, type?, from, to, order: 'asc'|'desc' }
            no state: all jobs; type without state: not supported (the caller picks a state)
            from, to: ranks as ZRANGE takes them (negative counts from the end)
-  Reads:   jobs:<state>, jobs:<type>:<state> (id sets), job:<id>
+  Reads:   ids, jobs:<state>, jobs:<type>:<state> (id sets), job:<id>
   Returns: JSON [[field, value, ...]]
 ]=]
 -- @include lib/keys.lua
@@ -26,7 +26,9 @@ else
     sets[#sets + 1] = K.state(P, s)
   end
 end
-local ids = idset_range(sets, tonumber(input.from), tonumber(input.to), input.order == 'desc')
+local max_id = tonumber(redis.call('GET', K.ids(P))) or 0
+local ids = idset_range(sets, tonumber(input.from), tonumber(input.to), input.order == 'desc',
+  max_id)
 local jobs = {}
 for _, id in ipairs(ids) do
   local h = job_fields(P, id)

@@ -3,7 +3,8 @@
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { ids?: [id], state?: name, type?: name, limit? }
   Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
-           leases, types, unique, search:<word>, events
+           leases, types, unique, search:<word>, events; reads ids (the counter bounds a
+           selection by state)
   Returns: JSON { removed: n, missing: [id] }
   Events:  remove
 ]=]

@@ -1,6 +1,7 @@
 // The dev stack's redis-server keeps its data between runs (.data/redis). Data written by an
 // older layout of the queue's keys (core/keys.ts DATA_FORMAT) would fail on its first index write
-// (WRONGTYPE), so such a directory is moved aside, never deleted, and the stack starts empty.
+// (WRONGTYPE) or be misread (id sets without group counts page as empty), so such a directory is
+// moved aside, never deleted, and the stack starts empty.
 import {
   existsSync,
   mkdirSync,

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import {
   createQueue,
   ID_SET_BUCKET,
+  ID_SET_GROUP,
   idSetBucket,
   type JobFields,
   type Queue,
@@ -113,9 +114,23 @@ export async function idSetMembers(set: string): Promise<string[]> {
     }
     ids.push(...members);
   }
-  const fields = Object.keys(counts).filter((f) => f !== 'n');
+  const fields = Object.keys(counts).filter((f) => /^\d+$/.test(f));
   if (fields.length !== bucketKeys.length)
     throw new Error(`${set} counts buckets that do not exist`);
+  // each group of ID_SET_GROUP buckets is counted too (g<group>), and only while it holds ids
+  const groups = new Map<string, number>();
+  for (const f of fields) {
+    const g = `g${Math.floor(Number(f) / ID_SET_GROUP)}`;
+    groups.set(g, (groups.get(g) ?? 0) + Number(counts[f]));
+  }
+  const groupFields = Object.keys(counts).filter((f) => f.startsWith('g'));
+  if (groupFields.length !== groups.size) throw new Error(`${set} counts groups that are empty`);
+  for (const [g, n] of groups) {
+    if (Number(counts[g] ?? 0) !== n)
+      throw new Error(`${set} counts ${counts[g]} ids in group ${g}, its buckets hold ${n}`);
+  }
+  const other = Object.keys(counts).filter((f) => !/^(\d+|g\d+|n)$/.test(f));
+  if (other.length > 0) throw new Error(`${set} has unknown fields ${other.join(', ')}`);
   if (ids.length !== Number(counts.n ?? 0)) {
     throw new Error(`${set} holds ${ids.length} ids, its total says ${counts.n}`);
   }

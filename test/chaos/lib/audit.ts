@@ -51,6 +51,7 @@ local unleased = 0
 -- What an id set really holds, after checking its counts against its buckets.
 local function set_size(set)
   local total = 0
+  local groups = {}
   for _, k in ipairs(redis.call('KEYS', glob_escape(set) .. ':*')) do
     local b = string.sub(k, #set + 2)
     if string.match(b, '^%d+$') then
@@ -58,7 +59,20 @@ local function set_size(set)
       total = total + n
       local c = tonumber(redis.call('HGET', set, b)) or 0
       if c ~= n then bad(set .. ' counts ' .. c .. ' in bucket ' .. b .. ', which holds ' .. n) end
+      -- buckets are counted per group of 128 too (g<group>)
+      local g = 'g' .. math.floor(tonumber(b) / 128)
+      groups[g] = (groups[g] or 0) + n
     end
+  end
+  local h = redis.call('HGETALL', set)
+  for i = 1, #h, 2 do
+    if string.match(h[i], '^g%d+$') and not groups[h[i]] then
+      bad(set .. ' counts ' .. h[i + 1] .. ' ids in group ' .. h[i] .. ', which has no bucket')
+    end
+  end
+  for g, n in pairs(groups) do
+    local c = tonumber(redis.call('HGET', set, g)) or 0
+    if c ~= n then bad(set .. ' counts ' .. c .. ' ids in group ' .. g .. ', its buckets hold ' .. n) end
   end
   local fields = redis.call('HLEN', set)
   local counted = tonumber(redis.call('HGET', set, 'n')) or 0
