@@ -11,6 +11,11 @@ export const defaults = {
   /** Search: words per job and the longest word indexed. */
   maxSearchWords: 256,
   maxWordLength: 64,
+  /**
+   * Search answers at most this many ids: a search whose every word is in more jobs is refused
+   * (add a word), so one query cannot hold Redis on millions of ids. 10,000 ids is ~70 KB.
+   */
+  maxSearchResults: 10_000,
   /** createMany splits its payload so that each script call stays under the request limit. */
   maxBatchBytes: 800 * 1024,
   /** Jobs promoted or recovered per script call: bounds the time one script holds Redis. */

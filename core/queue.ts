@@ -114,6 +114,7 @@ export class Queue {
       eventsMax: o.eventsMax ?? defaults.eventsMax,
       maxDataBytes: o.maxDataBytes ?? defaults.maxDataBytes,
       maxLogLines: o.maxLogLines ?? defaults.maxLogLines,
+      maxSearchResults: o.maxSearchResults ?? defaults.maxSearchResults,
     };
     this.prefix = this.options.prefix;
     this.keys = queueKeys(this.prefix);
@@ -320,12 +321,25 @@ export class Queue {
     };
   }
 
-  /** Ids of the jobs whose indexed words include every word of the query, ascending. */
+  /**
+   * Ids of the jobs whose indexed words include every word of the query, ascending. Refused
+   * (ValidationError on `q`) when every word is in more than `maxSearchResults` jobs.
+   */
   async search(query: string): Promise<string[]> {
     const w = [...new Set(words(String(query ?? '')))].slice(0, 32);
     if (w.length === 0) return [];
-    const ids = await this.scripts.run<string[] | object>('read-search', { words: w });
-    return list(ids as string[])
+    const max = this.options.maxSearchResults;
+    const r = await this.scripts.run<{ ids?: string[] | object; too_many?: number }>(
+      'read-search',
+      { words: w, max },
+    );
+    if (r.too_many !== undefined) {
+      throw new ValidationError(
+        `q matches too many jobs: each of its words is in more than ${max} (the rarest in ${r.too_many}); add a word to narrow it`,
+        'q',
+      );
+    }
+    return list((r.ids ?? []) as string[])
       .map(String)
       .sort((a, b) => Number(a) - Number(b));
   }

@@ -81,6 +81,7 @@ export const queueOptionsSchema = z
       .max(10 * 1024 * 1024)
       .optional(),
     maxLogLines: z.number().int().min(1).max(1_000_000).optional(),
+    maxSearchResults: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();
 export type QueueOptions = z.infer<typeof queueOptionsSchema>;

@@ -14,7 +14,7 @@ import {
   throughputSchema,
   typeSummaryListSchema,
 } from '../../functions/api/schema.js';
-import { ack, claim, dropQueue, type TestApp, testApp } from './support.js';
+import { ack, claim, dropQueue, newQueue, type TestApp, testApp } from './support.js';
 
 let t: TestApp;
 const ids: string[] = [];
@@ -65,6 +65,24 @@ describe("Kue's routes", () => {
     ]);
     expect(await ok(t.send('GET', '/job/search'), stringListSchema)).toEqual([]);
     expect(await ok(t.send('GET', '/job/search?q='), stringListSchema)).toEqual([]);
+  });
+
+  it('GET /job/search answers 400 naming q when every word is too common', async () => {
+    const small = testApp({}, {}, newQueue({ maxSearchResults: 1 }));
+    try {
+      for (const to of ['a@example.com', 'b@example.com']) {
+        await ok(small.send('POST', '/job', { type: 'email', data: { to } }), createdSchema);
+      }
+      const res = await small.send('GET', '/job/search?q=example.com');
+      const body = errorSchema.parse(await res.json());
+      expect(res.status).toBe(400);
+      expect(body.error).toMatch(/^q matches too many jobs: .* more than 1 \(the rarest in 2\)/);
+      expect(await ok(small.send('GET', '/job/search?q=b example'), stringListSchema)).toHaveLength(
+        1,
+      );
+    } finally {
+      await dropQueue(small.queue);
+    }
   });
 
   it('GET /job/:id answers Kue toJSON shape', async () => {

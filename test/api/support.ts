@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
 import { inject } from 'vitest';
-import { createQueue, type Job, type Queue } from '../../core/index.js';
+import { createQueue, type Job, type Queue, type QueueOptions } from '../../core/index.js';
 import type { ErrorLog } from '../../functions/api/errors.js';
 import { type AppOptions, createApp } from '../../functions/app.js';
 import { type Config, envSchema } from '../../functions/config.js';
@@ -9,10 +9,10 @@ import { keyspaceFingerprintScript } from '../support/keyspace.js';
 import { testRedis } from '../support/stack.js';
 
 /** A queue under a fresh prefix on the shared test bridge, spoken to with the unmodified client. */
-export function newQueue(): Queue {
+export function newQueue(options: QueueOptions = {}): Queue {
   return createQueue(
     { url: inject('bridgeUrl'), token: inject('bridgeToken') },
-    { prefix: `api-${randomBytes(5).toString('hex')}` },
+    { prefix: `api-${randomBytes(5).toString('hex')}`, ...options },
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EnqueueRun, expandEnqueueAnswer } from '../../core/index.js';
+import { type EnqueueRun, expandEnqueueAnswer, ValidationError } from '../../core/index.js';
 import { keysOf, newQueue, raw } from './helpers.js';
 
 describe('unique keys', () => {
@@ -113,6 +113,27 @@ describe('full-text search', () => {
     expect(await queue.search('missing')).toEqual([]);
     expect(await queue.search('welcome renewal')).toEqual([]);
     expect(await queue.search('   ')).toEqual([]);
+  });
+
+  it('refuses a search whose every word is in more than maxSearchResults jobs', async () => {
+    const queue = newQueue({ maxSearchResults: 5 });
+    const jobs = await queue.createMany(
+      Array.from({ length: 8 }, (_, i) => ({
+        type: 'email',
+        data: { title: `welcome ${i < 3 ? 'vip' : 'guest'}`, n: i },
+      })),
+    );
+    const error = await queue.search('welcome').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'VALIDATION', field: 'q' });
+    expect(String((error as Error).message)).toMatch(
+      /^q .*more than 5 \(the rarest in 8\); add a word/,
+    );
+    expect(await queue.search('guest welcome')).toEqual(jobs.slice(3).map((j) => j.id));
+    // the rarest word bounds the answer: 3 ids, though "welcome" alone is in 8 jobs
+    expect(await queue.search('welcome vip')).toEqual(jobs.slice(0, 3).map((j) => j.id));
+    expect(await queue.search('welcome nobody')).toEqual([]);
+    expect(() => newQueue({ maxSearchResults: 0 })).toThrow(/maxSearchResults/);
   });
 
   it('indexes only searchKeys when given', async () => {

@@ -42,6 +42,8 @@ export function statsRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       path: '/job/search',
       tags: ['kue'],
       summary: 'Ids of the jobs whose indexed words include every word of q',
+      description:
+        'At most the queue\'s maxSearchResults ids (default 10,000): a q whose every word is in more jobs is refused with 400 ("add a word to narrow it").',
       request: { query: searchQuery },
       responses: { 200: json(stringListSchema, 'job ids, ascending'), ...errors(400) },
     }),
