@@ -156,12 +156,20 @@ describe('the cost of a page', () => {
     // every command the page's script sends, as MONITOR shows it (Lua's included)
     const monitor = await new IORedis(stack.redisUrl).monitor();
     const seen: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
+    // MONITOR lines come in the order Redis ran the commands: an ECHO sent after the page marks
+    // the end of the page's own lines
+    const marker = 'end-of-page';
+    const ended = new Promise<void>((resolve) =>
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args[0]?.toLowerCase() === 'echo' && args[1] === marker) resolve();
+        else seen.push(args);
+      }),
+    );
     try {
       const page = await queue.range({ state: 'inactive', from: 50, to: 59, order: 'desc' });
       expect(page).toHaveLength(10);
-      await client.ping(); // MONITOR lines arrive in order: this one follows the page's
-      await new Promise((r) => setTimeout(r, 100));
+      await client.echo(marker);
+      await ended;
     } finally {
       monitor.disconnect();
     }
