@@ -103,7 +103,9 @@ if completed + failed > 0 then
   local key = K.throughput(P, minute)
   if completed > 0 then redis.call('HINCRBY', key, 'complete', completed) end
   if failed > 0 then redis.call('HINCRBY', key, 'failed', failed) end
-  redis.call('PEXPIRE', key, 7200000)
+  -- kept as long as queue.throughput() can look back (1,440 minutes) and a minute more: a day's
+  -- chart must not show hours of zeros for minutes whose counts expired
+  redis.call('PEXPIRE', key, 86460000)
 end
 if work_time > 0 then redis.call('HINCRBY', K.stats(P), 'work_time', work_time) end
 

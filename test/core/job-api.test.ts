@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidState, JobNotFound, ValidationError } from '../../core/index.js';
-import { newQueue } from './helpers.js';
+import { newQueue, raw } from './helpers.js';
 
 describe('job instance API', () => {
   it('log() formats printf-style and keeps lines in order', async () => {
@@ -112,8 +112,11 @@ describe('job instance API', () => {
     });
     const t = await queue.throughput(5);
     expect(t.minutes).toHaveLength(5);
-    const [, complete, failed] = t.minutes.at(-1)!;
+    const [minute, complete, failed] = t.minutes.at(-1)!;
     expect([complete, failed]).toEqual([2, 1]);
+    // a minute's counts last as long as the longest look-back (1,440 minutes) asks for them
+    expect((await queue.throughput(1440)).minutes).toHaveLength(1440);
+    expect(await raw.pttl(`${queue.keys.base}throughput:${minute}`)).toBeGreaterThan(1440 * 60_000);
     expect((await queue.stats()).workTime).toBeGreaterThanOrEqual(0);
   });
 });
