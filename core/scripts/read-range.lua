@@ -26,9 +26,7 @@ else
     sets[#sets + 1] = K.state(P, s)
   end
 end
-local max_id = tonumber(redis.call('GET', K.ids(P))) or 0
-local ids = idset_range(sets, tonumber(input.from), tonumber(input.to), input.order == 'desc',
-  max_id)
+local ids = idset_range(P, sets, tonumber(input.from), tonumber(input.to), input.order == 'desc')
 local jobs = {}
 for _, id in ipairs(ids) do
   local h = job_fields(P, id)

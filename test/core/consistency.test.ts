@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_FIELDS, type JobState, type Queue, queueKeys } from '../../core/index.js';
-import { ack, claim, idSetMembers, keysOf, newQueue, raw } from './helpers.js';
+import { ack, claim, idSetMembers, jobIdsOf, keysOf, newQueue, raw } from './helpers.js';
 
 const states: JobState[] = ['inactive', 'delayed', 'active', 'complete', 'failed'];
 const types = ['a', 'b', 'c'];
@@ -14,19 +14,11 @@ function prng(seed: number) {
   };
 }
 
-/** Every job id, from the job hashes themselves (the prefixes used here hold no glob characters). */
-async function jobIds(queue: Queue): Promise<string[]> {
-  const base = queue.keys.base;
-  return (await raw.keys(`${base}job:*`))
-    .map((key) => key.slice(base.length + 'job:'.length))
-    .filter((id) => !id.includes(':'));
-}
-
 /** Checks every index against the job hashes, and the counts against the indexes. */
 async function checkConsistency(queue: Queue): Promise<void> {
   const k = queueKeys(queue.prefix);
   const counts = await queue.counts();
-  const all = await jobIds(queue);
+  const all = await jobIdsOf(queue);
   let total = 0;
   for (const state of states) {
     const members = await idSetMembers(k.state(state));
@@ -63,7 +55,7 @@ describe('counts always equal the members of the state sets', () => {
     let token = 0;
     while (ops < 2_000) {
       const r = rand();
-      const ids = await jobIds(queue);
+      const ids = await jobIdsOf(queue);
       if (r < 0.3 || ids.length === 0) {
         const n = 1 + Math.floor(rand() * 5);
         await queue.createMany(

@@ -24,6 +24,32 @@ export function newQueue(options: QueueOptions = {}): Queue {
 /** Raw Redis access for checks behind the queue's back (the same client, through the bridge). */
 export const raw = testRedis();
 
+/**
+ * Every job id of a queue, ascending, from the job hashes themselves (the test prefixes hold no
+ * glob characters). `client`: another stack's client, for a queue that is not on the shared one.
+ */
+export async function jobIdsOf(queue: Queue, client = raw): Promise<string[]> {
+  const base = queue.keys.base;
+  return (await client.keys(`${base}job:*`))
+    .map((key) => key.slice(`${base}job:`.length))
+    .filter((id) => !id.includes(':'))
+    .sort((a, b) => Number(a) - Number(b));
+}
+
+/** ZRANGE's ranks from..to (negative from the end) over ids in ascending order. */
+export function ranked(
+  ids: readonly string[],
+  from: number,
+  to: number,
+  order: 'asc' | 'desc',
+): string[] {
+  const list = order === 'asc' ? ids : [...ids].reverse();
+  const n = list.length;
+  const a = Math.max(0, from < 0 ? n + from : from);
+  const b = Math.min(to < 0 ? n + to : to, n - 1);
+  return a > b ? [] : list.slice(a, b + 1);
+}
+
 /** Every key under a queue's prefix, sorted. */
 export async function keysOf(queue: Queue): Promise<string[]> {
   return (await raw.keys(`${queue.keys.base}*`)).sort();

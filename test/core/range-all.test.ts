@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ack, claim, newQueue, raw } from './helpers.js';
+import { ack, claim, jobIdsOf, newQueue, ranked } from './helpers.js';
 
 /**
  * A page of all jobs is merged from the five state indexes (there is no index of all jobs): it
@@ -24,25 +24,11 @@ describe('a page of all jobs', () => {
     // gaps in the ids
     await queue.remove(['5', '6', '7', '200', '399', '400']);
 
-    const base = queue.keys.base;
-    const all = (await raw.keys(`${base}job:*`))
-      .map((key) => key.slice(`${base}job:`.length))
-      .filter((id) => !id.includes(':'))
-      .map(Number)
-      .sort((x, y) => x - y)
-      .map(String);
+    const all = await jobIdsOf(queue);
     expect(all).toHaveLength(394);
     const counts = await queue.counts();
     expect(Object.values(counts.states).every((n) => n > 0)).toBe(true);
 
-    const ranked = (from: number, to: number, order: 'asc' | 'desc') => {
-      const list = order === 'asc' ? all : [...all].reverse();
-      const n = list.length;
-      let a = from < 0 ? n + from : from;
-      const b = Math.min(to < 0 ? n + to : to, n - 1);
-      a = Math.max(0, a);
-      return a > b ? [] : list.slice(a, b + 1);
-    };
     const pages: [number, number][] = [
       [0, 0],
       [0, 9],
@@ -61,7 +47,7 @@ describe('a page of all jobs', () => {
     for (const order of ['asc', 'desc'] as const) {
       for (const [from, to] of pages) {
         const page = (await queue.range({ from, to, order })).map((j) => j.id);
-        expect(page, `${order} ${from}..${to}`).toEqual(ranked(from, to, order));
+        expect(page, `${order} ${from}..${to}`).toEqual(ranked(all, from, to, order));
       }
     }
   });

@@ -100,16 +100,17 @@ local function idset_counts(sets, prefix, lo, hi)
 end
 
 -- The ids at ranks from..to (ZRANGE's arguments; ZREVRANGE's when desc) of the union of id sets
--- that share no id, like the five state sets: a job is in one state at a time. max_id: the
--- queue's id counter (no set holds a greater id). The group counts skip whole groups, the bucket
--- counts of the groups the page spans skip whole buckets, so a page costs a count per group, 128
--- per group it spans and the bitmaps it spans, at any depth.
-local function idset_range(sets, from, to, desc, max_id)
+-- that share no id, like the five state sets: a job is in one state at a time. The queue's id
+-- counter bounds the groups (no set holds a greater id). The group counts skip whole groups, the
+-- bucket counts of the groups the page spans skip whole buckets, so a page costs a count per
+-- group, 128 per group it spans and the bitmaps it spans, at any depth.
+local function idset_range(P, sets, from, to, desc)
   local total = 0
   for _, set in ipairs(sets) do total = total + idset_card(set) end
   local first, last = idset_window(from, to, total, desc)
   if not first then return {} end
-  local groups = math.floor(idset_bucket(max_id or 0) / IDSET_GROUP)
+  local max_id = tonumber(redis.call('GET', K.ids(P))) or 0
+  local groups = math.floor(idset_bucket(max_id) / IDSET_GROUP)
   local group_counts = idset_counts(sets, 'g', 0, groups)
   local ids, seen = {}, 0
   for g = 0, groups do

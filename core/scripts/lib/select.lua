@@ -4,6 +4,5 @@ local function select_ids(P, ids, state, jtype, limit)
   if ids then return ids end
   local set = K.state(P, state)
   if jtype then set = K.type_state(P, jtype, state) end
-  local max_id = tonumber(redis.call('GET', K.ids(P))) or 0
-  return idset_range({ set }, 0, (tonumber(limit) or 1000) - 1, false, max_id)
+  return idset_range(P, { set }, 0, (tonumber(limit) or 1000) - 1, false)
 end
