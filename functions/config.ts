@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type QueueOptions, queueOptionsSchema } from '../core/index.js';
 
 /**
  * The deployment's settings, read from the environment (Worker bindings or process.env) and
@@ -19,12 +20,44 @@ const csv = z
 const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().optional().default(fallback);
 
+/** An empty var counts as unset, as in a shell's `NAME= command`. */
+const unsetWhenEmpty = (v: unknown) => (v === '' ? undefined : v);
+
+/** A whole number whose bounds and default are core's (checked by queueOptionsSchema). */
+const wholeNumber = z.preprocess(
+  unsetWhenEmpty,
+  z.coerce
+    .number({ message: 'must be a whole number' })
+    .int({ message: 'must be a whole number' })
+    .optional(),
+);
+
+/** Vars are strings: a flag is spelled out, so a typo such as "flase" is refused, not read as on. */
+const flag = z.preprocess(
+  unsetWhenEmpty,
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+);
+
 export const envSchema = z.object({
   /** HTTP Redis (Upstash REST protocol) */
   UPSTASH_REDIS_REST_URL: z.url(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
   /** Key prefix (Kue's `prefix`) */
   EDGEKUE_PREFIX: z.string().optional().default('q'),
+  /**
+   * The queue's options (core's QueueOptions; unset: core's default): Kue's `disableSearch` and
+   * `jobEvents`, the event stream's cap, the largest job data, log lines kept per job and the
+   * most ids a search answers.
+   */
+  EDGEKUE_DISABLE_SEARCH: flag,
+  EDGEKUE_JOB_EVENTS: flag,
+  EDGEKUE_EVENTS_MAX: wholeNumber,
+  EDGEKUE_MAX_DATA_BYTES: wholeNumber,
+  EDGEKUE_MAX_LOG_LINES: wholeNumber,
+  EDGEKUE_MAX_SEARCH_RESULTS: wholeNumber,
   /** Dashboard title (Kue's app.set('title')) */
   EDGEKUE_TITLE: z.string().optional().default('edgekue'),
   /** API and dashboard auth: a bearer token, and/or a basic-auth user and password */
@@ -68,6 +101,26 @@ export function invocationOptions(c: Config) {
   };
 }
 
+/** Each queue option and the var that sets it. */
+const queueOptionVars = {
+  prefix: 'EDGEKUE_PREFIX',
+  disableSearch: 'EDGEKUE_DISABLE_SEARCH',
+  jobEvents: 'EDGEKUE_JOB_EVENTS',
+  eventsMax: 'EDGEKUE_EVENTS_MAX',
+  maxDataBytes: 'EDGEKUE_MAX_DATA_BYTES',
+  maxLogLines: 'EDGEKUE_MAX_LOG_LINES',
+  maxSearchResults: 'EDGEKUE_MAX_SEARCH_RESULTS',
+} as const satisfies Record<keyof QueueOptions, keyof Config>;
+
+/** The deployment's queue options: the vars that are set, the rest left to core's defaults. */
+export function queueOptions(c: Config): QueueOptions {
+  const options: Record<string, unknown> = {};
+  for (const [option, name] of Object.entries(queueOptionVars)) {
+    if (c[name] !== undefined) options[option] = c[name];
+  }
+  return options as QueueOptions;
+}
+
 export class ConfigError extends Error {
   readonly code = 'CONFIG';
 }
@@ -79,6 +132,15 @@ export function readConfig(env: Record<string, unknown>): Config {
     throw new ConfigError(`invalid edgekue configuration:\n  ${lines.join('\n  ')}`);
   }
   const c = parsed.data;
+  // Bounds live in core's schema, once; a refusal here names the var rather than the option.
+  const options = queueOptionsSchema.safeParse(queueOptions(c));
+  if (!options.success) {
+    const lines = options.error.issues.map((i) => {
+      const name = queueOptionVars[i.path[0] as keyof QueueOptions] ?? i.path.join('.');
+      return `${name}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid edgekue configuration:\n  ${lines.join('\n  ')}`);
+  }
   if (Boolean(c.EDGEKUE_AUTH_USER) !== Boolean(c.EDGEKUE_AUTH_PASSWORD)) {
     throw new ConfigError('EDGEKUE_AUTH_USER and EDGEKUE_AUTH_PASSWORD go together');
   }

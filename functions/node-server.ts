@@ -21,7 +21,7 @@ import {
   workerDefaults,
 } from '../worker-handlers/index.js';
 import { createApp } from './app.js';
-import { invocationOptions, readConfig } from './config.js';
+import { invocationOptions, queueOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
 import { createWake, type WakeMode } from './wake/index.js';
@@ -69,7 +69,7 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
   const registry = options.registry ?? handlers;
   const queue = createQueue(
     { url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN },
-    { prefix: config.EDGEKUE_PREFIX },
+    queueOptions(config),
   );
   const stopping = new AbortController();
   const { signal } = stopping;

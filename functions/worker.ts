@@ -11,7 +11,7 @@ import { Queue } from '../core/index.js';
 import { runTick, runWake } from '../worker-handlers/index.js';
 import type { Wake } from './api/index.js';
 import { createApp } from './app.js';
-import { type Config, invocationOptions, readConfig } from './config.js';
+import { type Config, invocationOptions, queueOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
 import { createWake, type Fetcher } from './wake/index.js';
@@ -71,7 +71,7 @@ function runtime(env: WorkerEnv): Runtime {
     enableAutoPipelining: true,
     enableTelemetry: false,
   });
-  const queue = new Queue(redis, { prefix: config.EDGEKUE_PREFIX });
+  const queue = new Queue(redis, queueOptions(config));
   const batch = invocationOptions(config);
   const { wake } = createWake(config, {
     runLocal: () => runWake(queue, handlers, { ...batch, calls: { remaining: MAX_CALLS } }),

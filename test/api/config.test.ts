@@ -1,7 +1,15 @@
 // The deployment's worker settings: defaults, values from the environment's strings, and a
 // refusal that names the variable.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, invocationOptions, readConfig } from '../../functions/config.js';
+import { queueOptionsSchema } from '../../core/index.js';
+import {
+  ConfigError,
+  envSchema,
+  invocationOptions,
+  queueOptions,
+  readConfig,
+} from '../../functions/config.js';
 
 const base = { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1', UPSTASH_REDIS_REST_TOKEN: 't' };
 
@@ -28,5 +36,67 @@ describe('worker settings', () => {
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => readConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ ...base, [name]: value })).toThrow(name);
+  });
+});
+
+describe('queue options', () => {
+  const all = {
+    EDGEKUE_PREFIX: 'shop',
+    EDGEKUE_DISABLE_SEARCH: '1',
+    EDGEKUE_JOB_EVENTS: 'false',
+    EDGEKUE_EVENTS_MAX: '500',
+    EDGEKUE_MAX_DATA_BYTES: '2048',
+    EDGEKUE_MAX_LOG_LINES: '3',
+    EDGEKUE_MAX_SEARCH_RESULTS: '50',
+  };
+
+  it("leaves what is unset (or set empty) to core's defaults", () => {
+    expect(queueOptions(readConfig(base))).toEqual({ prefix: 'q' });
+    expect(
+      queueOptions(readConfig({ ...base, EDGEKUE_JOB_EVENTS: '', EDGEKUE_MAX_LOG_LINES: '' })),
+    ).toEqual({
+      prefix: 'q',
+    });
+  });
+
+  it('reads every queue option from its var', () => {
+    const options = queueOptions(readConfig({ ...base, ...all }));
+    expect(options).toEqual({
+      prefix: 'shop',
+      disableSearch: true,
+      jobEvents: false,
+      eventsMax: 500,
+      maxDataBytes: 2048,
+      maxLogLines: 3,
+      maxSearchResults: 50,
+    });
+    // A queue option added to core without a var fails here.
+    expect(Object.keys(options).sort()).toEqual(Object.keys(queueOptionsSchema.shape).sort());
+  });
+
+  it.each([
+    ['EDGEKUE_DISABLE_SEARCH', 'yes'],
+    ['EDGEKUE_JOB_EVENTS', 'flase'],
+    ['EDGEKUE_EVENTS_MAX', '5'],
+    ['EDGEKUE_MAX_DATA_BYTES', '1.5'],
+    ['EDGEKUE_MAX_LOG_LINES', '0'],
+    ['EDGEKUE_MAX_SEARCH_RESULTS', 'many'],
+    ['EDGEKUE_MAX_SEARCH_RESULTS', '2000000'],
+    ['EDGEKUE_PREFIX', 'my queue'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => readConfig({ ...base, [name]: value })).toThrow(ConfigError);
+    expect(() => readConfig({ ...base, [name]: value })).toThrow(`${name}: `);
+  });
+});
+
+describe('the configuration table', () => {
+  it('in functions/README.md lists every variable', () => {
+    const readme = readFileSync(new URL('../../functions/README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('Tests: '));
+    const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+    const missing = Object.keys(envSchema.shape).filter(
+      (name) => !rows.some((row) => row.split('|')[1]?.includes(`\`${name}\``)),
+    );
+    expect(missing).toEqual([]);
   });
 });
