@@ -16,6 +16,20 @@ export const defaults = {
    * (add a word), so one query cannot hold Redis on millions of ids. 10,000 ids is ~70 KB.
    */
   maxSearchResults: 10_000,
+  /** A log line, or a failed attempt's error text, longer than this is cut (saying so). */
+  maxLineBytes: 16 * 1024,
+  /**
+   * What one of a worker's touch or ack calls carries, about (log lines and progress; results and
+   * errors): more go in further calls. A touch and an ack share one HTTP request
+   * (auto-pipelining), so each keeps well under the request limit.
+   */
+  maxWriteBytes: 256 * 1024,
+  /**
+   * An answer of jobs (a claim, a page, jobs by id) takes no more jobs once it holds this much:
+   * jobs with large data come a few per call, the rest in further calls (a claim leaves them for
+   * the next). Upstash refuses an answer over its 10 MB request limit, and base64 adds a third.
+   */
+  maxAnswerBytes: 2 * 1024 * 1024,
   /** createMany splits its payload so that each script call stays under the request limit. */
   maxBatchBytes: 800 * 1024,
   /** Jobs promoted or recovered per script call: bounds the time one script holds Redis. */

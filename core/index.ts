@@ -16,6 +16,7 @@ export { type EventListener, QueueEvents } from './events.js';
 export { format } from './format.js';
 export { type BackoffFunction, Job, type JobListener, type JobWriter } from './job.js';
 export { JOB_FIELDS, type JobField, type JobFields, readJobFields } from './job-fields.js';
+export { byteLength, cutText } from './json-text.js';
 export {
   DATA_FORMAT,
   ID_SET_BUCKET,
@@ -34,10 +35,11 @@ export {
   type NewJob,
   Queue,
   type RangeQuery,
-  type TouchEntry,
+  type TouchStatus,
 } from './queue.js';
 export { randomHex } from './random-hex.js';
 export type { Connection, RedisClient, Subscription } from './redis-client.js';
 export * from './schema.js';
 export { list, type ScriptConfig, ScriptRunner } from './script-runner.js';
 export { searchWords, words } from './search-words.js';
+export { type TouchChunk, type TouchEntry, touchChunks } from './touch-chunks.js';

@@ -1,7 +1,8 @@
+import { defaults } from './defaults.js';
 import { InvalidState, ValidationError } from './errors.js';
 import { format } from './format.js';
 import { readJobFields } from './job-fields.js';
-import { parseJson } from './json-text.js';
+import { cutText, jsonText, parseJson } from './json-text.js';
 import type { JobState } from './keys.js';
 import { priorityValue } from './priority.js';
 import type { Queue } from './queue.js';
@@ -268,7 +269,7 @@ export class Job {
 
   /** Appends a printf-style line to the job's log. */
   async log(fmt: unknown, ...args: unknown[]): Promise<void> {
-    const line = format(fmt, ...args);
+    const line = cutText(format(fmt, ...args), defaults.maxLineBytes);
     if (this.writer) return this.writer.log(line);
     await this.queue.touch([{ id: this.#requireId(), logs: [line] }]);
   }
@@ -280,7 +281,11 @@ export class Job {
     }
     const percent = Math.max(0, Math.min(100, Math.floor((completed * 100) / total)));
     this.#progress = percent;
-    const text = data === undefined ? undefined : JSON.stringify(data);
+    // Checked as job data is: JSON, and no larger than maxDataBytes.
+    const text =
+      data === undefined
+        ? undefined
+        : jsonText(data, 'progress_data', this.queue.options.maxDataBytes);
     if (data !== undefined) this.progress_data = data;
     if (this.writer) return this.writer.progress(percent, text);
     await this.queue.touch([

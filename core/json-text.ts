@@ -70,6 +70,28 @@ export function byteLength(text: string): number {
   return bytes;
 }
 
+/**
+ * A text cut to at most `maxBytes` of UTF-8 (a pair of surrogates kept whole), saying how much
+ * was cut: lines and messages are for people, and one must not outgrow the call that carries it.
+ */
+export function cutText(text: string, maxBytes: number): string {
+  if (text.length * 3 <= maxBytes) return text;
+  const bytes = byteLength(text);
+  if (bytes <= maxBytes) return text;
+  const room = maxBytes - 32; // for the note
+  let kept = 0;
+  let end = 0;
+  while (end < text.length) {
+    const c = text.charCodeAt(end);
+    const pair = c >= 0xd800 && c <= 0xdbff && isLow(text.charCodeAt(end + 1));
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (kept + size > room) break;
+    kept += size;
+    end += pair ? 2 : 1;
+  }
+  return `${text.slice(0, end)}… (${bytes - kept} bytes cut)`;
+}
+
 function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }

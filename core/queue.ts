@@ -19,6 +19,7 @@ import {
 } from './schema.js';
 import { list, ScriptRunner } from './script-runner.js';
 import { searchWords, words } from './search-words.js';
+import { type TouchEntry, touchChunks } from './touch-chunks.js';
 
 /** A random token per create request: a retry of the same request is answered, not run again. */
 function requestToken(): string {
@@ -65,12 +66,8 @@ export interface KueStats {
   workTime: number;
 }
 
-export interface TouchEntry {
-  id: string;
-  token?: string;
-  progress?: [number] | [number, string];
-  logs?: string[];
-}
+/** What touch.lua says of each entry's job. */
+export type TouchStatus = 'ok' | 'lost' | 'ttl' | 'missing';
 
 export interface RangeQuery {
   state?: JobState;
@@ -229,13 +226,23 @@ export class Queue {
 
   /** Jobs by id in order; missing ones are left out. */
   async getJobs(ids: ReadonlyArray<string | number>): Promise<Job[]> {
-    const valid = ids.map(String).filter((id) => /^\d{1,15}$/.test(id));
-    if (valid.length === 0) return [];
-    const rows = await this.scripts.run<{ job: string[] | object }[]>('read-jobs', { ids: valid });
-    return list(rows)
-      .map((r) => list(r.job as string[]))
-      .filter((h) => h.length > 0)
-      .map((h) => Job.fromHash(this, h));
+    let valid = ids.map(String).filter((id) => /^\d{1,15}$/.test(id));
+    const jobs: Job[] = [];
+    // An answer stops at maxAnswerBytes of jobs (at least one): ask again for the rest.
+    while (valid.length > 0) {
+      const rows = list(
+        await this.scripts.run<{ job: string[] | object }[]>('read-jobs', {
+          ids: valid,
+          max_bytes: defaults.maxAnswerBytes,
+        }),
+      );
+      for (const r of rows) {
+        const h = list(r.job as string[]);
+        if (h.length > 0) jobs.push(Job.fromHash(this, h));
+      }
+      valid = valid.slice(Math.max(1, rows.length));
+    }
+    return jobs;
   }
 
   /** A job's log lines; JobNotFound when the job does not exist. */
@@ -256,14 +263,21 @@ export class Queue {
     if (q.type !== undefined && q.state === undefined) {
       throw new ValidationError('a type range needs a state', 'state');
     }
-    const rows = await this.scripts.run<string[][] | object>('read-range', {
-      state: q.state,
-      type: q.type,
-      from: q.from,
-      to: q.to,
-      order: q.order === 'desc' ? 'desc' : 'asc',
-    });
-    return list(rows as string[][]).map((h) => Job.fromHash(this, h));
+    const r = await this.scripts.run<{ jobs: string[][] | object; rest: number[] | object }>(
+      'read-range',
+      {
+        state: q.state,
+        type: q.type,
+        from: q.from,
+        to: q.to,
+        order: q.order === 'desc' ? 'desc' : 'asc',
+        max_bytes: defaults.maxAnswerBytes,
+      },
+    );
+    const jobs = list(r.jobs as string[][]).map((h) => Job.fromHash(this, h));
+    // A page of large jobs: the ids the answer had no room for, fetched in as many calls as needed.
+    const rest = list(r.rest as number[]);
+    return rest.length === 0 ? jobs : [...jobs, ...(await this.getJobs(rest))];
   }
 
   /** Every count in one call: per state, per type and state, work time, paused types. */
@@ -444,18 +458,26 @@ export class Queue {
   }
 
   /** Log lines and progress for many jobs at once (workers flush through here). */
-  async touch(
-    entries: TouchEntry[],
-    leaseMs = 0,
-  ): Promise<{ status: ('ok' | 'lost' | 'ttl' | 'missing')[]; now: number }> {
-    const r = await this.scripts.run<{
-      status: ('ok' | 'lost' | 'ttl' | 'missing')[] | object;
-      now: number;
-    }>('touch', { entries, lease_ms: leaseMs, max_log: this.options.maxLogLines });
-    const status = list(r.status as ('ok' | 'lost' | 'ttl' | 'missing')[]);
+  async touch(entries: TouchEntry[], leaseMs = 0): Promise<{ status: TouchStatus[]; now: number }> {
+    // Calls of about maxWriteBytes, one after the other so a job's lines keep their order. A job
+    // whose lines span calls gets the worst of its parts' statuses.
+    const status: TouchStatus[] = entries.map(() => 'ok');
+    let now = 0;
+    for (const chunk of touchChunks(entries, defaults.maxWriteBytes)) {
+      const r = await this.scripts.run<{ status: TouchStatus[] | object; now: number }>('touch', {
+        entries: chunk.entries,
+        lease_ms: leaseMs,
+        max_log: this.options.maxLogLines,
+      });
+      list(r.status as TouchStatus[]).forEach((s, k) => {
+        const i = chunk.origin[k]!;
+        if (s !== 'ok') status[i] = s;
+      });
+      now = r.now;
+    }
     const missing = entries.findIndex((e, i) => !e.token && status[i] === 'missing');
     if (missing >= 0) throw new JobNotFound(entries[missing]!.id);
-    return { status, now: r.now };
+    return { status, now };
   }
 
   // ---- pause, promotion, recovery ----

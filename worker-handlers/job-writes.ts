@@ -9,13 +9,18 @@ export class JobWrites implements JobWriter {
   #logs: string[] = [];
   #progress: [number] | [number, string] | undefined;
   readonly #onWrite: () => void;
+  readonly #maxLines: number;
 
-  constructor(onWrite: () => void) {
+  /** maxLines: the job's log keeps its newest maxLines lines, so no more are ever worth sending. */
+  constructor(onWrite: () => void, maxLines: number) {
     this.#onWrite = onWrite;
+    this.#maxLines = maxLines;
   }
 
   log(line: string): void {
     this.#logs.push(line);
+    // Dropped in bulk, not one shift per line: a handler logging in a tight loop stays linear.
+    if (this.#logs.length >= 2 * this.#maxLines) this.#logs = this.#logs.slice(-this.#maxLines);
     this.#onWrite();
   }
 
@@ -34,7 +39,8 @@ export class JobWrites implements JobWriter {
 
   /** Moves what is held into a touch entry; `restore` puts it back if the call fails. */
   take(id: string, token: string): { entry: TouchEntry; restore: () => void } {
-    const logs = this.#logs;
+    const logs =
+      this.#logs.length > this.#maxLines ? this.#logs.slice(-this.#maxLines) : this.#logs;
     const progress = this.#progress;
     this.#logs = [];
     this.#progress = undefined;

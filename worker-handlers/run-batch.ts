@@ -1,4 +1,4 @@
-import { type Job, LeaseLost, type Queue } from '../core/index.js';
+import { byteLength, cutText, defaults, type Job, LeaseLost, type Queue } from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
 import { Shutdown, TtlExceeded } from './errors.js';
 import { errorText, invokeHandler } from './handler.js';
@@ -90,6 +90,27 @@ interface Finished {
 const ACK_RETRIES = 3;
 /** Calls kept back, beyond one per running job, for heartbeats and retries of the last acks. */
 const CALL_RESERVE = 10;
+
+/**
+ * Finished jobs in acks of about maxWriteBytes of results and errors each (a result may be up to
+ * maxDataBytes): the usual batch, small results, is one ack.
+ */
+function ackParts(batch: Finished[]): Finished[][] {
+  const parts: Finished[][] = [[]];
+  let bytes = 0;
+  for (const f of batch) {
+    const size = 32 + (f.entry.result?.length ?? 0) + (f.entry.error?.length ?? 0);
+    const part = parts[parts.length - 1]!;
+    if (part.length > 0 && bytes + size > defaults.maxWriteBytes) {
+      parts.push([f]);
+      bytes = size;
+    } else {
+      part.push(f);
+      bytes += size;
+    }
+  }
+  return parts;
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -227,6 +248,7 @@ class Batch {
       token: leaseToken(),
       worker: this.#o.workerId,
       types: this.#registry.claimTypes(),
+      max_bytes: defaults.maxAnswerBytes,
     };
   }
 
@@ -246,7 +268,7 @@ class Batch {
       token: job.lease?.token ?? token,
       registration: this.#registry.get(job.type),
       controller: new AbortController(),
-      writes: new JobWrites(() => this.#keeper.wrote()),
+      writes: new JobWrites(() => this.#keeper.wrote(), this.#queue.options.maxLogLines),
       settled: false,
     };
     this.#running.set(id, running);
@@ -277,11 +299,20 @@ class Batch {
     const entry: AckEntry = { id: running.id, token: running.token, ok };
     let shutdown = false;
     if (ok && result !== undefined) {
+      const max = this.#queue.options.maxDataBytes;
       try {
         entry.result = JSON.stringify(result);
       } catch {
         entry.ok = false;
         entry.error = 'the result is not JSON-serialisable';
+      }
+      // Kept in the job's hash like its data, and carried by the ack beside other jobs': a result
+      // too large for that fails its own attempt instead of every job acked with it.
+      const text = entry.result;
+      if (text !== undefined && text.length * 3 > max && byteLength(text) > max) {
+        delete entry.result;
+        entry.ok = false;
+        entry.error = `the result is ${byteLength(text)} bytes of JSON, over the limit of ${max} (maxDataBytes)`;
       }
     }
     if (!entry.ok) {
@@ -289,7 +320,7 @@ class Batch {
       // A handler that gave up because the signal fired failed for the signal's reason.
       const cause = running.controller.signal.aborted && reason instanceof Error ? reason : error;
       shutdown = cause instanceof Shutdown;
-      entry.error ??= errorText(cause);
+      entry.error ??= cutText(errorText(cause), defaults.maxLineBytes);
       entry.delay = this.#customDelay(running);
     }
     this.#finished.push({ entry, running, shutdown });
@@ -348,29 +379,48 @@ class Batch {
     this.#finished = [];
     const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
     try {
+      const parts = ackParts(batch);
       const logs = this.#pendingLogs(batch);
-      const [, r] = await Promise.all([logs, this.#ackWithRetry(batch, request)]);
-      if (r) {
-        batch.forEach((f, i) => {
-          this.#count(f, r.settled[i] ?? 'lost');
-        });
-        if (r.retries.length > 0 && this.#onRetry) {
-          try {
-            this.#onRetry(r.retries);
-          } catch {
-            // a wake-up that fails leaves the retry to the cron tick, as before
-          }
-        }
-        if (request) this.#started(r.jobs, request.token, r.now);
-      } else {
-        this.#result.lost += batch.length;
-        this.#claimsOpen = false;
+      // One part (the usual case): its log lines and its ack share one HTTP request. Large
+      // results go in several acks, one after the other, the lines first; the claim rides last.
+      if (parts.length > 1) await logs;
+      for (const [p, part] of parts.entries()) {
+        const last = p === parts.length - 1;
+        const [, r] = await Promise.all([
+          p === 0 ? logs : undefined,
+          this.#ackWithRetry(part, last ? request : undefined),
+        ]);
+        this.#acked(part, r, last ? request : undefined);
       }
     } finally {
       this.#acking = false;
       if (this.#finished.length > 0) this.#scheduleAck();
       this.#maybeEnd();
     }
+  }
+
+  /** Counts what one ack call settled, hands on its retries, and starts the jobs it claimed. */
+  #acked(
+    part: Finished[],
+    r: Awaited<ReturnType<typeof ack>> | undefined,
+    request: ClaimRequest | undefined,
+  ): void {
+    if (!r) {
+      this.#result.lost += part.length;
+      this.#claimsOpen = false;
+      return;
+    }
+    part.forEach((f, i) => {
+      this.#count(f, r.settled[i] ?? 'lost');
+    });
+    if (r.retries.length > 0 && this.#onRetry) {
+      try {
+        this.#onRetry(r.retries);
+      } catch {
+        // a wake-up that fails leaves the retry to the cron tick, as before
+      }
+    }
+    if (request) this.#started(r.jobs, request.token, r.now);
   }
 
   /**
@@ -387,9 +437,7 @@ class Batch {
       });
     if (entries.length === 0) return Promise.resolve();
     this.#calls.remaining--;
-    return this.#queue.scripts
-      .run('touch', { entries, lease_ms: 0, max_log: this.#queue.options.maxLogLines })
-      .catch(() => {});
+    return this.#queue.touch(entries, 0).catch(() => {});
   }
 
   async #ackWithRetry(batch: Finished[], request: ClaimRequest | undefined) {

@@ -7,6 +7,8 @@ export interface ClaimRequest {
   token: string;
   worker: string;
   types: { type: string; concurrency: number }[];
+  /** Claim no more once the answer holds this many bytes of job values (the first always comes). */
+  max_bytes?: number;
 }
 
 export interface Claimed {

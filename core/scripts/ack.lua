@@ -5,7 +5,7 @@
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { request?, tokens?, done: [{ id, token | k, ok, result?, error?, delay? }
-                        | [id, k]], claim?: { count, lease_ms, token, worker, types } }
+                        | [id, k]], claim?: { count, lease_ms, token, worker, types, max_bytes? } }
            k: the lease token as an index (from 0) into `tokens`, which a batch's jobs share;
            [id, k]: completed without a result (most acks, in a tenth of the bytes)
            request: a fresh id per call; run again with it, the call answers what it answered
@@ -84,7 +84,8 @@ for i, d in ipairs(input.done or {}) do
       work_time = work_time + duration
       completed = completed + 1
       local args = {}
-      if d.result ~= nil then args = { cjson.decode(d.result) } end
+      local value = event_value(d.result)
+      if value ~= nil then args = { value } end
       emit_job(P, cfg, id, job, 'complete', args)
       if f[3] == '1' then remove_job(P, cfg, id) end
       settled[i] = 'complete'
@@ -114,7 +115,7 @@ if c and (tonumber(c.count) or 0) > 0 then
   promote_due(P, cfg, now, math.max(c.count, 100))
   recover_expired(P, cfg, now, math.max(c.count, 100))
   jobs, ids = claim_jobs(P, cfg, now, tonumber(c.count), tonumber(c.lease_ms), c.token, c.worker,
-    c.types)
+    c.types, c.max_bytes)
 end
 replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now,
   r = retries })

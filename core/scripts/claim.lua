@@ -3,7 +3,8 @@
   woken worker makes progress even when no cron tick has run.
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
-  ARGV[3]  input JSON { request?, count, lease_ms, token, worker, types: [{ type, concurrency }] }
+  ARGV[3]  input JSON { request?, count, lease_ms, token, worker, types: [{ type, concurrency }],
+           max_bytes? }  max_bytes: claim no more once the answer holds that much
            request: a fresh id per call; run again with it, the call answers the jobs it claimed
            the first time that its lease token still holds (lib/replay.lua)
   Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events,
@@ -43,7 +44,7 @@ local count = tonumber(input.count) or 1
 local promoted = promote_due(P, cfg, now, math.max(count, 100))
 recover_expired(P, cfg, now, math.max(count, 100))
 local jobs, ids = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token,
-  input.worker, input.types)
+  input.worker, input.types, input.max_bytes)
 -- waiting: jobs that are inactive, delayed or active after the claim. 0 means an empty queue, and
 -- an idle cron tick can stop looking (wake-ups bring new work).
 local waiting = idset_card(K.state(P, 'inactive')) + redis.call('ZCARD', K.delayed(P)) +

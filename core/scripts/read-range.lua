@@ -2,11 +2,12 @@
   scroll), with each job's fields, in one round trip.
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
-  ARGV[3]  input JSON { state?, type?, from, to, order: 'asc'|'desc' }
+  ARGV[3]  input JSON { state?, type?, from, to, order: 'asc'|'desc', max_bytes? }
            no state: all jobs; type without state: not supported (the caller picks a state)
            from, to: ranks as ZRANGE takes them (negative counts from the end)
   Reads:   ids, jobs:<state>, jobs:<type>:<state> (id sets), job:<id>
-  Returns: JSON [[field, value, ...]]
+  Returns: JSON { jobs: [[field, value, ...]], rest: [id] }  rest: the page's ids after the jobs
+           once they held max_bytes, in order (read-jobs fetches them)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -27,9 +28,18 @@ else
   end
 end
 local ids = idset_range(P, sets, tonumber(input.from), tonumber(input.to), input.order == 'desc')
-local jobs = {}
+-- Jobs until the answer holds max_bytes; the page's other ids go back for read-jobs to fetch.
+local budget = tonumber(input.max_bytes) or math.huge
+local jobs, rest, bytes = {}, {}, 0
 for _, id in ipairs(ids) do
-  local h = job_fields(P, id)
-  if #h > 0 then table.insert(jobs, h) end
+  if bytes >= budget then
+    rest[#rest + 1] = id
+  else
+    local h = job_fields(P, id)
+    if #h > 0 then
+      table.insert(jobs, h)
+      for i = 2, #h, 2 do bytes = bytes + #h[i] end
+    end
+  end
 end
-return cjson.encode(jobs)
+return cjson.encode({ jobs = jobs, rest = rest })

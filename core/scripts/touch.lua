@@ -44,7 +44,7 @@ for i, e in ipairs(input.entries) do
       local args = { pct }
       if e.progress[2] then
         redis.call('HSET', jkey, F.progress_data, e.progress[2])
-        args[2] = cjson.decode(e.progress[2])
+        args[2] = event_value(e.progress[2])
       end
       emit_job(P, cfg, id, { type = f[1], events = f[6] }, 'progress', args)
     end

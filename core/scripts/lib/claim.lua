@@ -29,7 +29,11 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   local key = K.job(P, id)
   local h = redis.call('HGETALL', key)
   local v = {}
-  for i = 1, #h, 2 do v[h[i]] = h[i + 1] end
+  local bytes = 0
+  for i = 1, #h, 2 do
+    v[h[i]] = h[i + 1]
+    bytes = bytes + #h[i + 1]
+  end
   if v[F.state] ~= 'inactive' then return nil end
   local job = { type = v[F.type], state = v[F.state], priority = v[F.priority],
     promote_at = v[F.promote_at], events = v[F.events], created_at = v[F.created_at], key = key }
@@ -52,12 +56,16 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
     out[#out + 1] = F.lease_until
     out[#out + 1] = tostring(expiry)
   end
-  return out
+  return out, bytes
 end
 
--- Returns the claimed jobs (flat HGETALL arrays) and their ids.
-local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
+-- Returns the claimed jobs (flat HGETALL arrays) and their ids. max_bytes (optional) bounds the
+-- answer: once the claimed jobs' values reach it no more are claimed, so large jobs come a few
+-- per call instead of in an answer larger than an HTTP Redis request may be (the first job is
+-- always claimed).
+local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types, max_bytes)
   local claimed, ids = {}, {}
+  local bytes, budget = 0, tonumber(max_bytes) or math.huge
   if count <= 0 then return claimed, ids end
   local paused = paused_types(P, now)
   local lanes = {}
@@ -77,7 +85,7 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
   -- k-way merge of the per-type heads by (priority, zero-padded id); index writes queued until
   -- the end (nothing in the loop reads an index: the heads were read above)
   ix_begin()
-  while #claimed < count do
+  while #claimed < count and bytes < budget do
     local best = nil
     for _, lane in ipairs(lanes) do
       local member = lane.heads[lane.at]
@@ -90,8 +98,9 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types)
     end
     if best == nil then break end
     best.lane.at = best.lane.at + 2
-    local started = start_job(P, cfg, tonumber(best.member), now, lease_ms, token, worker)
+    local started, size = start_job(P, cfg, tonumber(best.member), now, lease_ms, token, worker)
     if started then
+      bytes = bytes + size
       table.insert(claimed, started)
       ids[#ids + 1] = tonumber(best.member)
     else

@@ -6,6 +6,17 @@
 -- values only (about 20 bytes where one JSON text took 75). event_text() rebuilds the JSON.
 local EV_LIVE = {}
 
+-- A result or progress data longer than this is left out of its event (listeners read the job
+-- for it): the stream keeps events_max events and a reader takes 100 at a time, which must not
+-- be 100 copies of half-megabyte results.
+local EVENT_VALUE_MAX = 16384
+
+-- A JSON value as an event argument: decoded, or nil when it is too long to travel in events.
+local function event_value(text)
+  if text == nil or #text > EVENT_VALUE_MAX then return nil end
+  return cjson.decode(text)
+end
+
 -- args_json: args already encoded, when a call emits the same args for many jobs.
 local function emit(P, cfg, jid, jtype, event, args, args_json)
   if cfg.events_off then return end
