@@ -248,13 +248,23 @@ export class Queue {
   /** A job's log lines; JobNotFound when the job does not exist. */
   async logs(id: string | number): Promise<string[]> {
     if (!/^\d{1,15}$/.test(String(id))) throw new JobNotFound(id);
-    const rows = await this.scripts.run<{ job: string[] | object; log?: string[] | object }[]>(
-      'read-jobs',
-      { ids: [String(id)], logs: true },
-    );
-    const row = list(rows)[0];
-    if (!row || list(row.job as string[]).length === 0) throw new JobNotFound(id);
-    return list(row.log as string[]);
+    const lines: string[] = [];
+    // A long log (up to maxLogLines lines of up to 16 KiB) comes in answers of maxAnswerBytes.
+    for (let from = 0; ; ) {
+      const rows = await this.scripts.run<
+        { job: string[] | object; log?: string[] | object; more?: number }[]
+      >('read-jobs', {
+        ids: [String(id)],
+        logs: true,
+        log_from: from,
+        max_bytes: defaults.maxAnswerBytes,
+      });
+      const row = list(rows)[0];
+      if (!row || list(row.job as string[]).length === 0) throw new JobNotFound(id);
+      lines.push(...list(row.log as string[]));
+      if (row.more === undefined || row.more <= from) return lines;
+      from = row.more;
+    }
   }
 
   /** A page of jobs by rank, ordered by id: all jobs, one state, or one type in one state. */

@@ -57,6 +57,17 @@ describe('answers of large jobs', () => {
     expect(largestSince(from)).toBeLessThan(bound);
   });
 
+  it("a job's long log comes whole, in order, in answers within the budget", async () => {
+    const [job] = await q.createMany([{ type: 'logged', data: {} }]);
+    // 1,000 lines (maxLogLines) of 10 KB: 10 MB of log, written in touch calls of ~256 KiB
+    const lines = Array.from({ length: 1_000 }, (_, i) => `${i} ${'l'.repeat(10_000)}`);
+    await q.touch([{ id: job!.id!, logs: lines }]);
+    const from = answers.length;
+    expect(await q.logs(job!.id!)).toEqual(lines);
+    expect(answers.length - from).toBeGreaterThan(2);
+    expect(largestSince(from)).toBeLessThan(bound);
+  });
+
   it('a claim takes jobs until its answer holds the budget; the next claim takes the rest', async () => {
     const ids = await bigJobs('claimed');
     const request = {
