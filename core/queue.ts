@@ -467,13 +467,22 @@ export class Queue {
     }
   }
 
-  /** Log lines and progress for many jobs at once (workers flush through here). */
-  async touch(entries: TouchEntry[], leaseMs = 0): Promise<{ status: TouchStatus[]; now: number }> {
+  /**
+   * Heartbeats, log lines and progress of many jobs at once (workers flush through here), in
+   * calls of about maxWriteBytes, a job's lines in order; `onCall` is told of each call as it
+   * goes out (a Worker counts its subrequests).
+   */
+  async touch(
+    entries: TouchEntry[],
+    leaseMs = 0,
+    onCall?: () => void,
+  ): Promise<{ status: TouchStatus[]; now: number }> {
     // Calls of about maxWriteBytes, one after the other so a job's lines keep their order. A job
     // whose lines span calls gets the worst of its parts' statuses.
     const status: TouchStatus[] = entries.map(() => 'ok');
     let now = 0;
     for (const chunk of touchChunks(entries, defaults.maxWriteBytes)) {
+      onCall?.();
       const r = await this.scripts.run<{ status: TouchStatus[] | object; now: number }>('touch', {
         entries: chunk.entries,
         lease_ms: leaseMs,

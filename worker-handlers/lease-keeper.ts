@@ -11,7 +11,7 @@ export interface KeptLease {
 export interface LeaseKeeperHooks {
   /** The leases held right now. */
   leases(): KeptLease[];
-  /** A touch call is about to go out (the invocation counts its calls). */
+  /** A touch call is about to go out (the invocation counts its calls; a flush may take several). */
   spent(): void;
   /** touch.lua said the lease is gone ('lost', or 'missing' when the job was removed) or the ttl ran out. */
   onStatus(lease: KeptLease, status: 'lost' | 'ttl'): void;
@@ -74,11 +74,11 @@ export class LeaseKeeper {
     if (leases.length === 0) return this.#schedule();
     const taken = leases.map((lease) => ({ lease, ...lease.writes.take(lease.id, lease.token) }));
     this.#inFlight = true;
-    this.#hooks.spent();
     try {
       const { status } = await this.#queue.touch(
         taken.map((t) => t.entry),
         this.#leaseMs,
+        () => this.#hooks.spent(),
       );
       status.forEach((s, i) => {
         const lease = taken[i]!.lease;

@@ -436,8 +436,11 @@ class Batch {
         return tokenless;
       });
     if (entries.length === 0) return Promise.resolve();
-    this.#calls.remaining--;
-    return this.#queue.touch(entries, 0).catch(() => {});
+    return this.#queue
+      .touch(entries, 0, () => {
+        this.#calls.remaining--;
+      })
+      .catch(() => {});
   }
 
   async #ackWithRetry(batch: Finished[], request: ClaimRequest | undefined) {

@@ -1,11 +1,27 @@
 // A Worker invocation may make a bounded number of subrequests: given a call budget, a batch
 // stops claiming while it still has the calls to settle what it runs, and never overspends.
 import { afterAll, describe, expect, it } from 'vitest';
+import { Queue, type RedisClient } from '../../core/index.js';
 import { HandlerRegistry, runBatch, runTick } from '../../worker-handlers/index.js';
-import { dropQueue, testQueue } from './helpers.js';
+import { testRedis } from '../support/stack.js';
+import { dropQueue, testQueue, workerPrefix } from './helpers.js';
 
 const queue = testQueue('calls');
 afterAll(() => dropQueue(queue));
+
+/** The real client, counting the script calls that go out. */
+function countingClient() {
+  const redis = testRedis({ enableAutoPipelining: true });
+  const sent = { calls: 0 };
+  const client: RedisClient = {
+    evalsha: (sha, keys, args) => {
+      sent.calls++;
+      return redis.evalsha(sha, keys, args);
+    },
+    eval: (script, keys, args) => redis.eval(script, keys, args),
+  };
+  return { client, sent };
+}
 
 describe('call budget', () => {
   it('stops claiming before the budget runs out, and settles what it claimed', async () => {
@@ -21,6 +37,29 @@ describe('call budget', () => {
     expect(r.completed).toBe(r.claimed);
     expect(await queue.activeCount('counted')).toBe(0);
     expect(await queue.inactiveCount('counted')).toBe(40 - r.claimed);
+  });
+
+  it('counts every call a flush of many log lines takes', async () => {
+    const { client, sent } = countingClient();
+    const q = new Queue(client, { prefix: workerPrefix('callcount') });
+    try {
+      await q.createMany([{ type: 'chatty', data: {} }]);
+      const registry = new HandlerRegistry().process('chatty', async (job) => {
+        // ~1 MB of lines between two flushes: a flush of several touch calls
+        for (let i = 0; i < 1_000; i++) void job.log('%d %s', i, 'c'.repeat(1_000));
+        await new Promise((r) => setTimeout(r, 1_500));
+        return 'ok';
+      });
+      const calls = { remaining: 200 };
+      const from = sent.calls;
+      const r = await runBatch(q, registry, { budgetMs: 10_000, maxJobs: 1, calls });
+      expect(r.completed).toBe(1);
+      expect(sent.calls - from).toBeGreaterThan(4);
+      expect(200 - calls.remaining).toBe(sent.calls - from);
+      expect(await q.logs((await q.range({ from: 0, to: 0 }))[0]!.id!)).toHaveLength(1_000);
+    } finally {
+      await dropQueue(q);
+    }
   });
 
   it('ends a tick whose calls are spent', async () => {
