@@ -478,7 +478,7 @@ export class Queue {
     onCall?: () => void,
   ): Promise<{ status: TouchStatus[]; now: number }> {
     // Calls of about maxWriteBytes, one after the other so a job's lines keep their order. A job
-    // whose lines span calls gets the worst of its parts' statuses.
+    // whose lines span calls takes the status of any part that was not 'ok'.
     const status: TouchStatus[] = entries.map(() => 'ok');
     let now = 0;
     for (const chunk of touchChunks(entries, defaults.maxWriteBytes)) {

@@ -22,7 +22,16 @@ import {
 } from './errors.js';
 import type { CommandExecutor } from './executor.js';
 import { type ResponseHeaders, readBody, sendJson } from './http-io.js';
-import { errorToJson, outcomesToJson, outcomeToJson, type ReplyEncoding } from './resp-encoding.js';
+import {
+  type CommandOutcome,
+  errorToJson,
+  outcomeToJson,
+  type ReplyEncoding,
+} from './resp-encoding.js';
+
+/** Upstash's words for a command whose request or answer is over its max request size. */
+const ANSWER_TOO_LARGE = 'ERR max request size exceeded';
+
 import type { BridgeEndpoint, BridgeStats, StatsCollector } from './stats.js';
 import { type StreamRegistry, streamSubscription } from './subscription-stream.js';
 
@@ -33,6 +42,7 @@ export interface BridgeAppDeps {
   readonly statsSnapshot: () => BridgeStats;
   readonly checkToken: (presented: string | undefined) => boolean;
   readonly bodyLimitBytes: number;
+  readonly answerLimitBytes: number;
   readonly streams: StreamRegistry;
   readonly log: (line: string) => void;
 }
@@ -231,14 +241,14 @@ export function createRequestHandler(
         const encoding = replyEncodingOf(req);
         const commands = parseCommandList(parseJsonBody(await readBody(req, deps.bodyLimitBytes)));
         const outcomes = await executor.runPipeline(commands, aborted.signal);
-        respond(req, res, 200, outcomesToJson(outcomes, encoding), headers, counted);
+        respond(req, res, 200, answersJson(outcomes, encoding), headers, counted);
         return;
       }
       case 'multi-exec': {
         const encoding = replyEncodingOf(req);
         const commands = parseCommandList(parseJsonBody(await readBody(req, deps.bodyLimitBytes)));
         const outcomes = await executor.runTransaction(commands);
-        respond(req, res, 200, outcomesToJson(outcomes, encoding), headers, counted);
+        respond(req, res, 200, answersJson(outcomes, encoding), headers, counted);
         return;
       }
     }
@@ -255,7 +265,24 @@ export function createRequestHandler(
   ): Promise<void> {
     const outcome = await executor.runCommand(command, signal);
     if (!outcome.ok) throw new RedisReplyError(outcome.error);
-    respond(req, res, 200, outcomeToJson(outcome, encoding), headers, counted);
+    const json = outcomeToJson(outcome, encoding);
+    if (overLimit(json)) throw new RedisReplyError(ANSWER_TOO_LARGE);
+    respond(req, res, 200, json, headers, counted);
+  }
+
+  // Upstash holds a command's answer to its max request size: the command has run, its answer
+  // is an error. Each entry of a pipeline on its own, as each is a command.
+  function overLimit(json: string): boolean {
+    const limit = deps.answerLimitBytes;
+    return json.length > limit || (json.length * 3 > limit && Buffer.byteLength(json) > limit);
+  }
+
+  function answersJson(outcomes: readonly CommandOutcome[], encoding: ReplyEncoding): string {
+    const entries = outcomes.map((o) => {
+      const json = outcomeToJson(o, encoding);
+      return overLimit(json) ? errorToJson(ANSWER_TOO_LARGE) : json;
+    });
+    return `[${entries.join(',')}]`;
   }
 
   return (req, res) => {

@@ -1,5 +1,5 @@
 // `npm run redis-http -- --port 8079 --token local_token [--redis-url redis://...]
-//   [--allow-dangerous] [--body-limit BYTES] [--host 127.0.0.1]`
+//   [--allow-dangerous] [--body-limit BYTES] [--answer-limit BYTES] [--host 127.0.0.1]`
 //
 // Runs the bridge in the foreground, in front of the given Redis (--redis-url or REDIS_URL) or
 // of a throwaway redis-server it starts itself. Prints exactly one line on stdout,
@@ -7,18 +7,21 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
-import { DEFAULT_BODY_LIMIT_BYTES } from './options.js';
+import { DEFAULT_ANSWER_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES } from './options.js';
 import { type BridgeHandle, startBridge } from './server.js';
 
 const USAGE = `usage: npm run redis-http -- [--port 8079] [--host 127.0.0.1] [--token TOKEN]
        [--redis-url redis://host:port] [--allow-dangerous] [--body-limit BYTES]
+       [--answer-limit BYTES]
 
   --port             HTTP port (0 = any free port; default 8079)
   --host             interface to listen on (default 127.0.0.1)
   --token            bearer token clients must present (default: $UPSTASH_REDIS_REST_TOKEN or local_token)
   --redis-url        Redis to serve (default: $REDIS_URL, else a throwaway redis-server started here)
   --allow-dangerous  let FLUSHALL, CONFIG, SCRIPT FLUSH... through (never on a shared Redis)
-  --body-limit       largest request body in bytes (default ${DEFAULT_BODY_LIMIT_BYTES})`;
+  --body-limit       largest request body in bytes (default ${DEFAULT_BODY_LIMIT_BYTES})
+  --answer-limit     largest answer of one command in bytes, as Upstash's max request size
+                     (default ${DEFAULT_ANSWER_LIMIT_BYTES})`;
 
 const integer = (name: string, min: number, max: number) =>
   z.coerce
@@ -34,6 +37,7 @@ const CliSchema = z.object({
   redisUrl: z.string().optional(),
   allowDangerous: z.boolean().default(false),
   bodyLimit: integer('--body-limit', 1, 1024 * 1024 * 1024).default(DEFAULT_BODY_LIMIT_BYTES),
+  answerLimit: integer('--answer-limit', 1, 1024 * 1024 * 1024).default(DEFAULT_ANSWER_LIMIT_BYTES),
 });
 
 function parseCli(argv: string[]): z.output<typeof CliSchema> {
@@ -46,6 +50,7 @@ function parseCli(argv: string[]): z.output<typeof CliSchema> {
       'redis-url': { type: 'string' },
       'allow-dangerous': { type: 'boolean' },
       'body-limit': { type: 'string' },
+      'answer-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -61,6 +66,7 @@ function parseCli(argv: string[]): z.output<typeof CliSchema> {
     redisUrl: values['redis-url'] ?? (process.env.REDIS_URL || undefined),
     allowDangerous: values['allow-dangerous'],
     bodyLimit: values['body-limit'],
+    answerLimit: values['answer-limit'],
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;
@@ -107,6 +113,7 @@ async function main(): Promise<void> {
       port: options.port,
       host: options.host,
       bodyLimitBytes: options.bodyLimit,
+      answerLimitBytes: options.answerLimit,
       allowDangerousCommands: options.allowDangerous,
     });
     if (stopping) return;

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Upstash's max request size, which its answers are held to as well. */
+export const DEFAULT_ANSWER_LIMIT_BYTES = 10 * 1000 * 1000;
 
 export const BridgeOptionsSchema = z.object({
   /** Redis behind the bridge, e.g. `redis://127.0.0.1:6380/0` (a password goes in the URL). */
@@ -12,6 +14,8 @@ export const BridgeOptionsSchema = z.object({
   port: z.number().int().min(0).max(65_535).default(0),
   host: z.string().min(1).default('127.0.0.1'),
   bodyLimitBytes: z.number().int().positive().default(DEFAULT_BODY_LIMIT_BYTES),
+  /** A command whose answer is larger fails with `ERR max request size exceeded`, as on Upstash. */
+  answerLimitBytes: z.number().int().positive().default(DEFAULT_ANSWER_LIMIT_BYTES),
   /** Let through CONFIG, FLUSHALL, SCRIPT FLUSH and the like (tests; never on a shared server). */
   allowDangerousCommands: z.boolean().default(false),
   /** How long a non-blocking command may take before the request fails with 504. */

@@ -48,13 +48,6 @@ export function outcomeToJson(outcome: CommandOutcome, encoding: ReplyEncoding):
     : `{"error":${JSON.stringify(outcome.error)}}`;
 }
 
-export function outcomesToJson(
-  outcomes: readonly CommandOutcome[],
-  encoding: ReplyEncoding,
-): string {
-  return `[${outcomes.map((o) => outcomeToJson(o, encoding)).join(',')}]`;
-}
-
 export function errorToJson(message: string): string {
   return JSON.stringify({ error: message });
 }

@@ -67,6 +67,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeHandle>
     statsSnapshot,
     checkToken: createTokenChecker(opts.token),
     bodyLimitBytes: opts.bodyLimitBytes,
+    answerLimitBytes: opts.answerLimitBytes,
     streams,
     log,
   });

@@ -107,6 +107,47 @@ describe('request validation', () => {
     expect((res.body as { error: string }).error).toMatch(/larger than the limit of 1048576 bytes/);
   });
 
+  it("holds each command's answer to the answer limit, as Upstash does, after running it", async () => {
+    const small = await startBridge({
+      redisUrl: inject('redisUrl'),
+      token,
+      answerLimitBytes: 1_000,
+      log: () => {},
+    });
+    try {
+      const key = `${randomPrefix()}:answer`;
+      expect((await call('/', { body: ['set', key, 'a'.repeat(2_000)] }, small.url)).status).toBe(
+        200,
+      );
+      const alone = await call('/', { body: ['getrange', key, 0, 1_499] }, small.url);
+      expect(alone).toMatchObject({
+        status: 400,
+        body: { error: 'ERR max request size exceeded' },
+      });
+      const piped = await call(
+        '/pipeline',
+        {
+          body: [
+            ['get', key],
+            ['append', key, 'b'],
+            ['strlen', key],
+          ],
+        },
+        small.url,
+      );
+      expect(piped.body).toEqual([
+        { error: 'ERR max request size exceeded' },
+        { result: 2_001 },
+        { result: 2_001 },
+      ]);
+      expect((await call('/', { body: ['getrange', key, 0, 9] }, small.url)).body).toEqual({
+        result: 'aaaaaaaaaa',
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers 404 for an unknown endpoint and 405 for a wrong method', async () => {
     const notFound = await call('/__nope');
     expect(notFound.status).toBe(404);
