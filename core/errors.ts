@@ -6,7 +6,8 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'PAYLOAD_TOO_LARGE'
   | 'LEASE_LOST'
-  | 'REDIS';
+  | 'REDIS'
+  | 'REDIS_FULL';
 
 export class EdgekueError extends Error {
   readonly code: ErrorCode;
@@ -74,4 +75,23 @@ export class RedisFailure extends EdgekueError {
   constructor(message: string, cause?: unknown) {
     super('REDIS', message, undefined, { cause });
   }
+}
+
+/**
+ * Redis refused a write for want of room: its maxmemory (`OOM command not allowed`) or, on
+ * Upstash, the plan's data size (`ERR DB capacity quota exceeded`). Retrying does not help until
+ * jobs are removed or the limit is raised; reads still work.
+ */
+export class RedisFull extends EdgekueError {
+  constructor(message: string, cause?: unknown) {
+    super('REDIS_FULL', message, undefined, { cause });
+  }
+}
+
+/** Redis' and Upstash's answers to a write when there is no room left. */
+const FULL = /\bOOM command not allowed|DB capacity quota exceeded/i;
+
+/** A failed Redis call as a typed error: RedisFull when there is no room, else RedisFailure. */
+export function redisError(message: string, cause?: unknown): RedisFailure | RedisFull {
+  return FULL.test(message) ? new RedisFull(message, cause) : new RedisFailure(message, cause);
 }

@@ -10,6 +10,8 @@ export {
   LeaseLost,
   PayloadTooLarge,
   RedisFailure,
+  RedisFull,
+  redisError,
   ValidationError,
 } from './errors.js';
 export { type EventListener, QueueEvents } from './events.js';

@@ -1,4 +1,4 @@
-import { RedisFailure } from './errors.js';
+import { redisError } from './errors.js';
 import { wellFormedStrings } from './json-text.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis-client.js';
@@ -47,7 +47,7 @@ export class ScriptRunner {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new RedisFailure(`${name}: ${message}`, error);
+      throw redisError(`${name}: ${message}`, error);
     }
     return (typeof raw === 'string' ? JSON.parse(raw) : raw) as T;
   }

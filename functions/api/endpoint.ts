@@ -80,6 +80,7 @@ const errorDescriptions = {
   413: 'body or job data over the limit',
   415: 'body is not JSON',
   503: 'Redis is unreachable: retry',
+  507: 'Redis is full (its memory or the plan data size): remove finished jobs or raise the limit',
 } as const;
 
 /** The error answers a route can give, each `{error}`; 401, 403 and 503 apply to every route. */

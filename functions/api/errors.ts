@@ -17,6 +17,15 @@ export const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   LEASE_LOST: 409,
   // Redis or the HTTP Redis in front of it failed: retryable, and not the client's fault
   REDIS: 503,
+  // no room left in Redis: retrying will not help until jobs are removed or the limit is raised
+  REDIS_FULL: 507,
+};
+
+/** What a client is told of a Redis failure (the details, hosts and replies, go to the log). */
+const redisAnswers: Partial<Record<ErrorCode, string>> = {
+  REDIS: 'Redis is unavailable, retry later',
+  REDIS_FULL:
+    'Redis is full (its memory, or the data size of the plan): remove finished jobs, or raise the limit',
 };
 
 /** A client error the HTTP layer finds itself (401, 403, 413, 415...), answered as `{error}`. */
@@ -65,12 +74,8 @@ export function onError(log: ErrorLog): ErrorHandler {
     if (known) {
       // the details (hosts, Redis replies) go to the log, not to the client
       log.error(`${c.req.method} ${c.req.path}: ${known.message}`, error);
-      const redis = error instanceof EdgekueError && error.code === 'REDIS';
-      return errorJson(
-        c,
-        known.status,
-        redis ? 'Redis is unavailable, retry later' : 'internal error',
-      );
+      const told = error instanceof EdgekueError ? redisAnswers[error.code] : undefined;
+      return errorJson(c, known.status, told ?? 'internal error');
     }
     // unexpected: log everything, answer nothing that would help an attacker
     log.error(`${c.req.method} ${c.req.path}: unexpected error`, error);

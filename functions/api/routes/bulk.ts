@@ -29,7 +29,7 @@ export function bulkRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       request: { params: z.object({ target: z.union([idSchema, stateSchema]) }), query: typeQuery },
       responses: {
         200: json(messageSchema.or(countMessageSchema), 'what was retried'),
-        ...errors(400, 404),
+        ...errors(400, 404, 507),
       },
     }),
   );

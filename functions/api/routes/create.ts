@@ -89,7 +89,7 @@ export function createRoutes(app: OpenAPIHono, deps: ApiDeps): void {
           errorSchema.or(createResultsSchema),
           'invalid job; for an array, one result per item (valid items are created)',
         ),
-        ...errors(413, 415),
+        ...errors(413, 415, 507),
       },
     }),
     async (c) => {

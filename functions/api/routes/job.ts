@@ -47,7 +47,10 @@ export function jobRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       tags: ['kue'],
       summary: 'Moves a job to a state by hand',
       request: { params: idStateParams },
-      responses: { 200: json(messageSchema, "{message:'updated state'}"), ...errors(400, 404) },
+      responses: {
+        200: json(messageSchema, "{message:'updated state'}"),
+        ...errors(400, 404, 507),
+      },
     }),
     async (c, { params }) => {
       await queue.setState([params.id], params.state);
@@ -63,7 +66,10 @@ export function jobRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       tags: ['kue'],
       summary: "Sets a job's priority: low, normal, medium, high, critical or an integer",
       request: { params: idPriorityParams },
-      responses: { 200: json(messageSchema, "{message:'updated priority'}"), ...errors(400, 404) },
+      responses: {
+        200: json(messageSchema, "{message:'updated priority'}"),
+        ...errors(400, 404, 507),
+      },
     }),
     async (c, { params }) => {
       await queue.setPriority(params.id, params.priority);
@@ -79,7 +85,10 @@ export function jobRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       tags: ['kue'],
       summary: "Kue's restart: moves a job back to inactive",
       request: { params: idParams },
-      responses: { 200: json(messageSchema, "{message:'job <id> inactive'}"), ...errors(400, 404) },
+      responses: {
+        200: json(messageSchema, "{message:'job <id> inactive'}"),
+        ...errors(400, 404, 507),
+      },
     }),
     async (c, { params }) => {
       await queue.setState([params.id], 'inactive');

@@ -65,7 +65,7 @@ export function typeRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
         params: typeParams,
         body: { content: { 'application/json': { schema: pauseBodySchema } }, required: false },
       },
-      responses: { 200: json(pausedSchema, 'the types now paused'), ...errors(400, 415) },
+      responses: { 200: json(pausedSchema, 'the types now paused'), ...errors(400, 415, 507) },
     }),
     async (c, { params }) => {
       const body = parse(pauseBodySchema, (await readJson(c)) ?? {}, 'body');
