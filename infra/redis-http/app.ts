@@ -28,12 +28,11 @@ import {
   outcomeToJson,
   type ReplyEncoding,
 } from './resp-encoding.js';
+import type { BridgeEndpoint, BridgeStats, StatsCollector } from './stats.js';
+import { type StreamRegistry, streamSubscription } from './subscription-stream.js';
 
 /** Upstash's words for a command whose request or answer is over its max request size. */
 const ANSWER_TOO_LARGE = 'ERR max request size exceeded';
-
-import type { BridgeEndpoint, BridgeStats, StatsCollector } from './stats.js';
-import { type StreamRegistry, streamSubscription } from './subscription-stream.js';
 
 export interface BridgeAppDeps {
   readonly executor: CommandExecutor;
