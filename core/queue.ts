@@ -94,7 +94,9 @@ export class Queue {
   readonly keys: Keys;
   readonly redis: RedisClient;
   readonly scripts: ScriptRunner;
-  readonly options: Required<QueueOptions>;
+  /** The options with their defaults; keepComplete and keepFailed stay unset unless given (keep all). */
+  readonly options: Required<Omit<QueueOptions, 'keepComplete' | 'keepFailed'>> &
+    Pick<QueueOptions, 'keepComplete' | 'keepFailed'>;
   /** Caller-side backoff functions by job type (Job#backoff(fn) registers them). */
   readonly backoffFunctions = new Map<string, BackoffFunction>();
   readonly #events: QueueEvents;
@@ -112,6 +114,8 @@ export class Queue {
       maxDataBytes: o.maxDataBytes ?? defaults.maxDataBytes,
       maxLogLines: o.maxLogLines ?? defaults.maxLogLines,
       maxSearchResults: o.maxSearchResults ?? defaults.maxSearchResults,
+      keepComplete: o.keepComplete,
+      keepFailed: o.keepFailed,
     };
     this.prefix = this.options.prefix;
     this.keys = queueKeys(this.prefix);
@@ -119,6 +123,8 @@ export class Queue {
     this.scripts = new ScriptRunner(redis, this.keys, {
       events_max: this.options.eventsMax,
       events_off: !this.options.jobEvents,
+      ...(o.keepComplete !== undefined ? { keep_complete: o.keepComplete } : {}),
+      ...(o.keepFailed !== undefined ? { keep_failed: o.keepFailed } : {}),
     });
     this.#events = new QueueEvents(redis, this.scripts, this.keys);
   }

@@ -82,6 +82,8 @@ export const queueOptionsSchema = z
       .optional(),
     maxLogLines: z.number().int().min(1).max(1_000_000).optional(),
     maxSearchResults: z.number().int().min(1).max(1_000_000).optional(),
+    keepComplete: z.number().int().min(0).max(1_000_000_000).optional(),
+    keepFailed: z.number().int().min(0).max(1_000_000_000).optional(),
   })
   .strict();
 export type QueueOptions = z.infer<typeof queueOptionsSchema>;

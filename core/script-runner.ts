@@ -8,6 +8,9 @@ import { type ScriptName, scripts } from './scripts/index.generated.js';
 export interface ScriptConfig {
   events_max: number;
   events_off?: boolean;
+  /** Complete and failed jobs kept at most (lib/retention.lua); absent: all. */
+  keep_complete?: number;
+  keep_failed?: number;
 }
 
 function isNoScript(error: unknown): boolean {

@@ -58,6 +58,9 @@ export const envSchema = z.object({
   EDGEKUE_MAX_DATA_BYTES: wholeNumber,
   EDGEKUE_MAX_LOG_LINES: wholeNumber,
   EDGEKUE_MAX_SEARCH_RESULTS: wholeNumber,
+  /** Complete and failed jobs kept at most, the newest; unset: all (as Kue). */
+  EDGEKUE_KEEP_COMPLETE: wholeNumber,
+  EDGEKUE_KEEP_FAILED: wholeNumber,
   /** Dashboard title (Kue's app.set('title')) */
   EDGEKUE_TITLE: z.string().optional().default('edgekue'),
   /** API and dashboard auth: a bearer token, and/or a basic-auth user and password */
@@ -110,6 +113,8 @@ const queueOptionVars = {
   maxDataBytes: 'EDGEKUE_MAX_DATA_BYTES',
   maxLogLines: 'EDGEKUE_MAX_LOG_LINES',
   maxSearchResults: 'EDGEKUE_MAX_SEARCH_RESULTS',
+  keepComplete: 'EDGEKUE_KEEP_COMPLETE',
+  keepFailed: 'EDGEKUE_KEEP_FAILED',
 } as const satisfies Record<keyof QueueOptions, keyof Config>;
 
 /** The deployment's queue options: the vars that are set, the rest left to core's defaults. */

@@ -12,11 +12,13 @@
            the first time (lib/replay.lua)
            result: JSON text; delay: a caller-side backoff function's delay in ms, -1 for none
   Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
+           ids (read: the counter bounds a page of the kept jobs to trim),
            leases, stats, throughput:<minute>, types, unique, search:<word>, paused, events,
            request:<request> (the answer, kept 60 s)
   Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now,
                   retries: [[id, type, promote_at]] }  retries: attempts put off by a backoff
-  Events:  complete, failed attempt, failed (+ remove for removeOnComplete; start for claims)
+  Events:  complete, failed attempt, failed (+ remove for removeOnComplete and for jobs beyond
+           keepComplete / keepFailed, lib/retention.lua; start for claims)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -27,6 +29,7 @@
 -- @include lib/state.lua
 -- @include lib/search.lua
 -- @include lib/remove.lua
+-- @include lib/retention.lua
 -- @include lib/fail-attempt.lua
 -- @include lib/promote.lua
 -- @include lib/recover.lua
@@ -109,6 +112,7 @@ if completed + failed > 0 then
   redis.call('PEXPIRE', key, 86460000)
 end
 if work_time > 0 then redis.call('HINCRBY', K.stats(P), 'work_time', work_time) end
+if completed + failed > 0 then trim_kept(P, cfg, 200) end
 
 local jobs, ids = {}, {}
 if c and (tonumber(c.count) or 0) > 0 then

@@ -48,6 +48,8 @@ describe('queue options', () => {
     EDGEKUE_MAX_DATA_BYTES: '2048',
     EDGEKUE_MAX_LOG_LINES: '3',
     EDGEKUE_MAX_SEARCH_RESULTS: '50',
+    EDGEKUE_KEEP_COMPLETE: '1000',
+    EDGEKUE_KEEP_FAILED: '0',
   };
 
   it("leaves what is unset (or set empty) to core's defaults", () => {
@@ -69,6 +71,8 @@ describe('queue options', () => {
       maxDataBytes: 2048,
       maxLogLines: 3,
       maxSearchResults: 50,
+      keepComplete: 1000,
+      keepFailed: 0,
     });
     // A queue option added to core without a var fails here.
     expect(Object.keys(options).sort()).toEqual(Object.keys(queueOptionsSchema.shape).sort());
@@ -83,6 +87,7 @@ describe('queue options', () => {
     ['EDGEKUE_MAX_SEARCH_RESULTS', 'many'],
     ['EDGEKUE_MAX_SEARCH_RESULTS', '2000000'],
     ['EDGEKUE_PREFIX', 'my queue'],
+    ['EDGEKUE_KEEP_COMPLETE', '-1'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => readConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ ...base, [name]: value })).toThrow(`${name}: `);

@@ -1,0 +1,20 @@
+-- Keeps at most cfg.keep_complete complete and cfg.keep_failed failed jobs (queue options
+-- keepComplete, keepFailed; unset: all are kept, as in Kue): those beyond it with the lowest ids,
+-- the oldest created, are removed as DELETE /job/:id removes them, at most `limit` per call, so a
+-- backlog left when the option is first set goes over a few calls. Run where jobs become complete
+-- or failed (ack.lua), after its index writes are flushed.
+local function trim_kept(P, cfg, limit)
+  for _, state in ipairs({ 'complete', 'failed' }) do
+    local keep = tonumber(cfg['keep_' .. state])
+    if keep then
+      local set = K.state(P, state)
+      local over = idset_card(set) - keep
+      if over > 0 then
+        local ids = idset_range(P, { set }, 0, math.min(over, limit) - 1, false)
+        ix_begin()
+        for _, id in ipairs(ids) do remove_job(P, cfg, tostring(id)) end
+        ix_flush()
+      end
+    end
+  end
+end

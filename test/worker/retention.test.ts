@@ -1,0 +1,90 @@
+// keepComplete / keepFailed: a queue that keeps at most N finished jobs removes the oldest beyond
+// it as jobs finish, in the same call that settles them, with every index and count following
+// (a full Redis is the other way to find out that finished jobs pile up).
+import { afterAll, describe, expect, it } from 'vitest';
+import { Queue } from '../../core/index.js';
+import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
+import { jobIdsOf } from '../core/helpers.js';
+import { testRedis } from '../support/stack.js';
+import { dropQueue, workerPrefix } from './helpers.js';
+
+const queues: Queue[] = [];
+afterAll(async () => {
+  for (const q of queues) await dropQueue(q);
+});
+
+function queue(options: { keepComplete?: number; keepFailed?: number }): Queue {
+  const q = new Queue(testRedis({ enableAutoPipelining: true }), {
+    prefix: workerPrefix('keep'),
+    ...options,
+  });
+  queues.push(q);
+  return q;
+}
+
+/** Jobs 0..n-1 of type `t`; those whose n is in `failing` fail (one attempt). */
+async function finish(q: Queue, n: number, failing: Set<number>, maxJobs = 4): Promise<string[]> {
+  const jobs = await q.createMany(
+    Array.from({ length: n }, (_, i) => ({ type: 't', data: { i } })),
+  );
+  const registry = new HandlerRegistry().process('t', async (job) => {
+    const { i } = job.data as { i: number };
+    if (failing.has(i)) throw new Error(`job ${i} fails`);
+    return i;
+  });
+  for (;;) {
+    const r = await runWake(q, registry, { maxJobs, leaseMs: 5_000, budgetMs: 10_000 });
+    if (r.claimed === 0) break;
+  }
+  return jobs.map((j) => j.id!);
+}
+
+const idsOf = async (q: Queue, state: 'complete' | 'failed') =>
+  (await q.range({ state, from: 0, to: -1 })).map((j) => j.id!);
+
+describe('keepComplete and keepFailed', () => {
+  it('keep the newest N complete and failed jobs; the others are gone with their indexes', async () => {
+    const q = queue({ keepComplete: 3, keepFailed: 2 });
+    const failing = new Set([1, 4, 7, 10]);
+    const ids = await finish(q, 12, failing);
+    const complete = ids.filter((_, i) => !failing.has(i));
+    const failed = ids.filter((_, i) => failing.has(i));
+    expect(await idsOf(q, 'complete')).toEqual(complete.slice(-3));
+    expect(await idsOf(q, 'failed')).toEqual(failed.slice(-2));
+    const counts = await q.counts(['t']);
+    expect(counts.states).toMatchObject({ complete: 3, failed: 2, active: 0, inactive: 0 });
+    expect(counts.types.t).toMatchObject({ complete: 3, failed: 2 });
+    const kept = [...complete.slice(-3), ...failed.slice(-2)].sort((a, b) => Number(a) - Number(b));
+    expect((await q.range({ from: 0, to: -1 })).map((j) => j.id)).toEqual(kept);
+    expect(await jobIdsOf(q)).toEqual(kept); // the hashes went too
+    await expect(q.getJob(complete[0]!)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    const { events } = await q.eventStream.read('0', 1_000);
+    expect(events.filter((e) => e.event === 'remove')).toHaveLength(12 - 5);
+  });
+
+  it('keep everything when unset, and 0 keeps none', async () => {
+    const all = queue({});
+    await finish(all, 6, new Set([2]));
+    expect(await all.counts()).toMatchObject({ states: { complete: 5, failed: 1 } });
+    const none = queue({ keepComplete: 0 });
+    await finish(none, 6, new Set([2]));
+    expect(await none.counts()).toMatchObject({ states: { complete: 0, failed: 1 } });
+  });
+
+  it('drains a backlog over a few calls once the option is set', async () => {
+    const prefix = workerPrefix('keeplater');
+    const before = new Queue(testRedis({ enableAutoPipelining: true }), { prefix });
+    queues.push(before);
+    await finish(before, 300, new Set(), 100);
+    const after = new Queue(testRedis({ enableAutoPipelining: true }), {
+      prefix,
+      keepComplete: 10,
+    });
+    await finish(after, 2, new Set());
+    // each call removes at most 200: one ack leaves 300 + 2 - 200 = 102 (or fewer with two acks)
+    const left = (await after.counts()).states.complete;
+    expect(left).toBeLessThan(302);
+    await finish(after, 1, new Set());
+    expect((await after.counts()).states.complete).toBe(10);
+  });
+});
