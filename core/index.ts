@@ -1,4 +1,5 @@
 /** edgekue's runtime-agnostic core: Kue's job model on HTTP Redis. No Node API in here. */
+export { bySize } from './by-size.js';
 export { defaults } from './defaults.js';
 export { type EnqueueRow, type EnqueueRun, expandEnqueueAnswer } from './enqueue-answer.js';
 export {

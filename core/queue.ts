@@ -1,3 +1,4 @@
+import { bySize } from './by-size.js';
 import { defaults } from './defaults.js';
 import { type EnqueueRun, expandEnqueueAnswer } from './enqueue-answer.js';
 import { InvalidState, JobNotFound, ValidationError } from './errors.js';
@@ -141,19 +142,20 @@ export class Queue {
     const jobs = items.map((item) => (item instanceof Job ? item : this.#jobFromSpec(item)));
     const entries = jobs.map((job) => this.#entry(job));
     const created: Job[] = [];
-    let batch: (EnqueueEntry | string)[] = [];
-    let batchData: string[] = [];
-    let batchJobs: Job[] = [];
-    let bytes = 0;
-    const flush = async () => {
-      if (batch.length === 0) return;
+    const indexed = entries.map(([entry, data], i) => ({ entry, data, job: jobs[i]! }));
+    const calls = bySize(indexed, (e) => byteLength(e.data) + 256, defaults.maxBatchBytes);
+    for (const call of calls) {
       const runs = await this.scripts.run<EnqueueRun[]>(
         'enqueue',
-        { request: requestToken(), jobs: batch },
-        batchData,
+        {
+          request: requestToken(),
+          // a job at every default goes as its type alone
+          jobs: call.map(({ entry }) => (Object.keys(entry).length === 1 ? entry.type : entry)),
+        },
+        call.map((e) => e.data),
       );
       expandEnqueueAnswer(list(runs)).forEach(([id, isNew, now, state], i) => {
-        const job = batchJobs[i]!;
+        const job = call[i]!.job;
         if (isNew === 1 && state) {
           job.saved(String(id), String(now), state);
           created.push(job);
@@ -161,22 +163,7 @@ export class Queue {
           job.id = String(id);
         }
       });
-      batch = [];
-      batchData = [];
-      batchJobs = [];
-      bytes = 0;
-    };
-    for (let i = 0; i < entries.length; i++) {
-      const [entry, data] = entries[i]!;
-      const size = byteLength(data) + 256;
-      if (bytes + size > defaults.maxBatchBytes) await flush();
-      // a job at every default goes as its type alone
-      batch.push(Object.keys(entry).length === 1 ? entry.type : entry);
-      batchData.push(data);
-      batchJobs.push(jobs[i]!);
-      bytes += size;
     }
-    await flush();
     if (created.length > 0) for (const fn of this.#enqueueListeners) fn(created);
     return jobs;
   }

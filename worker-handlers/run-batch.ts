@@ -1,4 +1,12 @@
-import { byteLength, cutText, defaults, type Job, LeaseLost, type Queue } from '../core/index.js';
+import {
+  bySize,
+  byteLength,
+  cutText,
+  defaults,
+  type Job,
+  LeaseLost,
+  type Queue,
+} from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
 import { Shutdown, TtlExceeded } from './errors.js';
 import { errorText, invokeHandler } from './handler.js';
@@ -90,27 +98,6 @@ interface Finished {
 const ACK_RETRIES = 3;
 /** Calls kept back, beyond one per running job, for heartbeats and retries of the last acks. */
 const CALL_RESERVE = 10;
-
-/**
- * Finished jobs in acks of about maxWriteBytes of results and errors each (a result may be up to
- * maxDataBytes): the usual batch, small results, is one ack.
- */
-function ackParts(batch: Finished[]): Finished[][] {
-  const parts: Finished[][] = [[]];
-  let bytes = 0;
-  for (const f of batch) {
-    const size = 32 + (f.entry.result?.length ?? 0) + (f.entry.error?.length ?? 0);
-    const part = parts[parts.length - 1]!;
-    if (part.length > 0 && bytes + size > defaults.maxWriteBytes) {
-      parts.push([f]);
-      bytes = size;
-    } else {
-      part.push(f);
-      bytes += size;
-    }
-  }
-  return parts;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -379,7 +366,13 @@ class Batch {
     this.#finished = [];
     const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
     try {
-      const parts = ackParts(batch);
+      // Acks of about maxWriteBytes of results and errors (a result may be up to maxDataBytes):
+      // the usual batch, small results, is one ack.
+      const parts = bySize(
+        batch,
+        (f) => 32 + (f.entry.result?.length ?? 0) + (f.entry.error?.length ?? 0),
+        defaults.maxWriteBytes,
+      );
       const logs = this.#pendingLogs(batch);
       // One part (the usual case): its log lines and its ack share one HTTP request. Large
       // results go in several acks, one after the other, the lines first; the claim rides last.
