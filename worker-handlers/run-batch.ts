@@ -296,10 +296,11 @@ class Batch {
       // Kept in the job's hash like its data, and carried by the ack beside other jobs': a result
       // too large for that fails its own attempt instead of every job acked with it.
       const text = entry.result;
-      if (text !== undefined && text.length * 3 > max && byteLength(text) > max) {
+      const bytes = text !== undefined && text.length * 3 > max ? byteLength(text) : 0;
+      if (bytes > max) {
         delete entry.result;
         entry.ok = false;
-        entry.error = `the result is ${byteLength(text)} bytes of JSON, over the limit of ${max} (maxDataBytes)`;
+        entry.error = `the result is ${bytes} bytes of JSON, over the limit of ${max} (maxDataBytes)`;
       }
     }
     if (!entry.ok) {

@@ -29,6 +29,7 @@
 -- @include lib/state.lua
 -- @include lib/search.lua
 -- @include lib/remove.lua
+-- @include lib/select.lua
 -- @include lib/retention.lua
 -- @include lib/fail-attempt.lua
 -- @include lib/promote.lua

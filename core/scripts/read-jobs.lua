@@ -18,7 +18,7 @@ local out, bytes = {}, 0
 for i, id in ipairs(input.ids) do
   if bytes >= budget then break end
   local entry = { job = job_fields(P, tostring(id)) }
-  for k = 2, #entry.job, 2 do bytes = bytes + #entry.job[k] end
+  bytes = bytes + values_bytes(entry.job)
   if input.logs then
     -- Lines from log_from on, until the answer holds max_bytes; `more` says where to go on.
     local from = tonumber(input.log_from) or 0

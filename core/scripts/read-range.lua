@@ -38,7 +38,7 @@ for _, id in ipairs(ids) do
     local h = job_fields(P, id)
     if #h > 0 then
       table.insert(jobs, h)
-      for i = 2, #h, 2 do bytes = bytes + #h[i] end
+      bytes = bytes + values_bytes(h)
     end
   end
 end

@@ -1,7 +1,7 @@
 // Shared set-up for the worker tests: a queue under its own prefix on the shared test bridge,
 // through the unmodified @upstash/redis client (auto-pipelining on, as in production).
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { Job, type JobFields, type JobState, Queue, readJobFields } from '../../core/index.js';
 import { testRedis } from '../support/stack.js';
 
@@ -31,6 +31,18 @@ export async function rawJob(queue: Queue, id: string): Promise<JobFields> {
   const h = await testRedis().hgetall<Record<string, string>>(queue.keys.job(id));
   if (!h) return {};
   return readJobFields(['id', id, ...Object.entries(h).flatMap(([k, v]) => [k, String(v)])]);
+}
+
+/** Keeps the queues a test file opens, and drops them all after its tests: `const kept = dropAfterAll(); kept(q)`. */
+export function dropAfterAll(): <Q extends Queue>(queue: Q) => Q {
+  const queues: Queue[] = [];
+  afterAll(async () => {
+    for (const q of queues) await dropQueue(q);
+  });
+  return (queue) => {
+    queues.push(queue);
+    return queue;
+  };
 }
 
 export async function jobState(queue: Queue, id: string): Promise<JobState | undefined> {

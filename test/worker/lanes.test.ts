@@ -1,19 +1,12 @@
 // Lanes: an invocation with `lanes: n` runs up to n batches side by side, each leasing up to
 // maxJobs per call, but only under a backlog: a light or empty queue costs what one lane does.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Queue } from '../../core/index.js';
 import { HandlerRegistry, runTick, runWake } from '../../worker-handlers/index.js';
-import { dropQueue, sleep, testQueue } from './helpers.js';
+import { dropAfterAll, sleep, testQueue } from './helpers.js';
 
-const queues: Queue[] = [];
-function laneQueue(label: string): Queue {
-  const q = testQueue(label);
-  queues.push(q);
-  return q;
-}
-afterAll(async () => {
-  for (const q of queues) await dropQueue(q);
-});
+const kept = dropAfterAll();
+const laneQueue = (label: string): Queue => kept(testQueue(label));
 
 /** A registry whose handler takes a while and records how many bodies ran at once. */
 function slowRegistry(ms: number) {

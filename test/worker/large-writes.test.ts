@@ -2,21 +2,13 @@
 // (1 MiB at the test bridge, 10 MB on Upstash), and a worker's ack and touch carry many jobs at
 // once. A result, an error or a log flood too large for one call must not cost the jobs that
 // travel with it (lost acks would run them all again), nor vanish silently.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaults, type Queue } from '../../core/index.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
-import { dropQueue, rawJob, testQueue } from './helpers.js';
+import { dropAfterAll, rawJob, testQueue } from './helpers.js';
 
-const queues: Queue[] = [];
-function queue(label: string): Queue {
-  const q = testQueue(label);
-  queues.push(q);
-  return q;
-}
-
-afterAll(async () => {
-  for (const q of queues) await dropQueue(q);
-});
+const kept = dropAfterAll();
+const queue = (label: string): Queue => kept(testQueue(label));
 
 /** Runs five jobs of type `t` in one batch; `body` is the handler for job n (0..4). */
 async function runFive(

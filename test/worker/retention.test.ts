@@ -1,25 +1,22 @@
 // keepComplete / keepFailed: a queue that keeps at most N finished jobs removes the oldest beyond
 // it as jobs finish, in the same call that settles them, with every index and count following
 // (a full Redis is the other way to find out that finished jobs pile up).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Queue } from '../../core/index.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
 import { jobIdsOf } from '../core/helpers.js';
 import { testRedis } from '../support/stack.js';
-import { dropQueue, workerPrefix } from './helpers.js';
+import { dropAfterAll, workerPrefix } from './helpers.js';
 
-const queues: Queue[] = [];
-afterAll(async () => {
-  for (const q of queues) await dropQueue(q);
-});
+const kept = dropAfterAll();
 
 function queue(options: { keepComplete?: number; keepFailed?: number }): Queue {
-  const q = new Queue(testRedis({ enableAutoPipelining: true }), {
-    prefix: workerPrefix('keep'),
-    ...options,
-  });
-  queues.push(q);
-  return q;
+  return kept(
+    new Queue(testRedis({ enableAutoPipelining: true }), {
+      prefix: workerPrefix('keep'),
+      ...options,
+    }),
+  );
 }
 
 /** Jobs 0..n-1 of type `t`; those whose n is in `failing` fail (one attempt). */
@@ -73,8 +70,7 @@ describe('keepComplete and keepFailed', () => {
 
   it('drains a backlog over a few calls once the option is set', async () => {
     const prefix = workerPrefix('keeplater');
-    const before = new Queue(testRedis({ enableAutoPipelining: true }), { prefix });
-    queues.push(before);
+    const before = kept(new Queue(testRedis({ enableAutoPipelining: true }), { prefix }));
     await finish(before, 300, new Set(), 100);
     const after = new Queue(testRedis({ enableAutoPipelining: true }), {
       prefix,

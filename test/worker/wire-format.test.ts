@@ -1,7 +1,7 @@
 // What the create, claim and ack calls put on the wire: every byte crosses HTTP (billed as
 // bandwidth on Upstash) and is parsed at both ends, so each call sends what the other side
 // cannot tell by itself, and the jobs that come back are whole again on the worker side.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type EnqueueRun,
   expandEnqueueAnswer,
@@ -12,7 +12,7 @@ import {
 import { scripts } from '../../core/scripts/index.generated.js';
 import { ack, type ClaimRequest, claim } from '../../worker-handlers/script-calls.js';
 import { testRedis } from '../support/stack.js';
-import { dropQueue, rawJob, workerPrefix } from './helpers.js';
+import { dropAfterAll, rawJob, workerPrefix } from './helpers.js';
 
 const scriptName = new Map<string, string>(Object.values(scripts).map((s) => [s.sha, s.name]));
 
@@ -37,17 +37,13 @@ function recordingClient() {
   return { client, calls };
 }
 
-const queues: Queue[] = [];
+const kept = dropAfterAll();
 function newQueue(label: string) {
   const { client, calls } = recordingClient();
   // search off: an entry then carries its options only
-  const queue = new Queue(client, { prefix: workerPrefix(label), disableSearch: true });
-  queues.push(queue);
+  const queue = kept(new Queue(client, { prefix: workerPrefix(label), disableSearch: true }));
   return { queue, calls };
 }
-afterAll(async () => {
-  for (const q of queues) await dropQueue(q);
-});
 
 const request = (over: Partial<ClaimRequest> = {}): ClaimRequest => ({
   count: 10,

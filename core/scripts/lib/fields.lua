@@ -62,3 +62,10 @@ end
 local function job_fields(P, id, skip)
   return hash_fields(id, redis.call('HGETALL', K.job(P, id)), skip)
 end
+
+-- The bytes of a flat field/value list's values: what a job adds to an answer, about.
+local function values_bytes(h)
+  local n = 0
+  for i = 2, #h, 2 do n = n + #h[i] end
+  return n
+end

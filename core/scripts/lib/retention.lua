@@ -7,10 +7,9 @@ local function trim_kept(P, cfg, limit)
   for _, state in ipairs({ 'complete', 'failed' }) do
     local keep = tonumber(cfg['keep_' .. state])
     if keep then
-      local set = K.state(P, state)
-      local over = idset_card(set) - keep
+      local over = idset_card(K.state(P, state)) - keep
       if over > 0 then
-        local ids = idset_range(P, { set }, 0, math.min(over, limit) - 1, false)
+        local ids = select_ids(P, nil, state, nil, math.min(over, limit))
         ix_begin()
         for _, id in ipairs(ids) do remove_job(P, cfg, tostring(id)) end
         ix_flush()
