@@ -37,6 +37,7 @@ export {
   type KueStats,
   type NewJob,
   Queue,
+  type RangePage,
   type RangeQuery,
   type TouchStatus,
 } from './queue.js';

@@ -78,6 +78,23 @@ export interface RangeQuery {
   order?: 'asc' | 'desc';
 }
 
+/** A page of jobs read within a byte budget. */
+export interface RangePage {
+  jobs: Job[];
+  /**
+   * The rank the rest of the page starts at, when the page stopped at its byte budget; null when
+   * it holds every job of the range.
+   */
+  next: number | null;
+}
+
+/** About the bytes a job's hash adds to an answer: its values (read-range counts the same). */
+function hashBytes(h: string[]): number {
+  let n = 0;
+  for (let i = 1; i < h.length; i += 2) n += h[i]?.length ?? 0;
+  return n;
+}
+
 export type EnqueueListener = (jobs: Job[]) => void;
 
 function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }, base: string) {
@@ -219,23 +236,39 @@ export class Queue {
 
   /** Jobs by id in order; missing ones are left out. */
   async getJobs(ids: ReadonlyArray<string | number>): Promise<Job[]> {
-    let valid = ids.map(String).filter((id) => /^\d{1,15}$/.test(id));
+    return (await this.#readJobs(ids.map(String), Number.POSITIVE_INFINITY)).jobs;
+  }
+
+  /**
+   * Jobs by id in order until they hold maxBytes (at least one id is read): `read` ids were read,
+   * the missing ones left out of `jobs`. An answer stops at maxAnswerBytes of jobs (at least one),
+   * so large jobs take several calls.
+   */
+  async #readJobs(
+    ids: string[],
+    maxBytes: number,
+  ): Promise<{ jobs: Job[]; read: number; bytes: number }> {
+    let valid = ids.filter((id) => /^\d{1,15}$/.test(id));
     const jobs: Job[] = [];
-    // An answer stops at maxAnswerBytes of jobs (at least one): ask again for the rest.
-    while (valid.length > 0) {
+    let read = ids.length - valid.length;
+    let bytes = 0;
+    while (valid.length > 0 && (read === 0 || bytes < maxBytes)) {
       const rows = list(
         await this.scripts.run<{ job: string[] | object }[]>('read-jobs', {
           ids: valid,
-          max_bytes: defaults.maxAnswerBytes,
+          max_bytes: Math.max(1, Math.min(defaults.maxAnswerBytes, maxBytes - bytes)),
         }),
       );
       for (const r of rows) {
         const h = list(r.job as string[]);
         if (h.length > 0) jobs.push(Job.fromHash(this, h));
+        bytes += hashBytes(h);
       }
-      valid = valid.slice(Math.max(1, rows.length));
+      const n = Math.max(1, rows.length);
+      read += n;
+      valid = valid.slice(n);
     }
-    return jobs;
+    return { jobs, read, bytes };
   }
 
   /** A job's log lines; JobNotFound when the job does not exist. */
@@ -262,25 +295,42 @@ export class Queue {
 
   /** A page of jobs by rank, ordered by id: all jobs, one state, or one type in one state. */
   async range(q: RangeQuery): Promise<Job[]> {
+    return (await this.rangePage(q, Number.POSITIVE_INFINITY)).jobs;
+  }
+
+  /**
+   * A page of jobs as range() reads it, stopping once the jobs hold maxBytes (at least one job):
+   * a page of 1,000 jobs of half a megabyte each is half a gigabyte, more than an invocation's
+   * memory. `next` is the rank to ask from for the rest.
+   */
+  async rangePage(q: RangeQuery, maxBytes: number): Promise<RangePage> {
     if (q.state !== undefined) this.#checkState(q.state);
     if (q.type !== undefined && q.state === undefined) {
       throw new ValidationError('a type range needs a state', 'state');
     }
-    const r = await this.scripts.run<{ jobs: string[][] | object; rest: number[] | object }>(
-      'read-range',
-      {
-        state: q.state,
-        type: q.type,
-        from: q.from,
-        to: q.to,
-        order: q.order === 'desc' ? 'desc' : 'asc',
-        max_bytes: defaults.maxAnswerBytes,
-      },
-    );
-    const jobs = list(r.jobs as string[][]).map((h) => Job.fromHash(this, h));
-    // A page of large jobs: the ids the answer had no room for, fetched in as many calls as needed.
-    const rest = list(r.rest as number[]);
-    return rest.length === 0 ? jobs : [...jobs, ...(await this.getJobs(rest))];
+    const r = await this.scripts.run<{
+      jobs: string[][] | object;
+      rest: number[] | object;
+      read: number;
+    }>('read-range', {
+      state: q.state,
+      type: q.type,
+      from: q.from,
+      to: q.to,
+      order: q.order === 'desc' ? 'desc' : 'asc',
+      max_bytes: Math.max(1, Math.min(defaults.maxAnswerBytes, maxBytes)),
+    });
+    const rows = list(r.jobs as string[][]);
+    const jobs = rows.map((h) => Job.fromHash(this, h));
+    // A page of large jobs: the ids the answer had no room for, fetched in as many calls as the
+    // budget allows.
+    const rest = list(r.rest as number[]).map(String);
+    const bytes = rows.reduce((n, h) => n + hashBytes(h), 0);
+    if (rest.length === 0) return { jobs, next: null };
+    if (bytes >= maxBytes) return { jobs, next: q.from + r.read };
+    const more = await this.#readJobs(rest, maxBytes - bytes);
+    jobs.push(...more.jobs);
+    return { jobs, next: more.read < rest.length ? q.from + r.read + more.read : null };
   }
 
   /** Every count in one call: per state, per type and state, work time, paused types. */

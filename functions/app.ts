@@ -9,6 +9,7 @@ import {
   api,
   defaultEventStreamOptions,
   type EventStreamOptions,
+  nextRangeHeader,
   type WaitUntil,
   type Wake,
 } from './api/index.js';
@@ -63,6 +64,7 @@ export function createApp(opts: AppOptions): Hono {
         origin: config.EDGEKUE_CORS_ORIGINS,
         allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
         allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+        exposeHeaders: [nextRangeHeader],
         credentials: true,
         maxAge: 600,
       }),
@@ -100,6 +102,7 @@ export function createApp(opts: AppOptions): Hono {
         wake: opts.wake,
         log,
         events: { ...defaultEventStreamOptions, ...opts.events },
+        pageBytes: config.EDGEKUE_PAGE_BYTES,
       },
       config.EDGEKUE_TITLE,
     ),

@@ -71,6 +71,11 @@ export const envSchema = z.object({
   EDGEKUE_CORS_ORIGINS: csv,
   /** Largest request body the API accepts, in bytes */
   EDGEKUE_BODY_LIMIT: positiveInt(1024 * 1024),
+  /**
+   * About the most bytes of jobs a page of GET /jobs/... answers: a page of large jobs stops there
+   * and says where the rest starts (Edgekue-Next-Range), so it fits an invocation's memory
+   */
+  EDGEKUE_PAGE_BYTES: positiveInt(8 * 1024 * 1024),
   /** Shared secret that authorises POST /work when QStash signatures are not used */
   EDGEKUE_WORKER_SECRET: z.string().min(16).optional(),
   /** Where wake-ups are sent (this deployment's own POST /work URL) */

@@ -6,8 +6,9 @@
            no state: all jobs; type without state: not supported (the caller picks a state)
            from, to: ranks as ZRANGE takes them (negative counts from the end)
   Reads:   ids, jobs:<state>, jobs:<type>:<state> (id sets), job:<id>
-  Returns: JSON { jobs: [[field, value, ...]], rest: [id] }  rest: the page's ids after the jobs
-           once they held max_bytes, in order (read-jobs fetches them)
+  Returns: JSON { jobs: [[field, value, ...]], rest: [id], read: n }  rest: the page's ids after
+           the jobs once they held max_bytes, in order (read-jobs fetches them); read: the ids
+           before rest (a job whose hash is gone is left out of jobs, its rank still counts)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -42,4 +43,4 @@ for _, id in ipairs(ids) do
     end
   end
 end
-return cjson.encode({ jobs = jobs, rest = rest })
+return cjson.encode({ jobs = jobs, rest = rest, read = #ids - #rest })

@@ -36,6 +36,8 @@ export interface ApiDeps {
   wake: Wake | undefined;
   log: ErrorLog;
   events: EventStreamOptions;
+  /** About the most bytes of jobs a page answers (the rest: Edgekue-Next-Range). */
+  pageBytes: number;
 }
 
 /** The request's waitUntil on Workers; on Node (no execution context) promises just run. */

@@ -11,6 +11,7 @@ import { typeRoutes } from './routes/types.js';
 
 export type { ApiDeps, EventStreamOptions, WaitUntil, Wake } from './deps.js';
 export { defaultEventStreamOptions } from './deps.js';
+export { nextRangeHeader } from './routes/ranges.js';
 
 /**
  * The JSON API as one OpenAPIHono: Kue's routes and shapes, edgekue's additions, and the

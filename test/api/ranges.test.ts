@@ -69,6 +69,65 @@ describe('range routes', () => {
   });
 });
 
+describe('pages of large jobs', () => {
+  // jobs of ~30 KB with a page budget of 100 KB: a page of 10 holds about 4 of them
+  const budget = 100_000;
+  let big: TestApp;
+  let bigIds: string[];
+  beforeAll(async () => {
+    big = testApp({ EDGEKUE_PAGE_BYTES: String(budget) });
+    const jobs = await big.queue.createMany(
+      Array.from({ length: 10 }, (_, i) => ({ type: 'big', data: `${i}`.repeat(30_000) })),
+    );
+    bigIds = jobs.map((j) => j.id!);
+  });
+  afterAll(() => dropQueue(big.queue));
+
+  /** Follows Edgekue-Next-Range from `first` to the end: every page's ids and its size. */
+  async function follow(first: string) {
+    const pages: { ids: string[]; bytes: number }[] = [];
+    for (let path: string | null = first; path; ) {
+      const r = await big.send('GET', path);
+      const text = await r.text();
+      expect(r.status, text).toBe(200);
+      pages.push({
+        ids: jobListSchema.parse(JSON.parse(text)).map((j) => j.id),
+        bytes: text.length,
+      });
+      const next = r.headers.get('Edgekue-Next-Range');
+      path = next ? path.replace(/\d+\.\.\d+/, next) : null;
+      expect(pages.length).toBeLessThan(20);
+    }
+    return pages;
+  }
+
+  it('a page stops at the byte budget and names the rest, which comes whole and in order', async () => {
+    for (const [path, order] of [
+      ['/jobs/0..9', bigIds],
+      ['/jobs/inactive/0..9/desc', [...bigIds].reverse()],
+      ['/jobs/big/inactive/2..9', bigIds.slice(2)],
+    ] as const) {
+      const pages = await follow(path);
+      expect(pages.length, path).toBeGreaterThan(1);
+      expect(
+        pages.flatMap((p) => p.ids),
+        path,
+      ).toEqual(order);
+      // a page goes past the budget by one job at most
+      for (const p of pages) expect(p.bytes, path).toBeLessThan(budget + 40_000);
+    }
+  });
+
+  it('a page within the budget has no Edgekue-Next-Range', async () => {
+    const r = await big.send('GET', '/jobs/0..1');
+    expect(r.headers.get('Edgekue-Next-Range')).toBeNull();
+    expect(jobListSchema.parse(await r.json())).toHaveLength(2);
+    // the default budget (8 MiB) holds all ten
+    const whole = await t.send('GET', '/jobs/0..999');
+    expect(whole.headers.get('Edgekue-Next-Range')).toBeNull();
+  });
+});
+
 function byNumber(a: string | undefined, b: string | undefined): number {
   return Number(a) - Number(b);
 }

@@ -57,6 +57,27 @@ describe('answers of large jobs', () => {
     expect(largestSince(from)).toBeLessThan(bound);
   });
 
+  it('a page read within a byte budget stops there and says where the rest starts', async () => {
+    const ids = await bigJobs('budget');
+    const seen: string[] = [];
+    let pages = 0;
+    for (let from: number | null = 0; from !== null; pages++) {
+      const before = answers.length;
+      const page = await q.rangePage(
+        { state: 'inactive', type: 'budget', from, to: 99 },
+        1_200_000,
+      );
+      expect(page.jobs.length).toBeGreaterThan(0);
+      // the budget of ~2.4 jobs: three at most, the last one crossing it
+      expect(page.jobs.length).toBeLessThanOrEqual(3);
+      expect(answers.length - before).toBeLessThanOrEqual(2);
+      seen.push(...page.jobs.map((j) => j.id!));
+      from = page.next;
+    }
+    expect(seen).toEqual(ids);
+    expect(pages).toBeGreaterThan(1);
+  });
+
   it("a job's long log comes whole, in order, in answers within the budget", async () => {
     const [job] = await q.createMany([{ type: 'logged', data: {} }]);
     // 1,000 lines (maxLogLines) of 10 KB: 10 MB of log, written in touch calls of ~256 KiB

@@ -123,6 +123,38 @@ describe('dashboard', () => {
     await shot(page, 'scroll');
   });
 
+  it('scrolls through pages the server cut short at its byte budget (large jobs)', async () => {
+    // ~2 KB jobs and pages of ~20 KB: each request of 50 answers about 10, naming the rest
+    const small = await serveApp('edgekue pages', { EDGEKUE_PAGE_BYTES: '20000' });
+    let closing: TestPage | undefined;
+    try {
+      const made = await small.queue.createMany(
+        Array.from({ length: 60 }, (_, i) => ({
+          type: 'wide',
+          data: { title: `wide ${i}`, body: 'x'.repeat(2_000) },
+        })),
+      );
+      const p = await openPage(browser, new URL('./?state=inactive&order=asc', small.url).href);
+      // closed before its server (afterEach would close it after: its live stream cut short)
+      closing = p;
+      await p.page.locator('#jobs > li').first().waitFor();
+      await expect
+        .poll(
+          async () => {
+            await p.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+            return p.page.locator('#jobs > li').count();
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(60);
+      expect(await cardIds(p.page)).toEqual(made.map((j) => j.id!));
+    } finally {
+      await closing?.context.close();
+      await small.close();
+    }
+    expect(closing?.errors).toEqual([]);
+  });
+
   it('moves a progress bar while progress is reported, without a reload', async () => {
     const id = await create('render', { title: 'Render the annual report' });
     expect(await claim(served.queue, 'render')).toBe(id);

@@ -36,7 +36,7 @@ export interface Served {
 }
 
 /** The real app behind basic auth, on a free loopback port, over a queue with a fresh prefix. */
-export async function serveApp(title: string): Promise<Served> {
+export async function serveApp(title: string, env: Record<string, string> = {}): Promise<Served> {
   const queue = createQueue(
     { url: inject('bridgeUrl'), token: inject('bridgeToken') },
     { prefix: `dash-${randomBytes(5).toString('hex')}` },
@@ -47,6 +47,7 @@ export async function serveApp(title: string): Promise<Served> {
     EDGEKUE_TITLE: title,
     EDGEKUE_AUTH_USER: credentials.username,
     EDGEKUE_AUTH_PASSWORD: credentials.password,
+    ...env,
   });
   const app = createApp({
     queue,

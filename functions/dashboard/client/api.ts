@@ -14,7 +14,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, options) {
+/** A call of the API: its body (parsed JSON when it is JSON) and the response, for its headers. */
+async function request(path, options) {
   const opts = options || {};
   let res;
   try {
@@ -42,7 +43,11 @@ async function api(path, options) {
       : res.status + ' ' + (res.statusText || 'error');
     throw new ApiError(message, res.status);
   }
-  return body;
+  return { body, res };
+}
+
+async function api(path, options) {
+  return (await request(path, options)).body;
 }
 
 function showError(err) {

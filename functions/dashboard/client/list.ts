@@ -52,9 +52,11 @@ function rangePath(from, to) {
 
 async function rangePage() {
   const from = listState.cursor;
-  const jobs = await api(rangePath(from, from + PAGE - 1));
-  listState.cursor += jobs.length;
-  if (jobs.length < PAGE) listState.done = true;
+  const { body: jobs, res } = await request(rangePath(from, from + PAGE - 1));
+  // A page of large jobs stops at the server's byte budget and names where the rest starts.
+  const next = res.headers.get('Edgekue-Next-Range');
+  listState.cursor = next ? Number(next.split('..')[0]) : from + jobs.length;
+  if (!next && jobs.length < PAGE) listState.done = true;
   return jobs;
 }
 

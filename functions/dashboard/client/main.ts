@@ -93,6 +93,16 @@ function start() {
   new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) loadMore();
   }, { rootMargin: '0px 0px 800px 0px' }).observe(sentinel);
+  // The observer reports changes seen at a frame: a page appended and a scroll back down before the
+  // next frame leave the sentinel near with no change to report, and loading would stop there.
+  let scrollCheck = 0;
+  window.addEventListener('scroll', () => {
+    if (scrollCheck) return;
+    scrollCheck = requestAnimationFrame(() => {
+      scrollCheck = 0;
+      if (sentinelNear()) loadMore();
+    });
+  }, { passive: true });
 
   setInterval(() => {
     tick();
