@@ -113,15 +113,17 @@ if completed + failed > 0 then
   redis.call('PEXPIRE', key, 86460000)
 end
 if work_time > 0 then redis.call('HINCRBY', K.stats(P), 'work_time', work_time) end
-if completed + failed > 0 then trim_kept(P, cfg, 200) end
 
 local jobs, ids = {}, {}
+local recovered = 0
 if c and (tonumber(c.count) or 0) > 0 then
   promote_due(P, cfg, now, math.max(c.count, 100))
-  recover_expired(P, cfg, now, math.max(c.count, 100))
+  recovered = recover_expired(P, cfg, now, math.max(c.count, 100))
   jobs, ids = claim_jobs(P, cfg, now, tonumber(c.count), tonumber(c.lease_ms), c.token, c.worker,
     c.types, c.max_bytes)
 end
+-- after the claim: a recovered lease may have failed a job too
+if completed + failed + recovered > 0 then trim_kept(P, cfg, 200) end
 replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now,
   r = retries })
 events_publish(P)

@@ -8,12 +8,13 @@
            request: a fresh id per call; run again with it, the call answers the jobs it claimed
            the first time that its lease token still holds (lib/replay.lua)
   Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events,
-           request:<request> (the answer, kept 60 s)
+           request:<request> (the answer, kept 60 s); with keepComplete / keepFailed, what
+           removing the jobs beyond them touches (job:<id>:log, types, unique, search:<word>)
   Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due, waiting }
            next_due: ms of the next delayed job or -1; waiting: inactive + delayed + active jobs
            promoted: delayed jobs promoted by this call; next_due: ms of the next delayed job, -1
            when none (an idle cron tick sleeps until then: one call per tick on an empty queue)
-  Events:  promotion, failed attempt | failed (recovered), start
+  Events:  promotion, failed attempt | failed (recovered; + remove beyond keepFailed), start
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -22,6 +23,10 @@
 -- @include lib/events.lua
 -- @include lib/index-writes.lua
 -- @include lib/state.lua
+-- @include lib/search.lua
+-- @include lib/remove.lua
+-- @include lib/select.lua
+-- @include lib/retention.lua
 -- @include lib/fail-attempt.lua
 -- @include lib/promote.lua
 -- @include lib/recover.lua
@@ -42,7 +47,7 @@ end
 local now = now_ms()
 local count = tonumber(input.count) or 1
 local promoted = promote_due(P, cfg, now, math.max(count, 100))
-recover_expired(P, cfg, now, math.max(count, 100))
+if recover_expired(P, cfg, now, math.max(count, 100)) > 0 then trim_kept(P, cfg, 200) end
 local jobs, ids = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token,
   input.worker, input.types, input.max_bytes)
 -- waiting: jobs that are inactive, delayed or active after the claim. 0 means an empty queue, and

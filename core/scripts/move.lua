@@ -5,9 +5,11 @@
   ARGV[3]  input JSON { to, ids?: [id], from?: state, type?: name, limit?, reset_attempts? }
            ids, or every job of `from` (optionally of `type`), at most `limit` of them
   Touches: job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, leases, events;
-           reads ids (the counter bounds a selection by state)
+           reads ids (the counter bounds a selection by state); moved to complete or failed with
+           keepComplete / keepFailed set, what removing the jobs beyond them touches
+           (job:<id>:log, types, unique, search:<word>; lib/retention.lua)
   Returns: JSON { moved: n, missing: [id] }
-  Events:  state [to, from]
+  Events:  state [to, from] (+ remove for jobs beyond keepComplete / keepFailed)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -17,6 +19,9 @@
 -- @include lib/select.lua
 -- @include lib/index-writes.lua
 -- @include lib/state.lua
+-- @include lib/search.lua
+-- @include lib/remove.lua
+-- @include lib/retention.lua
 
 local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
@@ -46,5 +51,6 @@ for _, raw in ipairs(ids) do
     moved = moved + 1
   end
 end
+if moved > 0 and (input.to == 'complete' or input.to == 'failed') then trim_kept(P, cfg, 200) end
 events_publish(P)
 return cjson.encode({ moved = moved, missing = missing })

@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { Queue } from '../../core/index.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
+import { claim } from '../../worker-handlers/script-calls.js';
 import { jobIdsOf } from '../core/helpers.js';
 import { testRedis } from '../support/stack.js';
-import { dropAfterAll, workerPrefix } from './helpers.js';
+import { dropAfterAll, sleep, workerPrefix } from './helpers.js';
 
 const kept = dropAfterAll();
 
@@ -66,6 +67,46 @@ describe('keepComplete and keepFailed', () => {
     const none = queue({ keepComplete: 0 });
     await finish(none, 6, new Set([2]));
     expect(await none.counts()).toMatchObject({ states: { complete: 0, failed: 1 } });
+  });
+
+  it('trims as leases are recovered (cron or claim) and as jobs are moved by hand', async () => {
+    const q = queue({ keepComplete: 2, keepFailed: 1 });
+    const make = async (n: number) =>
+      (await q.createMany(Array.from({ length: n }, (_, i) => ({ type: 'r', data: { i } })))).map(
+        (j) => j.id!,
+      );
+    const lease = (token: string) =>
+      claim(q, {
+        count: 10,
+        lease_ms: 1,
+        token,
+        worker: 'gone',
+        types: [{ type: 'r', concurrency: 0 }],
+      });
+
+    // three leases run out: the recovery fails them (one attempt each) and keeps the newest
+    const first = await make(3);
+    await lease('a');
+    await sleep(20);
+    expect((await q.recover()).recovered).toBe(3);
+    expect(await idsOf(q, 'failed')).toEqual(first.slice(-1));
+
+    // the same through a claim, which recovers expired leases before it claims
+    const second = await make(2);
+    await lease('b');
+    await sleep(20);
+    await lease('c');
+    expect(await idsOf(q, 'failed')).toEqual(second.slice(-1));
+
+    // jobs moved to complete by hand
+    const third = await make(3);
+    await q.setState(third, 'complete');
+    expect(await idsOf(q, 'complete')).toEqual(third.slice(-2));
+    expect(await jobIdsOf(q)).toEqual([second[1], ...third.slice(-2)]);
+    expect(await q.counts(['r'])).toMatchObject({
+      states: { complete: 2, failed: 1, active: 0, inactive: 0 },
+      types: { r: { complete: 2, failed: 1 } },
+    });
   });
 
   it('drains a backlog over a few calls once the option is set', async () => {

@@ -1,8 +1,9 @@
 -- Keeps at most cfg.keep_complete complete and cfg.keep_failed failed jobs (queue options
 -- keepComplete, keepFailed; unset: all are kept, as in Kue): those beyond it with the lowest ids,
 -- the oldest created, are removed as DELETE /job/:id removes them, at most `limit` per call, so a
--- backlog left when the option is first set goes over a few calls. Run where jobs become complete
--- or failed (ack.lua), after its index writes are flushed.
+-- backlog left when the option is first set goes over a few calls. Run wherever jobs become
+-- complete or failed (an ack, a lease recovered, a move by hand), after the index writes are
+-- flushed.
 local function trim_kept(P, cfg, limit)
   for _, state in ipairs({ 'complete', 'failed' }) do
     local keep = tonumber(cfg['keep_' .. state])
