@@ -39,6 +39,7 @@ export {
   Queue,
   type RangePage,
   type RangeQuery,
+  type TouchHooks,
   type TouchStatus,
 } from './queue.js';
 export { randomHex } from './random-hex.js';

@@ -70,6 +70,17 @@ export interface KueStats {
 /** What touch.lua says of each entry's job. */
 export type TouchStatus = 'ok' | 'lost' | 'ttl' | 'missing';
 
+/** Hooks of a touch, which may take several calls (a flood of log lines). */
+export interface TouchHooks {
+  /** A call is about to go out. */
+  onCall?: () => void;
+  /**
+   * A call went through with `part` of entry `index` (some of its lines, its progress with the
+   * last part): when a later call fails, what was written need not be sent again.
+   */
+  onWritten?: (index: number, part: TouchEntry) => void;
+}
+
 export interface RangeQuery {
   state?: JobState;
   type?: string;
@@ -518,14 +529,14 @@ export class Queue {
   async touch(
     entries: TouchEntry[],
     leaseMs = 0,
-    onCall?: () => void,
+    hooks: TouchHooks = {},
   ): Promise<{ status: TouchStatus[]; now: number }> {
     // Calls of about maxWriteBytes, one after the other so a job's lines keep their order. A job
     // whose lines span calls takes the status of any part that was not 'ok'.
     const status: TouchStatus[] = entries.map(() => 'ok');
     let now = 0;
     for (const chunk of touchChunks(entries, defaults.maxWriteBytes)) {
-      onCall?.();
+      hooks.onCall?.();
       const r = await this.scripts.run<{ status: TouchStatus[] | object; now: number }>('touch', {
         entries: chunk.entries,
         lease_ms: leaseMs,
@@ -534,6 +545,9 @@ export class Queue {
       list(r.status as TouchStatus[]).forEach((s, k) => {
         const i = chunk.origin[k]!;
         if (s !== 'ok') status[i] = s;
+      });
+      chunk.entries.forEach((part, k) => {
+        hooks.onWritten?.(chunk.origin[k]!, part);
       });
       now = r.now;
     }

@@ -37,8 +37,14 @@ export class JobWrites implements JobWriter {
     return this.#logs.length > 0;
   }
 
-  /** Moves what is held into a touch entry; `restore` puts it back if the call fails. */
-  take(id: string, token: string): { entry: TouchEntry; restore: () => void } {
+  /**
+   * Moves what is held into a touch entry; `restore` puts it back if the touch fails, less what
+   * its calls that went through wrote (`written`: the first lines, and whether the progress).
+   */
+  take(
+    id: string,
+    token: string,
+  ): { entry: TouchEntry; restore: (written?: { lines: number; progress: boolean }) => void } {
     const logs =
       this.#logs.length > this.#maxLines ? this.#logs.slice(-this.#maxLines) : this.#logs;
     const progress = this.#progress;
@@ -49,9 +55,9 @@ export class JobWrites implements JobWriter {
     if (progress) entry.progress = progress;
     return {
       entry,
-      restore: () => {
-        this.#logs = [...logs, ...this.#logs];
-        this.#progress ??= progress;
+      restore: (written = { lines: 0, progress: false }) => {
+        this.#logs = [...logs.slice(written.lines), ...this.#logs];
+        if (!written.progress) this.#progress ??= progress;
       },
     };
   }

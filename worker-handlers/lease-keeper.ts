@@ -73,12 +73,22 @@ export class LeaseKeeper {
     this.#lastFlush = Date.now();
     if (leases.length === 0) return this.#schedule();
     const taken = leases.map((lease) => ({ lease, ...lease.writes.take(lease.id, lease.token) }));
+    // A flush of many lines takes several calls: what went through before one failed is not sent
+    // again (the log would hold those lines twice).
+    const written = taken.map(() => ({ lines: 0, progress: false }));
     this.#inFlight = true;
     try {
       const { status } = await this.#queue.touch(
         taken.map((t) => t.entry),
         this.#leaseMs,
-        () => this.#hooks.spent(),
+        {
+          onCall: () => this.#hooks.spent(),
+          onWritten: (i, part) => {
+            const w = written[i]!;
+            w.lines += part.logs?.length ?? 0;
+            if (part.progress) w.progress = true;
+          },
+        },
       );
       status.forEach((s, i) => {
         const lease = taken[i]!.lease;
@@ -87,7 +97,9 @@ export class LeaseKeeper {
       });
     } catch {
       // Redis unreachable: keep the writes for the next try; the lease has slack for two misses.
-      for (const t of taken) t.restore();
+      taken.forEach((t, i) => {
+        t.restore(written[i]);
+      });
       this.#dirty = true;
     } finally {
       this.#inFlight = false;

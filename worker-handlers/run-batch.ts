@@ -431,8 +431,10 @@ class Batch {
       });
     if (entries.length === 0) return Promise.resolve();
     return this.#queue
-      .touch(entries, 0, () => {
-        this.#calls.remaining--;
+      .touch(entries, 0, {
+        onCall: () => {
+          this.#calls.remaining--;
+        },
       })
       .catch(() => {});
   }

@@ -3,9 +3,11 @@
 // once. A result, an error or a log flood too large for one call must not cost the jobs that
 // travel with it (lost acks would run them all again), nor vanish silently.
 import { describe, expect, it } from 'vitest';
-import { defaults, type Queue } from '../../core/index.js';
+import { defaults, Queue, type RedisClient } from '../../core/index.js';
+import { scripts } from '../../core/scripts/index.generated.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
-import { dropAfterAll, rawJob, testQueue } from './helpers.js';
+import { testRedis } from '../support/stack.js';
+import { dropAfterAll, rawJob, sleep, testQueue, workerPrefix } from './helpers.js';
 
 const kept = dropAfterAll();
 const queue = (label: string): Queue => kept(testQueue(label));
@@ -91,6 +93,33 @@ describe('large writes from handlers', () => {
     expect(lines.at(-2)!.startsWith('line 2999 ')).toBe(true);
     expect(lines.at(-1)!.startsWith('last zzz')).toBe(true);
     expect(lines.at(-1)!).toMatch(/… \(\d+ bytes cut\)$/);
+  });
+
+  it('a flush whose second call fails sends only the lines the first did not write', async () => {
+    // the real client, except that the second touch call fails before it reaches Redis
+    const redis = testRedis({ enableAutoPipelining: true });
+    const touchSha = Object.values(scripts).find((s) => s.name === 'touch')!.sha;
+    let touches = 0;
+    const client: RedisClient = {
+      evalsha: async (sha, keys, args) => {
+        if (sha === touchSha && ++touches === 2) throw new TypeError('fetch failed');
+        return redis.evalsha(sha, keys, args);
+      },
+      eval: (script, keys, args) => redis.eval(script, keys, args),
+    };
+    const q = kept(new Queue(client, { prefix: workerPrefix('splitflush') }));
+    const [job] = await q.createMany([{ type: 't', data: {} }]);
+    // 100 lines of 5 KB, held together: one flush of ~500 KB is two calls of ~256 KiB
+    const sent = Array.from({ length: 100 }, (_, i) => `${i} ${'w'.repeat(5_000)}`);
+    const registry = new HandlerRegistry().process('t', async (j) => {
+      for (const line of sent) void j.log(line);
+      void j.progress(1, 2);
+      await sleep(3_500); // the failed flush, and the one that sends the rest
+    });
+    const result = await runWake(q, registry, { maxJobs: 1, leaseMs: 30_000, budgetMs: 15_000 });
+    expect(result).toMatchObject({ completed: 1, lost: 0 });
+    expect(touches).toBeGreaterThan(2);
+    expect(await q.logs(job!.id!)).toEqual(sent);
   });
 
   it('progress data over maxDataBytes is refused where it is written', async () => {
