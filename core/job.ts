@@ -249,7 +249,7 @@ export class Job {
   /** Saves a new job in one script call (or updates an existing one, as Kue did). */
   async save(): Promise<this> {
     if (this.id !== undefined) return this.update();
-    await this.queue.createMany([this]);
+    await this.queue.saveNew(this);
     return this;
   }
 

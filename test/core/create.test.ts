@@ -243,4 +243,36 @@ describe('HTTP requests per operation (bridge counters)', () => {
     expect(await cost('job.remove()', () => job.remove())).toBe(1);
     console.log('HTTP requests per operation:', JSON.stringify(costs));
   });
+
+  it('saves made together go in one enqueue call; a refused job fails alone', async () => {
+    const commands = () => stack.bridge.stats().commands;
+    const before = commands();
+    const created: string[][] = [];
+    const off = queue.onEnqueue((jobs) => created.push(jobs.map((j) => j.id!)));
+    const jobs = Array.from({ length: 10 }, (_, i) => queue.create('together', { i }));
+    const settled = await Promise.allSettled([
+      ...jobs.map((j) => j.save()),
+      queue.create('together', { big: 'x'.repeat(600 * 1024) }).save(),
+      queue.create('together', { u: 1 }).unique('same').save(),
+      queue.create('together', { u: 2 }).unique('same').save(),
+    ]);
+    off();
+    expect(commands() - before).toBe(1); // one EVALSHA for the twelve created
+    expect(settled.slice(0, 10).every((s) => s.status === 'fulfilled')).toBe(true);
+    expect(settled[10]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'PAYLOAD_TOO_LARGE' },
+    });
+    const ids = jobs.map((j) => Number(j.id));
+    expect(ids).toEqual(ids.map((_, i) => ids[0]! + i)); // in the order saved
+    const [u1, u2] = settled.slice(11).map((s) => (s.status === 'fulfilled' ? s.value.id : ''));
+    expect(u1).toBe(u2); // the second save of a unique key finds the first
+    expect(created).toEqual([[...ids.map(String), u1]]);
+    expect((await queue.getJob(jobs[3]!.id!)).data).toEqual({ i: 3 });
+    // saves awaited one by one still go one call each
+    const alone = commands();
+    await queue.create('alone', {}).save();
+    await queue.create('alone', {}).save();
+    expect(commands() - alone).toBe(2);
+  });
 });
