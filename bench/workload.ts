@@ -34,15 +34,15 @@ export function cpuMs(): number {
 export async function forEachConcurrent(
   count: number,
   concurrency: number,
-  fn: (i: number) => Promise<unknown>,
+  fn: (i: number, lane: number) => Promise<unknown>,
   onDone?: (done: number) => void,
 ): Promise<void> {
   let next = 0;
   let done = 0;
-  const lane = async () => {
+  const lane = async (_: unknown, k: number) => {
     while (next < count) {
       const i = next++;
-      await fn(i);
+      await fn(i, k);
       done++;
       onDone?.(done);
     }

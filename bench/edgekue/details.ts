@@ -62,12 +62,14 @@ export async function detailsEdgekue(
       extra.lanesSpeedup = withLanes / oneLane;
     }
   } else {
-    // The strictest reading of the one-job path: C separate invocations side by side, each with
-    // its own client, claiming and acknowledging one job per call (no two jobs share a call).
+    // The strictest reading of the one-job path: C producers and C invocations side by side, each
+    // with its own client, creating, claiming and acknowledging one job per call (no two jobs
+    // share a call).
     progress.note(`what-if: ${s.concurrency} invocations of one job each`);
     const t = await timedEdgekue(mode, s, admin, progress, {
       invocations: s.concurrency,
       maxJobs: 1,
+      separateProducers: true,
       noBreakdown: true,
     });
     const c = t.counts!;

@@ -50,14 +50,17 @@ export function registryFor(mode: EdgekueMode, concurrency: number, hooks: Hooks
 
 /**
  * Creates jobs 0..n-1: the batch path with createMany of `batchSize`, one at a time; the
- * one-job path with save() by `concurrency` producers sharing the queue's client.
+ * one-job path with save() by `concurrency` producers sharing the queue's client (saves they make
+ * in the same tick share an enqueue call), or, given several queues, each producer with its own.
  */
 export async function createJobs(
-  queue: Queue,
+  queues: Queue | Queue[],
   mode: EdgekueMode,
   p: { n: number; batchSize: number; concurrency: number },
   onStep: (done: number) => void = () => {},
 ): Promise<void> {
+  const all = Array.isArray(queues) ? queues : [queues];
+  const queue = all[0]!;
   if (mode === 'batch') {
     for (let from = 0; from < p.n; from += p.batchSize) {
       const items: NewJob[] = [];
@@ -71,7 +74,7 @@ export async function createJobs(
     await forEachConcurrent(
       p.n,
       p.concurrency,
-      (i) => queue.create(JOB_TYPE, payload(i)).save(),
+      (i, lane) => all[lane % all.length]!.create(JOB_TYPE, payload(i)).save(),
       onStep,
     );
   }

@@ -26,6 +26,8 @@ export interface Variant {
   maxJobs?: number;
   /** Batch path: lanes per invocation (default: the settings'). */
   lanes?: number;
+  /** One-job path: each producer with its own client, so no two saves share a call. */
+  separateProducers?: boolean;
   /** Skip the MEMORY USAGE breakdown (a few seconds at N = 20,000). */
   noBreakdown?: boolean;
 }
@@ -47,6 +49,9 @@ export function setUp(
   const tally = new ScriptTally();
   const queueOptions = { jobEvents: variant.jobEvents ?? true };
   const producer = benchQueue(bridge, tally, queueOptions);
+  const producers = variant.separateProducers
+    ? Array.from({ length: C }, () => benchQueue(bridge, tally, queueOptions))
+    : [producer];
   const hooks: Hooks = { onStart: () => {} };
   const registry = registryFor(mode, C, hooks);
   // One invocation. One-job path: it holds one lease per concurrency slot (C), and the acks of
@@ -66,8 +71,8 @@ export function setUp(
     for (const script of Object.values(scripts)) await admin.loadScript(script.source);
   };
 
-  const createAll = (queue: Queue, phase: string) =>
-    createJobs(queue, mode, { n: N, batchSize: s.batchSize, concurrency: C }, (d) =>
+  const createAll = (queues: Queue | Queue[], phase: string) =>
+    createJobs(queues, mode, { n: N, batchSize: s.batchSize, concurrency: C }, (d) =>
       progress.step(phase, d, N),
     );
 
@@ -77,6 +82,7 @@ export function setUp(
     bridge,
     tally,
     producer,
+    producers,
     hooks,
     registry,
     workerQueues,

@@ -31,7 +31,7 @@ export async function timedEdgekue(
   variant: Variant = {},
 ): Promise<Timed> {
   const N = s.n;
-  const { maxJobs, lanes, tally, producer, registry, workerQueues, reset, createAll } = setUp(
+  const { maxJobs, lanes, tally, producers, registry, workerQueues, reset, createAll } = setUp(
     mode,
     s,
     admin,
@@ -49,7 +49,7 @@ export async function timedEdgekue(
 
   const own0 = cpuMs();
   let t = now();
-  await createAll(producer, 'create');
+  await createAll(producers, 'create');
   const createMs = now() - t;
   const own1 = cpuMs();
   const afterCreate = await counter.read();

@@ -79,12 +79,13 @@ describe('bench --quick', () => {
 
   it('counts the billed commands each system sends', () => {
     const s = result.systems;
-    // edgekue: one script call per createMany of 100 (2 here), one per save() on the one-job path
+    // edgekue: one script call per createMany of 100 (2 here); on the one-job path the saves the
+    // producers make in the same tick share one (5 producers: about 40 calls for 200 saves)
     expect(s['edgekue-batch']!.billedCreateCommandsPerJob).toBeCloseTo(2 / 200, 5);
-    expect(s['edgekue-single']!.billedCreateCommandsPerJob).toBe(1);
-    expect(s['edgekue-single']!.profile.create.byScript).toEqual({ enqueue: 200 });
+    expect(s['edgekue-single']!.billedCreateCommandsPerJob!).toBeLessThanOrEqual(0.5);
+    expect(s['edgekue-single']!.profile.create.byScript?.enqueue ?? 200).toBeLessThanOrEqual(100);
     // one-job path: one lease per concurrency slot, acks of jobs finishing together share a call;
-    // the what-if of one job per invocation pays a claim/ack call per job
+    // the what-if of a producer and an invocation per job pays a create and a claim/ack per job
     expect(s['edgekue-single']!.billedProcessCommandsPerJob!).toBeLessThan(0.5);
     const extra = s['edgekue-single']!.profile.extra;
     expect(extra.oneJobInvocationsBilledCommandsPerJob!).toBeGreaterThanOrEqual(2);
