@@ -57,6 +57,11 @@ interface QueuedEntry {
   data: string;
 }
 
+/** About what a checked job adds to an enqueue call. */
+function entryBytes(e: QueuedEntry): number {
+  return byteLength(e.data) + 256;
+}
+
 /**
  * Resolves once the microtasks queued now have run, and the ones they queue (two turns, as
  * @upstash/redis' auto-pipelining waits): saves made by callers resuming together all get in.
@@ -194,7 +199,8 @@ export class Queue {
    * Creates a new job (Job#save): with the other saves made in the same tick (a Promise.all of
    * saves, producers sharing the queue) in one enqueue call, as @upstash/redis' auto-pipelining
    * puts their requests in one HTTP request, so they cost one billed command instead of one each.
-   * A job whose data or options are refused fails alone; a failed call fails every save in it.
+   * A job whose data or options are refused fails alone; a failed call fails the saves in it (saves
+   * of more than a call's bytes go in several).
    */
   saveNew(job: Job): Promise<void> {
     const entry = this.#entry(job);
@@ -207,19 +213,22 @@ export class Queue {
   async #flushSaves(): Promise<void> {
     const saves = this.#saves;
     this.#saves = [];
-    try {
-      await this.#enqueue(saves.map((s) => s.entry));
-    } catch (error) {
-      for (const s of saves) s.reject(error);
-      return;
+    // Split as #enqueue would split them, so each save learns what its own call did.
+    for (const call of bySize(saves, (s) => entryBytes(s.entry), defaults.maxBatchBytes)) {
+      try {
+        await this.#enqueue(call.map((s) => s.entry));
+      } catch (error) {
+        for (const s of call) s.reject(error);
+        continue;
+      }
+      for (const s of call) s.resolve();
     }
-    for (const s of saves) s.resolve();
   }
 
   /** The enqueue calls of checked entries; each job learns its id, listeners the created ones. */
   async #enqueue(entries: QueuedEntry[]): Promise<void> {
     const created: Job[] = [];
-    const calls = bySize(entries, (e) => byteLength(e.data) + 256, defaults.maxBatchBytes);
+    const calls = bySize(entries, entryBytes, defaults.maxBatchBytes);
     for (const call of calls) {
       const runs = await this.scripts.run<EnqueueRun[]>(
         'enqueue',

@@ -3,12 +3,13 @@ import {
   createQueue,
   InvalidPriority,
   PayloadTooLarge,
-  type Queue,
+  Queue,
+  type RedisClient,
   ValidationError,
 } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
-import { type IsolatedStack, startIsolatedStack } from '../support/stack.js';
-import { keysOf, newQueue, raw } from './helpers.js';
+import { type IsolatedStack, startIsolatedStack, testRedis } from '../support/stack.js';
+import { jobIdsOf, keysOf, newQueue, raw } from './helpers.js';
 
 describe('creating jobs', () => {
   it('save() writes a job in Kue shape with defaults', async () => {
@@ -274,5 +275,35 @@ describe('HTTP requests per operation (bridge counters)', () => {
     await queue.create('alone', {}).save();
     await queue.create('alone', {}).save();
     expect(commands() - alone).toBe(2);
+  });
+});
+
+describe('saves gathered in one tick', () => {
+  it('go in calls of at most maxBatchBytes; a failed call fails only its own saves', async () => {
+    // the real client, except that the second enqueue call fails before it reaches Redis
+    const redis = testRedis({ enableAutoPipelining: true });
+    const enqueueSha = Object.values(scripts).find((s) => s.name === 'enqueue')!.sha;
+    let enqueues = 0;
+    const client: RedisClient = {
+      evalsha: async (sha, keys, args) => {
+        if (sha === enqueueSha && ++enqueues === 2) throw new TypeError('fetch failed');
+        return redis.evalsha(sha, keys, args);
+      },
+      eval: (script, keys, args) => redis.eval(script, keys, args),
+    };
+    const queue = new Queue(client, { prefix: `t-split-${Date.now()}` });
+    try {
+      // 500 KB each: two do not fit one call of ~800 KiB, so three saves are three calls
+      const settled = await Promise.allSettled(
+        [0, 1, 2].map((n) => queue.create('big', `${n}`.repeat(500_000)).save()),
+      );
+      expect(enqueues).toBe(3);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const ids = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.id!] : []));
+      expect(await jobIdsOf(queue)).toEqual(ids);
+    } finally {
+      const keys = await raw.keys(`${queue.keys.base}*`);
+      if (keys.length > 0) await raw.del(...keys);
+    }
   });
 });
