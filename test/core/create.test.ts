@@ -4,11 +4,11 @@ import {
   InvalidPriority,
   PayloadTooLarge,
   Queue,
-  type RedisClient,
   ValidationError,
 } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
-import { type IsolatedStack, startIsolatedStack, testRedis } from '../support/stack.js';
+import { failingCall } from '../support/failing-call.js';
+import { type IsolatedStack, startIsolatedStack } from '../support/stack.js';
 import { jobIdsOf, keysOf, newQueue, raw } from './helpers.js';
 
 describe('creating jobs', () => {
@@ -280,24 +280,14 @@ describe('HTTP requests per operation (bridge counters)', () => {
 
 describe('saves gathered in one tick', () => {
   it('go in calls of at most maxBatchBytes; a failed call fails only its own saves', async () => {
-    // the real client, except that the second enqueue call fails before it reaches Redis
-    const redis = testRedis({ enableAutoPipelining: true });
-    const enqueueSha = Object.values(scripts).find((s) => s.name === 'enqueue')!.sha;
-    let enqueues = 0;
-    const client: RedisClient = {
-      evalsha: async (sha, keys, args) => {
-        if (sha === enqueueSha && ++enqueues === 2) throw new TypeError('fetch failed');
-        return redis.evalsha(sha, keys, args);
-      },
-      eval: (script, keys, args) => redis.eval(script, keys, args),
-    };
+    const { client, calls: enqueues } = failingCall('enqueue', 2);
     const queue = new Queue(client, { prefix: `t-split-${Date.now()}` });
     try {
       // 500 KB each: two do not fit one call of ~800 KiB, so three saves are three calls
       const settled = await Promise.allSettled(
         [0, 1, 2].map((n) => queue.create('big', `${n}`.repeat(500_000)).save()),
       );
-      expect(enqueues).toBe(3);
+      expect(enqueues()).toBe(3);
       expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       const ids = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.id!] : []));
       expect(await jobIdsOf(queue)).toEqual(ids);

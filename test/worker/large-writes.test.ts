@@ -3,10 +3,9 @@
 // once. A result, an error or a log flood too large for one call must not cost the jobs that
 // travel with it (lost acks would run them all again), nor vanish silently.
 import { describe, expect, it } from 'vitest';
-import { defaults, Queue, type RedisClient } from '../../core/index.js';
-import { scripts } from '../../core/scripts/index.generated.js';
+import { defaults, Queue } from '../../core/index.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
-import { testRedis } from '../support/stack.js';
+import { failingCall } from '../support/failing-call.js';
 import { dropAfterAll, rawJob, sleep, testQueue, workerPrefix } from './helpers.js';
 
 const kept = dropAfterAll();
@@ -96,17 +95,7 @@ describe('large writes from handlers', () => {
   });
 
   it('a flush whose second call fails sends only the lines the first did not write', async () => {
-    // the real client, except that the second touch call fails before it reaches Redis
-    const redis = testRedis({ enableAutoPipelining: true });
-    const touchSha = Object.values(scripts).find((s) => s.name === 'touch')!.sha;
-    let touches = 0;
-    const client: RedisClient = {
-      evalsha: async (sha, keys, args) => {
-        if (sha === touchSha && ++touches === 2) throw new TypeError('fetch failed');
-        return redis.evalsha(sha, keys, args);
-      },
-      eval: (script, keys, args) => redis.eval(script, keys, args),
-    };
+    const { client, calls: touches } = failingCall('touch', 2);
     const q = kept(new Queue(client, { prefix: workerPrefix('splitflush') }));
     const [job] = await q.createMany([{ type: 't', data: {} }]);
     // 100 lines of 5 KB, held together: one flush of ~500 KB is two calls of ~256 KiB
@@ -118,7 +107,7 @@ describe('large writes from handlers', () => {
     });
     const result = await runWake(q, registry, { maxJobs: 1, leaseMs: 30_000, budgetMs: 15_000 });
     expect(result).toMatchObject({ completed: 1, lost: 0 });
-    expect(touches).toBeGreaterThan(2);
+    expect(touches()).toBeGreaterThan(2);
     expect(await q.logs(job!.id!)).toEqual(sent);
   });
 
