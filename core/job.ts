@@ -246,7 +246,10 @@ export class Job {
     };
   }
 
-  /** Saves a new job in one script call (or updates an existing one, as Kue did). */
+  /**
+   * Saves a new job in one script call, shared with the other saves of the tick (or updates an
+   * existing one, as Kue did).
+   */
   async save(): Promise<this> {
     if (this.id !== undefined) return this.update();
     await this.queue.saveNew(this);
