@@ -57,7 +57,12 @@ interface QueuedEntry {
   data: string;
 }
 
-/** About what a checked job adds to an enqueue call. */
+/** An answer's byte budget: at most maxAnswerBytes, at least 1 (a job always comes). */
+function answerBudget(bytes: number): number {
+  return Math.max(1, Math.min(defaults.maxAnswerBytes, bytes));
+}
+
+/** About what a checked job adds to an enqueue call (a call holds up to maxBatchBytes). */
 function entryBytes(e: QueuedEntry): number {
   return byteLength(e.data) + 256;
 }
@@ -191,7 +196,12 @@ export class Queue {
   /** Creates many jobs in one script call (split only when the payload would exceed a request). */
   async createMany(items: ReadonlyArray<Job | NewJob>): Promise<Job[]> {
     const jobs = items.map((item) => (item instanceof Job ? item : this.#jobFromSpec(item)));
-    await this.#enqueue(jobs.map((job) => this.#entry(job)));
+    const entries = jobs.map((job) => this.#entry(job));
+    const created: Job[] = [];
+    for (const call of bySize(entries, entryBytes, defaults.maxBatchBytes)) {
+      created.push(...(await this.#enqueueCall(call)));
+    }
+    this.#announce(created);
     return jobs;
   }
 
@@ -213,42 +223,46 @@ export class Queue {
   async #flushSaves(): Promise<void> {
     const saves = this.#saves;
     this.#saves = [];
-    // Split as #enqueue would split them, so each save learns what its own call did.
+    // Each save learns what its own call did.
     for (const call of bySize(saves, (s) => entryBytes(s.entry), defaults.maxBatchBytes)) {
+      let created: Job[];
       try {
-        await this.#enqueue(call.map((s) => s.entry));
+        created = await this.#enqueueCall(call.map((s) => s.entry));
       } catch (error) {
         for (const s of call) s.reject(error);
         continue;
       }
+      this.#announce(created);
       for (const s of call) s.resolve();
     }
   }
 
-  /** The enqueue calls of checked entries; each job learns its id, listeners the created ones. */
-  async #enqueue(entries: QueuedEntry[]): Promise<void> {
+  /** One enqueue call of checked entries; each job learns its id. Answers the jobs it created. */
+  async #enqueueCall(call: QueuedEntry[]): Promise<Job[]> {
+    const runs = await this.scripts.run<EnqueueRun[]>(
+      'enqueue',
+      {
+        request: requestToken(),
+        // a job at every default goes as its type alone
+        jobs: call.map(({ entry }) => (Object.keys(entry).length === 1 ? entry.type : entry)),
+      },
+      call.map((e) => e.data),
+    );
     const created: Job[] = [];
-    const calls = bySize(entries, entryBytes, defaults.maxBatchBytes);
-    for (const call of calls) {
-      const runs = await this.scripts.run<EnqueueRun[]>(
-        'enqueue',
-        {
-          request: requestToken(),
-          // a job at every default goes as its type alone
-          jobs: call.map(({ entry }) => (Object.keys(entry).length === 1 ? entry.type : entry)),
-        },
-        call.map((e) => e.data),
-      );
-      expandEnqueueAnswer(list(runs)).forEach(([id, isNew, now, state], i) => {
-        const job = call[i]!.job;
-        if (isNew === 1 && state) {
-          job.saved(String(id), String(now), state);
-          created.push(job);
-        } else {
-          job.id = String(id);
-        }
-      });
-    }
+    expandEnqueueAnswer(list(runs)).forEach(([id, isNew, now, state], i) => {
+      const job = call[i]!.job;
+      if (isNew === 1 && state) {
+        job.saved(String(id), String(now), state);
+        created.push(job);
+      } else {
+        job.id = String(id);
+      }
+    });
+    return created;
+  }
+
+  /** Tells the enqueue listeners of created jobs. */
+  #announce(created: Job[]): void {
     if (created.length > 0) for (const fn of this.#enqueueListeners) fn(created);
   }
 
@@ -311,10 +325,7 @@ export class Queue {
    * the missing ones left out of `jobs`. An answer stops at maxAnswerBytes of jobs (at least one),
    * so large jobs take several calls.
    */
-  async #readJobs(
-    ids: string[],
-    maxBytes: number,
-  ): Promise<{ jobs: Job[]; read: number; bytes: number }> {
+  async #readJobs(ids: string[], maxBytes: number): Promise<{ jobs: Job[]; read: number }> {
     let valid = ids.filter((id) => /^\d{1,15}$/.test(id));
     const jobs: Job[] = [];
     let read = ids.length - valid.length;
@@ -323,7 +334,7 @@ export class Queue {
       const rows = list(
         await this.scripts.run<{ job: string[] | object }[]>('read-jobs', {
           ids: valid,
-          max_bytes: Math.max(1, Math.min(defaults.maxAnswerBytes, maxBytes - bytes)),
+          max_bytes: answerBudget(maxBytes - bytes),
         }),
       );
       for (const r of rows) {
@@ -335,7 +346,7 @@ export class Queue {
       read += n;
       valid = valid.slice(n);
     }
-    return { jobs, read, bytes };
+    return { jobs, read };
   }
 
   /** A job's log lines; JobNotFound when the job does not exist. */
@@ -385,7 +396,7 @@ export class Queue {
       from: q.from,
       to: q.to,
       order: q.order === 'desc' ? 'desc' : 'asc',
-      max_bytes: Math.max(1, Math.min(defaults.maxAnswerBytes, maxBytes)),
+      max_bytes: answerBudget(maxBytes),
     });
     const rows = list(r.jobs as string[][]);
     const jobs = rows.map((h) => Job.fromHash(this, h));
@@ -579,8 +590,8 @@ export class Queue {
 
   /**
    * Heartbeats, log lines and progress of many jobs at once (workers flush through here), in
-   * calls of about maxWriteBytes, a job's lines in order; `onCall` is told of each call as it
-   * goes out (a Worker counts its subrequests).
+   * calls of about maxWriteBytes, a job's lines in order; `hooks` hears of each call as it goes
+   * out (a Worker counts its subrequests) and of what each wrote (TouchHooks).
    */
   async touch(
     entries: TouchEntry[],

@@ -123,7 +123,7 @@ if c and (tonumber(c.count) or 0) > 0 then
     c.types, c.max_bytes)
 end
 -- after the claim: a recovered lease may have failed a job too
-if completed + failed + recovered > 0 then trim_kept(P, cfg, 200) end
+if completed + failed + recovered > 0 then trim_kept(P, cfg) end
 replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now,
   r = retries })
 events_publish(P)

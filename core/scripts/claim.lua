@@ -47,7 +47,7 @@ end
 local now = now_ms()
 local count = tonumber(input.count) or 1
 local promoted = promote_due(P, cfg, now, math.max(count, 100))
-if recover_expired(P, cfg, now, math.max(count, 100)) > 0 then trim_kept(P, cfg, 200) end
+if recover_expired(P, cfg, now, math.max(count, 100)) > 0 then trim_kept(P, cfg) end
 local jobs, ids = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token,
   input.worker, input.types, input.max_bytes)
 -- waiting: jobs that are inactive, delayed or active after the claim. 0 means an empty queue, and

@@ -51,6 +51,6 @@ for _, raw in ipairs(ids) do
     moved = moved + 1
   end
 end
-if moved > 0 and (input.to == 'complete' or input.to == 'failed') then trim_kept(P, cfg, 200) end
+if moved > 0 and (input.to == 'complete' or input.to == 'failed') then trim_kept(P, cfg) end
 events_publish(P)
 return cjson.encode({ moved = moved, missing = missing })

@@ -26,7 +26,7 @@ local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
 local now = now_ms()
 local recovered = recover_expired(P, cfg, now, tonumber(input.limit) or 200)
-if recovered > 0 then trim_kept(P, cfg, 200) end
+if recovered > 0 then trim_kept(P, cfg) end
 local head = redis.call('ZRANGE', K.leases(P), 0, 0, 'WITHSCORES')
 events_publish(P)
 return cjson.encode({ recovered = recovered, next_expiry = tonumber(head[2]) or -1, now = now })
