@@ -31,6 +31,7 @@ export const JOB_FIELDS = {
   events: 'ev',
   unique: 'uq',
   search: 'sw',
+  log_mark: 'lm',
 } as const;
 
 export type JobField = keyof typeof JOB_FIELDS;

@@ -6,6 +6,8 @@ export interface TouchEntry {
   token?: string;
   progress?: [number] | [number, string];
   logs?: string[];
+  /** The logs are lines n, n+1, ... of those written under lease `token` (touch.lua's log mark). */
+  at?: [token: string, n: number];
 }
 
 /** One touch call's entries, and for each the index of the entry it came from. */
@@ -17,7 +19,8 @@ export interface TouchChunk {
 /** An entry's bytes besides its log lines (ids, token, JSON punctuation), about. */
 function baseBytes(e: TouchEntry): number {
   const progress = e.progress?.[1];
-  return 48 + e.id.length + (e.token?.length ?? 0) + (progress ? byteLength(progress) : 0);
+  const at = e.at ? e.at[0].length + 24 : 0;
+  return 48 + e.id.length + (e.token?.length ?? 0) + at + (progress ? byteLength(progress) : 0);
 }
 
 /**
@@ -45,29 +48,35 @@ export function touchChunks(entries: readonly TouchEntry[], maxBytes: number): T
     const base = baseBytes(e);
     const logs = e.logs ?? [];
     let lines: string[] = [];
+    let first = 0;
     let size = base;
-    for (const line of logs) {
+    for (const [k, line] of logs.entries()) {
       const lineBytes = byteLength(line) + 4;
       if (bytes + size + lineBytes > maxBytes && (lines.length > 0 || chunk.entries.length > 0)) {
-        if (lines.length > 0) add(part(e, lines, false), i, size);
+        if (lines.length > 0) add(part(e, lines, first, false), i, size);
         close();
         lines = [];
+        first = k;
         size = base;
       }
       lines.push(line);
       size += lineBytes;
     }
     if (bytes + size > maxBytes && chunk.entries.length > 0) close();
-    add(part(e, lines, true), i, size);
+    add(part(e, lines, first, true), i, size);
   });
   close();
   return chunks;
 }
 
-function part(e: TouchEntry, logs: string[], last: boolean): TouchEntry {
+/** Entry e's lines from its `first`th on (`logs`), numbered on from e's own. */
+function part(e: TouchEntry, logs: string[], first: number, last: boolean): TouchEntry {
   const out: TouchEntry = { id: e.id };
   if (e.token !== undefined) out.token = e.token;
   if (last && e.progress) out.progress = e.progress;
-  if (logs.length > 0) out.logs = logs;
+  if (logs.length > 0) {
+    out.logs = logs;
+    if (e.at) out.at = [e.at[0], e.at[1] + first];
+  }
   return out;
 }

@@ -7,6 +7,11 @@ import type { JobWriter, TouchEntry } from '../core/index.js';
  */
 export class JobWrites implements JobWriter {
   #logs: string[] = [];
+  /**
+   * The number of #logs[0] among the lines the handler logged: touch.lua skips lines its job's log
+   * mark already counts, so a flush sent again after its answer was lost writes none twice.
+   */
+  #first = 0;
   #progress: [number] | [number, string] | undefined;
   readonly #onWrite: () => void;
   readonly #maxLines: number;
@@ -20,7 +25,10 @@ export class JobWrites implements JobWriter {
   log(line: string): void {
     this.#logs.push(line);
     // Dropped in bulk, not one shift per line: a handler logging in a tight loop stays linear.
-    if (this.#logs.length >= 2 * this.#maxLines) this.#logs = this.#logs.slice(-this.#maxLines);
+    if (this.#logs.length >= 2 * this.#maxLines) {
+      this.#first += this.#logs.length - this.#maxLines;
+      this.#logs = this.#logs.slice(-this.#maxLines);
+    }
     this.#onWrite();
   }
 
@@ -45,18 +53,27 @@ export class JobWrites implements JobWriter {
     id: string,
     token: string,
   ): { entry: TouchEntry; restore: (written?: { lines: number; progress: boolean }) => void } {
-    const logs =
-      this.#logs.length > this.#maxLines ? this.#logs.slice(-this.#maxLines) : this.#logs;
+    const dropped = Math.max(0, this.#logs.length - this.#maxLines);
+    const logs = dropped > 0 ? this.#logs.slice(dropped) : this.#logs;
+    const from = this.#first + dropped;
     const progress = this.#progress;
     this.#logs = [];
+    this.#first = from + logs.length;
     this.#progress = undefined;
     const entry: TouchEntry = { id, token };
-    if (logs.length > 0) entry.logs = logs;
+    if (logs.length > 0) {
+      entry.logs = logs;
+      entry.at = [token, from];
+    }
     if (progress) entry.progress = progress;
     return {
       entry,
       restore: (written = { lines: 0, progress: false }) => {
-        this.#logs = [...logs.slice(written.lines), ...this.#logs];
+        // Unless newer lines pushed them out of the newest maxLines meanwhile.
+        if (this.#first === from + logs.length) {
+          this.#logs = [...logs.slice(written.lines), ...this.#logs];
+          this.#first = from + written.lines;
+        }
         if (!written.progress) this.#progress ??= progress;
       },
     };

@@ -30,7 +30,8 @@ export class LeaseKeeper {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastFlush = Date.now();
   #dirty = false;
-  #inFlight = false;
+  /** The flush under way, if any. */
+  #inFlight: Promise<void> | undefined;
   #stopped = false;
 
   constructor(
@@ -52,6 +53,15 @@ export class LeaseKeeper {
     if (!this.#inFlight) this.#schedule();
   }
 
+  /**
+   * Settles when no flush is under way. A finished job's last lines go with its ack: taken while
+   * a flush still carries its earlier ones, they could reach Redis first, and the earlier ones,
+   * numbered below them, would be skipped (or, when that flush fails, put back and never sent).
+   */
+  async idle(): Promise<void> {
+    while (this.#inFlight) await this.#inFlight;
+  }
+
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
@@ -64,19 +74,29 @@ export class LeaseKeeper {
     const at = this.#dirty
       ? Math.min(heartbeat, this.#lastFlush + this.#flushIntervalMs)
       : heartbeat;
-    this.#timer = setTimeout(() => void this.#flush(), Math.max(0, at - Date.now()));
+    this.#timer = setTimeout(
+      () => {
+        const flush = this.#flush();
+        this.#inFlight = flush;
+        const done = () => {
+          if (this.#inFlight === flush) this.#inFlight = undefined;
+          this.#schedule();
+        };
+        flush.then(done, done);
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   async #flush(): Promise<void> {
     const leases = this.#hooks.leases();
     this.#dirty = false;
     this.#lastFlush = Date.now();
-    if (leases.length === 0) return this.#schedule();
+    if (leases.length === 0) return;
     const taken = leases.map((lease) => ({ lease, ...lease.writes.take(lease.id, lease.token) }));
     // A flush of many lines takes several calls: what went through before one failed is not sent
     // again (the log would hold those lines twice).
     const written = taken.map(() => ({ lines: 0, progress: false }));
-    this.#inFlight = true;
     try {
       const { status } = await this.#queue.touch(
         taken.map((t) => t.entry),
@@ -101,9 +121,6 @@ export class LeaseKeeper {
         t.restore(written[i]);
       });
       this.#dirty = true;
-    } finally {
-      this.#inFlight = false;
-      this.#schedule();
     }
   }
 }

@@ -365,8 +365,9 @@ class Batch {
     this.#acking = true;
     const batch = this.#finished;
     this.#finished = [];
-    const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
     try {
+      if (batch.some((f) => f.running.writes.pending)) await this.#keeper.idle();
+      const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
       // Acks of about maxWriteBytes of results and errors (a result may be up to maxDataBytes):
       // the usual batch, small results, is one ack.
       const parts = bySize(
@@ -419,9 +420,10 @@ class Batch {
 
   /**
    * Log lines a finished job wrote since the last flush. They go without a token, issued in the
-   * same tick as the ack: with auto-pipelining both travel in one HTTP request, in order.
+   * same tick as the ack: with auto-pipelining both travel in one HTTP request, in order. Sent
+   * again when the call fails, as its ack is: touch.lua skips the lines it already wrote.
    */
-  #pendingLogs(batch: Finished[]): Promise<unknown> {
+  async #pendingLogs(batch: Finished[]): Promise<void> {
     const entries = batch
       .filter((f) => f.running.writes.pendingLogs || (!f.entry.ok && f.running.writes.pending))
       .map((f) => {
@@ -429,14 +431,20 @@ class Batch {
         const { token: _token, ...tokenless } = entry;
         return tokenless;
       });
-    if (entries.length === 0) return Promise.resolve();
-    return this.#queue
-      .touch(entries, 0, {
-        onCall: () => {
-          this.#calls.remaining--;
-        },
-      })
-      .catch(() => {});
+    if (entries.length === 0) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#queue.touch(entries, 0, {
+          onCall: () => {
+            this.#calls.remaining--;
+          },
+        });
+        return;
+      } catch {
+        if (attempt >= ACK_RETRIES) return;
+        await sleep(100 * 2 ** attempt);
+      }
+    }
   }
 
   async #ackWithRetry(batch: Finished[], request: ClaimRequest | undefined) {

@@ -4,8 +4,11 @@
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { lease_ms?, max_log, entries: [{ id, token?, progress?: [pct, data?],
-                        logs?: [line] }] }   data: JSON text
-  Touches: job:<id>, job:<id>:log, leases, events
+                        logs?: [line], at?: [lease token, n] }] }   data: JSON text
+           at: the logs are lines n, n+1, ... of those a worker wrote under that lease. The job's
+           log mark (field lm, '<token>:<lines>') counts the lines written so far: lines below it
+           are skipped, so a call sent again after its answer was lost writes nothing twice.
+  Touches: job:<id> (lm too), job:<id>:log, leases, events
   Returns: JSON { status: ['ok'|'lost'|'ttl'|'missing'], now }
            lost: the lease is no longer ours; ttl: the job's ttl has run out (stop working on it)
   Events:  progress
@@ -14,6 +17,25 @@
 -- @include lib/fields.lua
 -- @include lib/time.lua
 -- @include lib/events.lua
+
+-- The lines of `logs` (lines from, from+1, ... written under lease `token`) that the job's log mark
+-- does not count yet, the mark moved past them.
+local function unwritten_lines(jkey, mark, token, from, logs)
+  local written = 0
+  if mark then
+    local sep = string.find(mark, ':', 1, true)
+    if sep and string.sub(mark, 1, sep - 1) == token then
+      written = tonumber(string.sub(mark, sep + 1)) or 0
+    end
+  end
+  local upto = from + #logs
+  if upto <= written then return {} end
+  redis.call('HSET', jkey, F.log_mark, token .. ':' .. upto)
+  if written <= from then return logs end
+  local rest = {}
+  for k = written - from + 1, #logs do rest[#rest + 1] = logs[k] end
+  return rest
+end
 
 local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
@@ -27,15 +49,19 @@ for i, e in ipairs(input.entries) do
   local id = tostring(e.id)
   local jkey = K.job(P, id)
   local f = redis.call('HMGET', jkey, F.type, F.lease, F.state, F.started_at, F.ttl, F.events,
-    F.created_at)
+    F.created_at, F.log_mark)
   if not f[1] then
     status[i] = 'missing'
   elseif e.token and (f[2] ~= e.token or f[3] ~= 'active') then
     status[i] = 'lost'
   else
     status[i] = 'ok'
-    if e.logs and #e.logs > 0 then
-      redis.call('RPUSH', K.log(P, id), unpack(e.logs))
+    local logs = e.logs or {}
+    if e.at and #logs > 0 then
+      logs = unwritten_lines(jkey, f[8], e.at[1], tonumber(e.at[2]) or 0, logs)
+    end
+    if #logs > 0 then
+      redis.call('RPUSH', K.log(P, id), unpack(logs))
       redis.call('LTRIM', K.log(P, id), -max_log, -1)
     end
     if e.progress then

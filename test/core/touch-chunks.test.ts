@@ -83,4 +83,18 @@ describe('touchChunks', () => {
       [{ id: '1', token: 't', logs: ['b'], progress: [50, '{"at":"b"}'] }],
     ]);
   });
+
+  it("numbers each part's lines on from the entry's (touch.lua's log mark)", () => {
+    const logs = Array.from({ length: 30 }, (_, i) => `${i} ${'n'.repeat(100)}`);
+    const chunks = touchChunks([{ id: '1', token: 't', logs, at: ['t', 7] }], 1_000);
+    expect(chunks.length).toBeGreaterThan(2);
+    let next = 7;
+    for (const { entries } of chunks) {
+      const [part] = entries;
+      expect(part!.at).toEqual(['t', next]);
+      expect(part!.logs![0]).toBe(logs[next - 7]);
+      next += part!.logs!.length;
+    }
+    expect(next).toBe(37);
+  });
 });

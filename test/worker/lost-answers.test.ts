@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Queue, type RedisClient } from '../../core/index.js';
+import { type Job, Queue, type RedisClient } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
+import { failingCall } from '../support/failing-call.js';
 import { testRedis } from '../support/stack.js';
-import { dropQueue, rawJob, workerPrefix } from './helpers.js';
+import { dropQueue, rawJob, sleep, workerPrefix } from './helpers.js';
 
 const scriptName = new Map<string, string>(Object.values(scripts).map((s) => [s.sha, s.name]));
 
@@ -115,6 +116,95 @@ describe('claim and ack called again with the same request id', () => {
       // a replay leaves out a claimed job its lease no longer holds
       await queue.scripts.run('ack', { done: [{ id: '7', token: 'lease-3', ok: true }] });
       expect(ids(await queue.scripts.run<AckAnswer>('ack', ack))).toEqual(['8']);
+    } finally {
+      await dropQueue(queue);
+    }
+  });
+});
+
+/** Runs one job of type 'log' whose handler is `body`, flushing writes every 50 ms. */
+async function runLogging(client: RedisClient, label: string, body: (job: Job) => Promise<void>) {
+  const queue = new Queue(client, { prefix: workerPrefix(label) });
+  const [job] = await queue.createMany([{ type: 'log' }]);
+  const registry = new HandlerRegistry().process('log', body);
+  const result = await runWake(queue, registry, { maxJobs: 1, flushIntervalMs: 50 });
+  const lines = await queue.logs(job!.id!);
+  await dropQueue(queue);
+  return { result, lines };
+}
+
+const numbered = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
+
+describe('log lines of a call sent again', () => {
+  it('a flush whose answer was lost is sent again and its lines are written once', async () => {
+    const { client, lost } = losingAnswers('touch', 2);
+    const { result, lines } = await runLogging(client, 'lostflush', async (job) => {
+      for (const line of numbered(0, 10)) void job.log(line);
+      await sleep(400); // a flush, its answer lost twice, sent again with what came since
+      for (const line of numbered(10, 15)) void job.log(line);
+      await sleep(200);
+      for (const line of numbered(15, 18)) void job.log(line); // these go with the ack
+    });
+    expect(lost()).toBe(2);
+    expect(result).toMatchObject({ completed: 1, lost: 0 });
+    expect(lines).toEqual(numbered(0, 18));
+  });
+
+  it("the lines that go with a job's ack are sent again when their call fails", async () => {
+    const { client, calls } = failingCall('touch', 1);
+    const { result, lines } = await runLogging(client, 'acklines', async (job) => {
+      for (const line of numbered(0, 3)) void job.log(line);
+    });
+    expect(calls()).toBe(2);
+    expect(result).toMatchObject({ completed: 1, lost: 0 });
+    expect(lines).toEqual(numbered(0, 3));
+  });
+
+  it("a job's last lines wait for a flush still under way, and none is skipped", async () => {
+    // The first flush takes 300 ms to reach Redis; the job ends meanwhile, its last lines
+    // numbered after the flush's.
+    const redis = testRedis({ enableAutoPipelining: true });
+    const touch = Object.values(scripts).find((s) => s.name === 'touch')!.sha;
+    let slowed = false;
+    const client: RedisClient = {
+      async evalsha(sha, keys, args) {
+        if (sha === touch && !slowed) {
+          slowed = true;
+          await sleep(300);
+        }
+        return redis.evalsha(sha, keys, args);
+      },
+      eval: (script, keys, args) => redis.eval(script, keys, args),
+    };
+    const { result, lines } = await runLogging(client, 'overtaken', async (job) => {
+      for (const line of numbered(0, 5)) void job.log(line);
+      await sleep(120);
+      for (const line of numbered(5, 8)) void job.log(line);
+    });
+    expect(slowed).toBe(true);
+    expect(result).toMatchObject({ completed: 1, lost: 0 });
+    expect(lines).toEqual(numbered(0, 8));
+  });
+
+  it('touch.lua writes a line once however often it is sent, and again under a new lease', async () => {
+    const queue = new Queue(testRedis(), { prefix: workerPrefix('logmark') });
+    try {
+      const [job] = await queue.createMany([{ type: 'a' }]);
+      const id = job!.id!;
+      const send = (token: string, from: number, to: number) =>
+        queue.touch([{ id, logs: numbered(from, to), at: [token, from] }]);
+      await send('lease-1', 0, 4);
+      await send('lease-1', 0, 4);
+      await send('lease-1', 2, 6); // overlaps: 4 and 5 are new
+      await send('lease-1', 1, 3); // all written already
+      expect(await queue.logs(id)).toEqual(numbered(0, 6));
+      await send('lease-2', 0, 2); // a new lease numbers its lines from 0
+      expect(await queue.logs(id)).toEqual([...numbered(0, 6), ...numbered(0, 2)]);
+      // lines sent without a number are written as they come
+      await queue.touch([{ id, logs: ['plain'] }]);
+      await queue.touch([{ id, logs: ['plain'] }]);
+      expect((await queue.logs(id)).slice(-2)).toEqual(['plain', 'plain']);
     } finally {
       await dropQueue(queue);
     }

@@ -18,10 +18,11 @@ local function paused_types(P, now)
   return paused
 end
 
--- What start_job leaves out of the hash it read: what the caller can tell, and the times the
--- claim rewrites (appended after, lease_until only when a ttl shortened the lease).
+-- What start_job leaves out of the hash it read: what the caller can tell, the times the claim
+-- rewrites (appended after, lease_until only when a ttl shortened the lease), and an earlier
+-- lease's log mark (touch.lua).
 local CLAIM_OMIT = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
-  [F.updated_at] = true, [F.started_at] = true, [F.lease_until] = true }
+  [F.updated_at] = true, [F.started_at] = true, [F.lease_until] = true, [F.log_mark] = true }
 
 -- One HGETALL per claimed job: the transition reads its fields from it, and the answer is it as
 -- the claim leaves it (the fields start_job writes are the answer's last).

@@ -31,6 +31,7 @@ local F = {
   events = 'ev',
   unique = 'uq',
   search = 'sw',
+  log_mark = 'lm',    -- '<lease token>:<lines>': log lines a worker wrote under that lease
 }
 
 -- A time as the hash keeps it: ms after the job's creation.
