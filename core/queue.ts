@@ -93,6 +93,9 @@ export interface KueStats {
   workTime: number;
 }
 
+/** The queue options that keep finished jobs bounded (lib/retention.lua): unset, all are kept. */
+type RetentionOption = 'keepComplete' | 'keepFailed' | 'keepCompleteMs' | 'keepFailedMs';
+
 /** What touch.lua says of each entry's job. */
 export type TouchStatus = 'ok' | 'lost' | 'ttl' | 'missing';
 
@@ -149,9 +152,9 @@ export class Queue {
   readonly keys: Keys;
   readonly redis: RedisClient;
   readonly scripts: ScriptRunner;
-  /** The options with their defaults; keepComplete and keepFailed stay unset unless given (keep all). */
-  readonly options: Required<Omit<QueueOptions, 'keepComplete' | 'keepFailed'>> &
-    Pick<QueueOptions, 'keepComplete' | 'keepFailed'>;
+  /** The options with their defaults; the retention options stay unset unless given (keep all). */
+  readonly options: Required<Omit<QueueOptions, RetentionOption>> &
+    Pick<QueueOptions, RetentionOption>;
   /** Caller-side backoff functions by job type (Job#backoff(fn) registers them). */
   readonly backoffFunctions = new Map<string, BackoffFunction>();
   readonly #events: QueueEvents;
@@ -173,6 +176,8 @@ export class Queue {
       maxSearchResults: o.maxSearchResults ?? defaults.maxSearchResults,
       keepComplete: o.keepComplete,
       keepFailed: o.keepFailed,
+      keepCompleteMs: o.keepCompleteMs,
+      keepFailedMs: o.keepFailedMs,
     };
     this.prefix = this.options.prefix;
     this.keys = queueKeys(this.prefix);
@@ -182,6 +187,8 @@ export class Queue {
       events_off: !this.options.jobEvents,
       ...(o.keepComplete !== undefined ? { keep_complete: o.keepComplete } : {}),
       ...(o.keepFailed !== undefined ? { keep_failed: o.keepFailed } : {}),
+      ...(o.keepCompleteMs !== undefined ? { keep_complete_ms: o.keepCompleteMs } : {}),
+      ...(o.keepFailedMs !== undefined ? { keep_failed_ms: o.keepFailedMs } : {}),
     });
     this.#events = new QueueEvents(redis, this.scripts, this.keys);
   }

@@ -63,6 +63,9 @@ export const jobOptionsSchema = z
 export type JobOptions = z.infer<typeof jobOptionsSchema>;
 export type Backoff = z.infer<typeof backoffSchema>;
 
+/** The longest a retention age may be: a hundred years, in ms. */
+const MAX_AGE_MS = 100 * 365 * 86_400_000;
+
 export const queueOptionsSchema = z
   .object({
     prefix: z
@@ -84,6 +87,8 @@ export const queueOptionsSchema = z
     maxSearchResults: z.number().int().min(1).max(1_000_000).optional(),
     keepComplete: z.number().int().min(0).max(1_000_000_000).optional(),
     keepFailed: z.number().int().min(0).max(1_000_000_000).optional(),
+    keepCompleteMs: z.number().int().min(0).max(MAX_AGE_MS).optional(),
+    keepFailedMs: z.number().int().min(0).max(MAX_AGE_MS).optional(),
   })
   .strict();
 export type QueueOptions = z.infer<typeof queueOptionsSchema>;

@@ -61,6 +61,9 @@ export const envSchema = z.object({
   /** Complete and failed jobs kept at most, the newest; unset: all (as Kue). */
   EDGEKUE_KEEP_COMPLETE: wholeNumber,
   EDGEKUE_KEEP_FAILED: wholeNumber,
+  /** How long complete and failed jobs are kept after they finish, in ms; unset: for ever. */
+  EDGEKUE_KEEP_COMPLETE_MS: wholeNumber,
+  EDGEKUE_KEEP_FAILED_MS: wholeNumber,
   /** Dashboard title (Kue's app.set('title')) */
   EDGEKUE_TITLE: z.string().optional().default('edgekue'),
   /** API and dashboard auth: a bearer token, and/or a basic-auth user and password */
@@ -120,6 +123,8 @@ const queueOptionVars = {
   maxSearchResults: 'EDGEKUE_MAX_SEARCH_RESULTS',
   keepComplete: 'EDGEKUE_KEEP_COMPLETE',
   keepFailed: 'EDGEKUE_KEEP_FAILED',
+  keepCompleteMs: 'EDGEKUE_KEEP_COMPLETE_MS',
+  keepFailedMs: 'EDGEKUE_KEEP_FAILED_MS',
 } as const satisfies Record<keyof QueueOptions, keyof Config>;
 
 /** The deployment's queue options: the vars that are set, the rest left to core's defaults. */

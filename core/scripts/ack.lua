@@ -18,7 +18,7 @@
   Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now,
                   retries: [[id, type, promote_at]] }  retries: attempts put off by a backoff
   Events:  complete, failed attempt, failed (+ remove for removeOnComplete and for jobs beyond
-           keepComplete / keepFailed, lib/retention.lua; start for claims)
+           retention drops, lib/retention.lua; start for claims)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -123,7 +123,7 @@ if c and (tonumber(c.count) or 0) > 0 then
     c.types, c.max_bytes)
 end
 -- after the claim: a recovered lease may have failed a job too
-if completed + failed + recovered > 0 then trim_kept(P, cfg) end
+if completed + failed + recovered > 0 then trim_kept(P, cfg, now) end
 replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now,
   r = retries })
 events_publish(P)

@@ -8,13 +8,13 @@
            request: a fresh id per call; run again with it, the call answers the jobs it claimed
            the first time that its lease token still holds (lib/replay.lua)
   Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events,
-           request:<request> (the answer, kept 60 s); with keepComplete / keepFailed, what
-           removing the jobs beyond them touches (job:<id>:log, types, unique, search:<word>)
+           request:<request> (the answer, kept 60 s); with retention options, what removing the
+           jobs it drops touches (job:<id>:log, types, unique, search:<word>; lib/retention.lua)
   Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due, waiting }
            next_due: ms of the next delayed job or -1; waiting: inactive + delayed + active jobs
            promoted: delayed jobs promoted by this call; next_due: ms of the next delayed job, -1
            when none (an idle cron tick sleeps until then: one call per tick on an empty queue)
-  Events:  promotion, failed attempt | failed (recovered; + remove beyond keepFailed), start
+  Events:  promotion, failed attempt | failed (recovered; + remove for jobs retention drops), start
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -47,7 +47,10 @@ end
 local now = now_ms()
 local count = tonumber(input.count) or 1
 local promoted = promote_due(P, cfg, now, math.max(count, 100))
-if recover_expired(P, cfg, now, math.max(count, 100)) > 0 then trim_kept(P, cfg) end
+recover_expired(P, cfg, now, math.max(count, 100))
+-- every claim, not only one that recovered leases: a cron tick's claim is what ages finished jobs
+-- out of a queue that went quiet (keepCompleteMs); without retention options it costs nothing
+trim_kept(P, cfg, now)
 local jobs, ids = claim_jobs(P, cfg, now, count, tonumber(input.lease_ms), input.token,
   input.worker, input.types, input.max_bytes)
 -- waiting: jobs that are inactive, delayed or active after the claim. 0 means an empty queue, and

@@ -6,10 +6,10 @@
            ids, or every job of `from` (optionally of `type`), at most `limit` of them
   Touches: job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, leases, events;
            reads ids (the counter bounds a selection by state); moved to complete or failed with
-           keepComplete / keepFailed set, what removing the jobs beyond them touches
-           (job:<id>:log, types, unique, search:<word>; lib/retention.lua)
+           retention options set, what removing the jobs it drops touches (job:<id>:log, types,
+           unique, search:<word>; lib/retention.lua)
   Returns: JSON { moved: n, missing: [id] }
-  Events:  state [to, from] (+ remove for jobs beyond keepComplete / keepFailed)
+  Events:  state [to, from] (+ remove for jobs retention drops)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -51,6 +51,6 @@ for _, raw in ipairs(ids) do
     moved = moved + 1
   end
 end
-if moved > 0 and (input.to == 'complete' or input.to == 'failed') then trim_kept(P, cfg) end
+if moved > 0 and (input.to == 'complete' or input.to == 'failed') then trim_kept(P, cfg, now) end
 events_publish(P)
 return cjson.encode({ moved = moved, missing = missing })

@@ -53,6 +53,8 @@ describe('queue options', () => {
     EDGEKUE_MAX_SEARCH_RESULTS: '50',
     EDGEKUE_KEEP_COMPLETE: '1000',
     EDGEKUE_KEEP_FAILED: '0',
+    EDGEKUE_KEEP_COMPLETE_MS: '86400000',
+    EDGEKUE_KEEP_FAILED_MS: '604800000',
   };
 
   it("leaves what is unset (or set empty) to core's defaults", () => {
@@ -76,6 +78,8 @@ describe('queue options', () => {
       maxSearchResults: 50,
       keepComplete: 1000,
       keepFailed: 0,
+      keepCompleteMs: 86_400_000,
+      keepFailedMs: 604_800_000,
     });
     // A queue option added to core without a var fails here.
     expect(Object.keys(options).sort()).toEqual(Object.keys(queueOptionsSchema.shape).sort());
@@ -91,6 +95,8 @@ describe('queue options', () => {
     ['EDGEKUE_MAX_SEARCH_RESULTS', '2000000'],
     ['EDGEKUE_PREFIX', 'my queue'],
     ['EDGEKUE_KEEP_COMPLETE', '-1'],
+    ['EDGEKUE_KEEP_FAILED_MS', '1.5'],
+    ['EDGEKUE_KEEP_COMPLETE_MS', '9999999999999999'],
   ])('refuses %s=%s, naming it', refusesNaming);
 });
 

@@ -2,7 +2,7 @@
 // it as jobs finish, in the same call that settles them, with every index and count following
 // (a full Redis is the other way to find out that finished jobs pile up).
 import { describe, expect, it } from 'vitest';
-import { Queue } from '../../core/index.js';
+import { Queue, type QueueOptions } from '../../core/index.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
 import { claim } from '../../worker-handlers/script-calls.js';
 import { jobIdsOf } from '../core/helpers.js';
@@ -11,7 +11,9 @@ import { dropAfterAll, sleep, workerPrefix } from './helpers.js';
 
 const kept = dropAfterAll();
 
-function queue(options: { keepComplete?: number; keepFailed?: number }): Queue {
+function queue(
+  options: Pick<QueueOptions, 'keepComplete' | 'keepFailed' | 'keepCompleteMs' | 'keepFailedMs'>,
+): Queue {
   return kept(
     new Queue(testRedis({ enableAutoPipelining: true }), {
       prefix: workerPrefix('keep'),
@@ -123,5 +125,65 @@ describe('keepComplete and keepFailed', () => {
     expect(left).toBeLessThan(302);
     await finish(after, 1, new Set());
     expect((await after.counts()).states.complete).toBe(10);
+  });
+
+  it('keepCompleteMs and keepFailedMs remove jobs finished longer ago, as jobs finish and on a claim', async () => {
+    const age = 2_000;
+    const q = queue({ keepCompleteMs: age, keepFailedMs: age });
+    const first = await finish(q, 5, new Set([2]));
+    // young: all kept
+    expect(await q.counts()).toMatchObject({ states: { complete: 4, failed: 1 } });
+    await sleep(age + 300);
+    // the next jobs to finish take the aged ones with them
+    const second = await finish(q, 3, new Set());
+    expect(await idsOf(q, 'complete')).toEqual(second);
+    expect(await idsOf(q, 'failed')).toEqual([]);
+    expect(await jobIdsOf(q)).toEqual(second);
+    await expect(q.getJob(first[0]!)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    // nothing finishes any more: a claim on the empty queue (a cron tick's) ages them out
+    await sleep(age + 300);
+    const tick = await claim(q, {
+      count: 10,
+      lease_ms: 5_000,
+      token: 'tick',
+      worker: 'cron',
+      types: [{ type: 't', concurrency: 0 }],
+    });
+    expect(tick.jobs).toEqual([]);
+    expect(await q.counts(['t'])).toMatchObject({
+      states: { complete: 0, failed: 0 },
+      types: { t: { complete: 0, failed: 0 } },
+    });
+    expect(await jobIdsOf(q)).toEqual([]);
+    const { events } = await q.eventStream.read('0', 1_000);
+    expect(events.filter((e) => e.event === 'remove')).toHaveLength(8);
+  });
+
+  it('an age and a count apply together', async () => {
+    const q = queue({ keepComplete: 2, keepCompleteMs: 1_500 });
+    const old = await finish(q, 3, new Set());
+    expect(await idsOf(q, 'complete')).toEqual(old.slice(-2)); // the count
+    await sleep(1_800);
+    const fresh = await finish(q, 1, new Set());
+    expect(await idsOf(q, 'complete')).toEqual(fresh); // the age
+  });
+
+  it('the age looks from the lowest id and stops at the first job young enough', async () => {
+    const q = queue({ keepCompleteMs: 2_000 });
+    // created first, finished a second after the others: it holds them back until it ages too
+    const [late] = await q.createMany([{ type: 'slow', data: {} }]);
+    const early = await finish(q, 3, new Set());
+    await sleep(1_200);
+    await runWake(
+      q,
+      new HandlerRegistry().process('slow', async () => {}),
+      { maxJobs: 1 },
+    );
+    await sleep(1_100);
+    const next = await finish(q, 1, new Set());
+    expect(await idsOf(q, 'complete')).toEqual([late!.id!, ...early, ...next]);
+    await sleep(1_200);
+    const last = await finish(q, 1, new Set());
+    expect(await idsOf(q, 'complete')).toEqual([...next, ...last]);
   });
 });
