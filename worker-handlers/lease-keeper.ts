@@ -54,12 +54,23 @@ export class LeaseKeeper {
   }
 
   /**
-   * Settles when no flush is under way. A finished job's last lines go with its ack: taken while
-   * a flush still carries its earlier ones, they could reach Redis first, and the earlier ones,
-   * numbered below them, would be skipped (or, when that flush fails, put back and never sent).
+   * Settles when the flush under way, if any, has (or after maxMs: a hung call must not hold acks
+   * back for long). A finished job's last lines go with its ack: taken while a flush still carries
+   * its earlier ones, they could reach Redis first, and the earlier ones, numbered below them,
+   * would be skipped (or, when that flush fails, put back and never sent). A later flush does not
+   * take a finished job's writes, so this one is all there is to wait for.
    */
-  async idle(): Promise<void> {
-    while (this.#inFlight) await this.#inFlight;
+  async idle(maxMs: number): Promise<void> {
+    const flush = this.#inFlight;
+    if (!flush) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      flush,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   stop(): void {

@@ -96,6 +96,8 @@ interface Finished {
 }
 
 const ACK_RETRIES = 3;
+/** The longest an ack waits for a lease-keeper flush under way (one call takes milliseconds). */
+const FLUSH_WAIT_MS = 2_000;
 /** Calls kept back, beyond one per running job, for heartbeats and retries of the last acks. */
 const CALL_RESERVE = 10;
 
@@ -366,7 +368,8 @@ class Batch {
     const batch = this.#finished;
     this.#finished = [];
     try {
-      if (batch.some((f) => f.running.writes.pending)) await this.#keeper.idle();
+      // A flush under way may carry these jobs' earlier lines (and put them back if it fails).
+      await this.#keeper.idle(FLUSH_WAIT_MS);
       const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
       // Acks of about maxWriteBytes of results and errors (a result may be up to maxDataBytes):
       // the usual batch, small results, is one ack.

@@ -187,6 +187,27 @@ describe('log lines of a call sent again', () => {
     expect(lines).toEqual(numbered(0, 8));
   });
 
+  it('an ack waits for a flush under way only so long: a hung call does not hold it back', async () => {
+    const redis = testRedis({ enableAutoPipelining: true });
+    const touch = Object.values(scripts).find((s) => s.name === 'touch')!.sha;
+    let hung = 0;
+    const client: RedisClient = {
+      async evalsha(sha, keys, args) {
+        if (sha === touch && hung++ === 0) return new Promise(() => {}); // never answers
+        return redis.evalsha(sha, keys, args);
+      },
+      eval: (script, keys, args) => redis.eval(script, keys, args),
+    };
+    const { result, lines } = await runLogging(client, 'hungflush', async (job) => {
+      for (const line of numbered(0, 5)) void job.log(line);
+      await sleep(120); // the flush of lines 0-4 is sent, and hangs
+      for (const line of numbered(5, 8)) void job.log(line);
+    });
+    expect(hung).toBeGreaterThan(1);
+    expect(result).toMatchObject({ completed: 1, lost: 0 });
+    expect(lines).toEqual(numbered(5, 8));
+  });
+
   it('touch.lua writes a line once however often it is sent, and again under a new lease', async () => {
     const queue = new Queue(testRedis(), { prefix: workerPrefix('logmark') });
     try {
