@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type QueueOptions, queueOptionsSchema } from '../core/index.js';
+import { fewestCalls } from '../worker-handlers/index.js';
 
 /**
  * The deployment's settings, read from the environment (Worker bindings or process.env) and
@@ -97,6 +98,13 @@ export const envSchema = z.object({
    */
   EDGEKUE_MAX_JOBS: z.coerce.number().int().min(1).max(1_000).optional().default(10),
   EDGEKUE_LANES: z.coerce.number().int().min(1).max(16).optional().default(1),
+  /**
+   * Script calls (subrequests) one Worker invocation may make: Cloudflare allows 50 on the Free
+   * plan and 10,000 on Paid (1,000 on older accounts). Claims stop while what is left is only
+   * enough to settle the jobs running; over the platform's limit, acks would fail and finished
+   * jobs run again. The Worker entry only (workerCalls): Node has no such limit.
+   */
+  EDGEKUE_MAX_CALLS: z.coerce.number().int().min(1).max(10_000_000).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -156,8 +164,28 @@ export function readConfig(env: Record<string, unknown>): Config {
     });
     throw new ConfigError(`invalid edgekue configuration:\n  ${lines.join('\n  ')}`);
   }
+  if (c.EDGEKUE_MAX_CALLS !== undefined) workerCalls(c);
   if (Boolean(c.EDGEKUE_AUTH_USER) !== Boolean(c.EDGEKUE_AUTH_PASSWORD)) {
     throw new ConfigError('EDGEKUE_AUTH_USER and EDGEKUE_AUTH_PASSWORD go together');
   }
   return c;
+}
+
+/** Script calls a Worker invocation makes at most when EDGEKUE_MAX_CALLS is unset. */
+export const DEFAULT_WORKER_CALLS = 900;
+
+/**
+ * The script calls one Worker invocation may make (EDGEKUE_MAX_CALLS, else 900), refused when
+ * they could not claim a single job with the invocation's maxJobs and lanes: such a Worker would
+ * run nothing and say nothing.
+ */
+export function workerCalls(c: Config): number {
+  const calls = c.EDGEKUE_MAX_CALLS ?? DEFAULT_WORKER_CALLS;
+  const least = fewestCalls(c.EDGEKUE_MAX_JOBS, c.EDGEKUE_LANES);
+  if (calls < least) {
+    throw new ConfigError(
+      `invalid edgekue configuration:\n  EDGEKUE_MAX_CALLS: ${calls} script calls an invocation cannot claim with EDGEKUE_MAX_JOBS=${c.EDGEKUE_MAX_JOBS} and EDGEKUE_LANES=${c.EDGEKUE_LANES}; it needs at least ${least} (EDGEKUE_MAX_JOBS × EDGEKUE_LANES + 11)`,
+    );
+  }
+  return calls;
 }

@@ -11,7 +11,7 @@ import { Queue } from '../core/index.js';
 import { runTick, runWake } from '../worker-handlers/index.js';
 import type { Wake } from './api/index.js';
 import { createApp } from './app.js';
-import { type Config, invocationOptions, queueOptions, readConfig } from './config.js';
+import { type Config, invocationOptions, queueOptions, readConfig, workerCalls } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
 import { createWake, type Fetcher } from './wake/index.js';
@@ -34,15 +34,10 @@ interface Runtime {
   config: Config;
   queue: Queue;
   wake: Wake;
+  /** Script calls one invocation may make (EDGEKUE_MAX_CALLS): the platform's subrequest limit. */
+  maxCalls: number;
   fetch: (request: Request, env: WorkerEnv, ctx: ExecutionContext) => Response | Promise<Response>;
 }
-
-/**
- * Script calls (HTTP subrequests to Redis) one invocation may make: a Worker invocation has a
- * subrequest limit (1,000 on the paid plan by default). Running jobs keep what they need to
- * finish; only new claims stop.
- */
-const MAX_CALLS = 900;
 
 const log = {
   warn: (message: string) => console.warn(message),
@@ -65,6 +60,7 @@ function runtime(env: WorkerEnv): Runtime {
   const key = JSON.stringify(vars);
   if (cached?.key === key) return cached.runtime;
   const config = readConfig(vars);
+  const maxCalls = workerCalls(config);
   const redis = new Redis({
     url: config.UPSTASH_REDIS_REST_URL,
     token: config.UPSTASH_REDIS_REST_TOKEN,
@@ -74,7 +70,7 @@ function runtime(env: WorkerEnv): Runtime {
   const queue = new Queue(redis, queueOptions(config));
   const batch = invocationOptions(config);
   const { wake } = createWake(config, {
-    runLocal: () => runWake(queue, handlers, { ...batch, calls: { remaining: MAX_CALLS } }),
+    runLocal: () => runWake(queue, handlers, { ...batch, calls: { remaining: maxCalls } }),
     ...(env.WORKER ? { fetcher: env.WORKER } : {}),
     log,
   });
@@ -82,7 +78,7 @@ function runtime(env: WorkerEnv): Runtime {
     queue,
     config,
     wake,
-    work: workRoute({ queue, registry: handlers, config, log, maxCalls: MAX_CALLS, wake }),
+    work: workRoute({ queue, registry: handlers, config, log, maxCalls, wake }),
     remoteAddress: (c: Context) => c.req.header('cf-connecting-ip'),
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
     log,
@@ -91,6 +87,7 @@ function runtime(env: WorkerEnv): Runtime {
     config,
     queue,
     wake,
+    maxCalls,
     fetch: (request, e, ctx) => app.fetch(request, e, ctx),
   };
   cached = { key, runtime: made };
@@ -104,11 +101,13 @@ export default {
 
   /** The cron tick (every minute): promote, recover, run, and keep looking for its budget. */
   scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
-    const { queue, config, wake } = runtime(env);
+    const { queue, config, wake, maxCalls } = runtime(env);
     ctx.waitUntil(
       runTick(queue, handlers, {
         ...invocationOptions(config),
-        calls: { remaining: MAX_CALLS },
+        // A Worker invocation has a subrequest limit: running jobs keep the calls they need to
+        // finish, and only new claims stop.
+        calls: { remaining: maxCalls },
         onRetry: (jobs) => wake(jobs, ctx),
       }).catch((error: unknown) => log.error('edgekue: cron tick failed', error)),
     );

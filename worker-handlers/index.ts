@@ -23,6 +23,7 @@ export {
   type BatchOptions,
   type BatchResult,
   type CallBudget,
+  fewestCalls,
   runBatch,
 } from './run-batch.js';
 export {

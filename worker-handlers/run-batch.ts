@@ -101,6 +101,14 @@ const FLUSH_WAIT_MS = 2_000;
 /** Calls kept back, beyond one per running job, for heartbeats and retries of the last acks. */
 const CALL_RESERVE = 10;
 
+/**
+ * The fewest script calls an invocation of `lanes` batches of `maxJobs` needs to claim at all: a
+ * claim goes out only while what is left exceeds what acking and keeping its leases may take.
+ */
+export function fewestCalls(maxJobs: number, lanes: number): number {
+  return maxJobs * lanes + CALL_RESERVE + 1;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

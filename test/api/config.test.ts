@@ -9,6 +9,7 @@ import {
   invocationOptions,
   queueOptions,
   readConfig,
+  workerCalls,
 } from '../../functions/config.js';
 
 const base = { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1', UPSTASH_REDIS_REST_TOKEN: 't' };
@@ -39,7 +40,25 @@ describe('worker settings', () => {
     ['EDGEKUE_LANES', 'two'],
     ['EDGEKUE_MAX_JOBS', '2.5'],
     ['EDGEKUE_MAX_JOBS', '5000'],
+    ['EDGEKUE_MAX_CALLS', 'lots'],
+    ['EDGEKUE_MAX_CALLS', '0'],
   ])('refuses %s=%s, naming it', refusesNaming);
+
+  it("gives a Worker invocation 900 script calls, or EDGEKUE_MAX_CALLS (the plan's subrequests)", () => {
+    expect(workerCalls(readConfig(base))).toBe(900);
+    expect(workerCalls(readConfig({ ...base, EDGEKUE_MAX_CALLS: '45' }))).toBe(45);
+    expect(workerCalls(readConfig({ ...base, EDGEKUE_MAX_CALLS: '9000' }))).toBe(9000);
+  });
+
+  it('refuses calls too few to claim with the jobs and lanes set, naming EDGEKUE_MAX_CALLS', () => {
+    // 10 jobs in one lane need 21: the calls to ack and keep them, and the claim
+    expect(() => readConfig({ ...base, EDGEKUE_MAX_CALLS: '20' })).toThrow(/EDGEKUE_MAX_CALLS: /);
+    expect(() => readConfig({ ...base, EDGEKUE_MAX_CALLS: '21' })).not.toThrow();
+    const wide = { ...base, EDGEKUE_MAX_JOBS: '100', EDGEKUE_LANES: '16' };
+    expect(() => readConfig({ ...wide, EDGEKUE_MAX_CALLS: '1000' })).toThrow(/at least 1611/);
+    // unset, the Worker's default is checked where the Worker starts
+    expect(() => workerCalls(readConfig(wide))).toThrow(/EDGEKUE_MAX_CALLS: 900 /);
+  });
 });
 
 describe('queue options', () => {

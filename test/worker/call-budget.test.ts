@@ -2,7 +2,13 @@
 // stops claiming while it still has the calls to settle what it runs, and never overspends.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Queue, type RedisClient } from '../../core/index.js';
-import { HandlerRegistry, runBatch, runTick } from '../../worker-handlers/index.js';
+import {
+  fewestCalls,
+  HandlerRegistry,
+  runBatch,
+  runTick,
+  runWake,
+} from '../../worker-handlers/index.js';
 import { testRedis } from '../support/stack.js';
 import { dropQueue, testQueue, workerPrefix } from './helpers.js';
 
@@ -37,6 +43,23 @@ describe('call budget', () => {
     expect(r.completed).toBe(r.claimed);
     expect(await queue.activeCount('counted')).toBe(0);
     expect(await queue.inactiveCount('counted')).toBe(40 - r.claimed);
+  });
+
+  it('claims with fewestCalls(maxJobs, lanes) calls, and not with one fewer', async () => {
+    const q = testQueue('fewest');
+    try {
+      await q.createMany(Array.from({ length: 30 }, (_, i) => ({ type: 'few', data: { i } })));
+      const registry = new HandlerRegistry().process('few', async () => 'ok');
+      const options = { budgetMs: 10_000, maxJobs: 3, lanes: 2 };
+      const least = fewestCalls(3, 2);
+      const none = await runWake(q, registry, { ...options, calls: { remaining: least - 1 } });
+      expect(none.claimed).toBe(0);
+      const some = await runWake(q, registry, { ...options, calls: { remaining: least } });
+      expect(some.claimed).toBeGreaterThan(0);
+      expect(some.completed).toBe(some.claimed);
+    } finally {
+      await dropQueue(q);
+    }
   });
 
   it('counts every call a flush of many log lines takes', async () => {

@@ -145,6 +145,31 @@ describe('the Worker in workerd', () => {
     expect(done.result).toMatchObject({ to: 'woken@example.com' });
   });
 
+  it('stops claiming within EDGEKUE_MAX_CALLS script calls, and settles what it claimed', async () => {
+    // 5 jobs a call need 16 calls to claim at all; 18 leave room for a few claims. Without the
+    // limit the tick runs all 15 jobs (5 at a time, 50-300 ms each) well within its budget.
+    const prefix = `wd_calls_${Date.now()}`;
+    const booted = await bootWorker(
+      script,
+      bindings(prefix, { EDGEKUE_MAX_CALLS: '18', EDGEKUE_MAX_JOBS: '5' }),
+    );
+    started.push(booted.mf);
+    const queue = new Queue(testRedis(), { prefix });
+    await queue.createMany(Array.from({ length: 15 }, (_, i) => ({ type: 'email', data: { i } })));
+    const worker = await booted.mf.getWorker();
+    await worker.scheduled({ cron: '* * * * *' });
+    const until = Date.now() + 15_000;
+    while ((await queue.activeCount()) > 0 || (await queue.completeCount()) === 0) {
+      if (Date.now() > until) throw new Error('the tick did not settle its jobs');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 500)); // no claim follows
+    expect(await queue.activeCount()).toBe(0);
+    expect(await queue.failedCount()).toBe(0);
+    expect(await queue.inactiveCount()).toBeGreaterThan(0);
+    expect((await queue.completeCount()) + (await queue.inactiveCount())).toBe(15);
+  });
+
   it('refuses POST /work without the secret', async () => {
     const res = await fetch(new URL('/work', tickOnly), { method: 'POST', body: '{}' });
     expect(res.status).toBe(401);
