@@ -311,6 +311,26 @@ export async function readJobs(
   return out;
 }
 
+/** The log lines of many jobs, read in pipelined batches. */
+export async function readLogs(
+  admin: IORedis,
+  prefix: string,
+  ids: string[],
+): Promise<Map<string, string[]>> {
+  const keys = queueKeys(prefix);
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += 2_000) {
+    const chunk = ids.slice(i, i + 2_000);
+    const p = admin.pipeline();
+    for (const id of chunk) p.lrange(keys.log(id), 0, -1);
+    const rows = (await p.exec()) ?? [];
+    chunk.forEach((id, j) => {
+      out.set(id, (rows[j]?.[1] as string[]) ?? []);
+    });
+  }
+  return out;
+}
+
 /** Every job id of a prefix, ascending, from the job hashes. */
 export async function allJobIds(admin: IORedis, prefix: string): Promise<string[]> {
   const script = `${jobIdsLua}\nreturn job_ids(ARGV[1])`;

@@ -8,7 +8,7 @@
 import { Redis as IORedis } from 'ioredis';
 import type { Job } from '../../../core/index.js';
 import { JOB_FIELDS as F } from '../../../core/job-fields.js';
-import { allJobIds, checkCounts, readJobs } from '../lib/audit.js';
+import { allJobIds, checkCounts, readJobs, readLogs } from '../lib/audit.js';
 import { beginScenario } from '../lib/begin.js';
 import { type FaultMix, startFaultProxy } from '../lib/fault-proxy.js';
 import { startInProcessWorkers } from '../lib/inprocess-workers.js';
@@ -92,9 +92,15 @@ export async function bridgeFaults(
     maxJobs: 10,
     // two lanes: two acks of one invocation can be dropped, truncated or retried at once
     lanes: 2,
+    // Each run logs three lines naming it; one in 20 waits past a lease-keeper flush between its
+    // first line and the others, so lines travel both with heartbeats and with acks.
     handler: async (job: Job) => {
       await sleep(rnd.int(1, 20));
-      await sideEffects.hincrby(runsKey, job.id!, 1);
+      const run = await sideEffects.hincrby(runsKey, job.id!, 1);
+      await job.log(`run ${run} line 0`);
+      if (rnd.int(1, 20) === 1) await sleep(1_200);
+      await job.log(`run ${run} line 1`);
+      await job.log(`run ${run} line 2`);
       return 'ok';
     },
   });
@@ -252,6 +258,27 @@ export async function bridgeFaults(
       acknowledged: ids.map((id) => ({ id })),
       runsKey,
     });
+
+    // Log lines go in touch calls that the faults drop, cut short or answer 5xx, and that are
+    // sent again: the job's log mark keeps a line from being written twice.
+    const logs = await readLogs(stack.admin, prefix, ids);
+    const runs = await stack.admin.hgetall(runsKey);
+    let repeated = 0;
+    let incomplete = 0;
+    for (const id of ids) {
+      const lines = logs.get(id) ?? [];
+      if (new Set(lines).size !== lines.length) repeated++;
+      const last = runs[id];
+      const at = [0, 1, 2].map((k) => lines.indexOf(`run ${last} line ${k}`));
+      if (last && !(at[0]! >= 0 && at[0]! < at[1]! && at[1]! < at[2]!)) incomplete++;
+    }
+    check(report, 'no log line was written twice', repeated === 0, `${repeated} jobs`);
+    check(
+      report,
+      "every job's last run has its three log lines, in order",
+      incomplete === 0,
+      `${incomplete} jobs`,
+    );
   } finally {
     sideEffects.disconnect();
     await stack.stop();
