@@ -8,7 +8,10 @@ import { type ScriptName, scripts } from './scripts/index.generated.js';
 export interface ScriptConfig {
   events_max: number;
   events_off?: boolean;
-  /** Complete and failed jobs kept at most, and for at most this many ms (lib/retention.lua); absent: all. */
+  /**
+   * Complete and failed jobs kept at most, and for at most this many ms after they finish
+   * (lib/retention.lua); absent: all, for ever.
+   */
   keep_complete?: number;
   keep_failed?: number;
   keep_complete_ms?: number;

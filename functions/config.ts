@@ -172,7 +172,7 @@ export function readConfig(env: Record<string, unknown>): Config {
 }
 
 /** Script calls a Worker invocation makes at most when EDGEKUE_MAX_CALLS is unset. */
-export const DEFAULT_WORKER_CALLS = 900;
+const DEFAULT_WORKER_CALLS = 900;
 
 /**
  * The script calls one Worker invocation may make (EDGEKUE_MAX_CALLS, else 900), refused when
@@ -184,7 +184,7 @@ export function workerCalls(c: Config): number {
   const least = fewestCalls(c.EDGEKUE_MAX_JOBS, c.EDGEKUE_LANES);
   if (calls < least) {
     throw new ConfigError(
-      `invalid edgekue configuration:\n  EDGEKUE_MAX_CALLS: ${calls} script calls an invocation cannot claim with EDGEKUE_MAX_JOBS=${c.EDGEKUE_MAX_JOBS} and EDGEKUE_LANES=${c.EDGEKUE_LANES}; it needs at least ${least} (EDGEKUE_MAX_JOBS × EDGEKUE_LANES + 11)`,
+      `invalid edgekue configuration:\n  EDGEKUE_MAX_CALLS: ${calls} calls are too few to claim any job with EDGEKUE_MAX_JOBS=${c.EDGEKUE_MAX_JOBS} and EDGEKUE_LANES=${c.EDGEKUE_LANES}: at least ${least}`,
     );
   }
   return calls;
