@@ -1,5 +1,5 @@
 // The whole local stack behind `npm start` (started by ./start.ts, in its own process group):
-// redis-server (data in .data/redis; or REDIS_URL's, or an Upstash database from
+// redis-server (data in .data/redis, or EDGEKUE_DATA_DIR; or REDIS_URL's, or an Upstash database from
 // UPSTASH_REDIS_REST_URL/_TOKEN), the Upstash-compatible HTTP bridge, the local QStash stand-in,
 // and the Worker under `wrangler dev` (workerd) with the demo handlers, its cron driven every minute and wake-ups through QStash in between, plus a
 // trickle of demo jobs. Prints one stdout line, `ready <url>` (dashboard and JSON API, open to
@@ -8,7 +8,7 @@
 //   npm start                 with demo jobs
 //   npm start -- --no-demo    without them
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createQueue, DATA_FORMAT } from '../../core/index.js';
 import { type QStashHandle, startQStash } from '../qstash/index.js';
 import { type BridgeHandle, startBridge } from '../redis-http/index.js';
@@ -68,15 +68,20 @@ async function httpRedis(): Promise<{ url: string; token: string }> {
   if (redisUrl) {
     say(`using the Redis at ${redisUrl} (REDIS_URL)`);
   } else {
-    const dataDir = join(root, '.data', 'redis');
+    // EDGEKUE_DATA_DIR: another directory, so that two stacks (a second clone's, a test's) never
+    // share one redis-server's files.
+    const dataDir = process.env.EDGEKUE_DATA_DIR
+      ? resolve(process.env.EDGEKUE_DATA_DIR)
+      : join(root, '.data', 'redis');
+    const shown = relative(root, dataDir).startsWith('..') ? dataDir : relative(root, dataDir);
     const moved = prepareDataDir(dataDir, DATA_FORMAT);
     if (moved.movedTo) {
       say(
-        `.data/redis held data of format ${moved.previous} (this code writes ${DATA_FORMAT}): ` +
+        `${shown} held data of format ${moved.previous} (this code writes ${DATA_FORMAT}): ` +
           `moved to ${moved.movedTo}, starting empty`,
       );
     }
-    say('starting redis-server (data in .data/redis)');
+    say(`starting redis-server (data in ${shown})`);
     const redis: RedisServerHandle = await startRedisServer({ dataDir });
     stops.push(() => redis.stop());
     say(`redis-server on ${redis.url}`);

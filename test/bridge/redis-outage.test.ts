@@ -2,16 +2,8 @@
 // service resumes by itself once Redis is back. Uses a private stack so nothing else is hit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../infra/redis-http/index.js';
+import { isAlive } from '../support/processes.js';
 import { type IsolatedStack, randomPrefix, startIsolatedStack } from '../support/stack.js';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Redis outage', () => {
   let stack: IsolatedStack;

@@ -10,15 +10,7 @@ import {
   RedisBinaryNotFoundError,
   startRedisServer,
 } from '../../infra/redis-server/index.js';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../support/processes.js';
 
 async function withClient<T>(url: string, use: (client: IORedis) => Promise<T>): Promise<T> {
   const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
