@@ -114,6 +114,21 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
+ * `call`, tried again after 100, 200 and 400 ms while it throws; undefined when every try failed.
+ * Only for calls that are safe to send again (an ack's replay key, a touch's log mark).
+ */
+async function withRetries<T>(call: () => Promise<T>): Promise<T | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch {
+      if (attempt >= ACK_RETRIES) return undefined;
+      await sleep(100 * 2 ** attempt);
+    }
+  }
+}
+
+/**
  * One invocation's work: claims a batch, runs the handlers concurrently, acknowledges jobs that
  * finish close together in one call that also claims their replacements, and shuts down
  * gracefully at the end of its budget. It stops as soon as a claim comes back empty, so an idle
@@ -443,19 +458,13 @@ class Batch {
         return tokenless;
       });
     if (entries.length === 0) return;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#queue.touch(entries, 0, {
-          onCall: () => {
-            this.#calls.remaining--;
-          },
-        });
-        return;
-      } catch {
-        if (attempt >= ACK_RETRIES) return;
-        await sleep(100 * 2 ** attempt);
-      }
-    }
+    await withRetries(() =>
+      this.#queue.touch(entries, 0, {
+        onCall: () => {
+          this.#calls.remaining--;
+        },
+      }),
+    );
   }
 
   async #ackWithRetry(batch: Finished[], request: ClaimRequest | undefined) {
@@ -463,15 +472,10 @@ class Batch {
     // Every try is the same call: if an earlier one ran and only its answer was lost, ack.lua
     // answers what it did then (settlements, and the jobs it claimed) instead of running again.
     const id = callId();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        this.#calls.remaining--;
-        return await ack(this.#queue, done, request, id);
-      } catch {
-        if (attempt >= ACK_RETRIES) return undefined;
-        await sleep(100 * 2 ** attempt);
-      }
-    }
+    return withRetries(() => {
+      this.#calls.remaining--;
+      return ack(this.#queue, done, request, id);
+    });
   }
 
   #count(f: Finished, settled: Settlement): void {

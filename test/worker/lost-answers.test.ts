@@ -1,31 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { type Job, Queue, type RedisClient } from '../../core/index.js';
-import { scripts } from '../../core/scripts/index.generated.js';
 import { HandlerRegistry, runWake } from '../../worker-handlers/index.js';
-import { failingCall } from '../support/failing-call.js';
+import { aroundCalls, failingCall } from '../support/failing-call.js';
 import { testRedis } from '../support/stack.js';
 import { dropQueue, rawJob, sleep, workerPrefix } from './helpers.js';
-
-const scriptName = new Map<string, string>(Object.values(scripts).map((s) => [s.sha, s.name]));
 
 /**
  * The real client, except that the first `times` calls of the named script run in Redis and
  * then lose their answer, as when a connection drops after the request went through.
  */
 function losingAnswers(name: string, times: number) {
-  const redis = testRedis({ enableAutoPipelining: true });
   let lost = 0;
-  const client: RedisClient = {
-    async evalsha(sha, keys, args) {
-      const answer = await redis.evalsha(sha, keys, args);
-      if (scriptName.get(sha) === name && lost < times) {
-        lost++;
-        throw new TypeError('fetch failed: the connection closed before the answer');
-      }
-      return answer;
-    },
-    eval: (script, keys, args) => redis.eval(script, keys, args),
-  };
+  const client = aroundCalls(name, async (send) => {
+    const answer = await send();
+    if (lost < times) {
+      lost++;
+      throw new TypeError('fetch failed: the connection closed before the answer');
+    }
+    return answer;
+  });
   return { client, lost: () => lost };
 }
 
@@ -164,19 +157,14 @@ describe('log lines of a call sent again', () => {
   it("a job's last lines wait for a flush still under way, and none is skipped", async () => {
     // The first flush takes 300 ms to reach Redis; the job ends meanwhile, its last lines
     // numbered after the flush's.
-    const redis = testRedis({ enableAutoPipelining: true });
-    const touch = Object.values(scripts).find((s) => s.name === 'touch')!.sha;
     let slowed = false;
-    const client: RedisClient = {
-      async evalsha(sha, keys, args) {
-        if (sha === touch && !slowed) {
-          slowed = true;
-          await sleep(300);
-        }
-        return redis.evalsha(sha, keys, args);
-      },
-      eval: (script, keys, args) => redis.eval(script, keys, args),
-    };
+    const client = aroundCalls('touch', async (send, n) => {
+      if (n === 1) {
+        slowed = true;
+        await sleep(300);
+      }
+      return send();
+    });
     const { result, lines } = await runLogging(client, 'overtaken', async (job) => {
       for (const line of numbered(0, 5)) void job.log(line);
       await sleep(120);
@@ -188,16 +176,11 @@ describe('log lines of a call sent again', () => {
   });
 
   it('an ack waits for a flush under way only so long: a hung call does not hold it back', async () => {
-    const redis = testRedis({ enableAutoPipelining: true });
-    const touch = Object.values(scripts).find((s) => s.name === 'touch')!.sha;
     let hung = 0;
-    const client: RedisClient = {
-      async evalsha(sha, keys, args) {
-        if (sha === touch && hung++ === 0) return new Promise(() => {}); // never answers
-        return redis.evalsha(sha, keys, args);
-      },
-      eval: (script, keys, args) => redis.eval(script, keys, args),
-    };
+    const client = aroundCalls('touch', (send, n) => {
+      hung = n;
+      return n === 1 ? new Promise(() => {}) : send(); // the first never answers
+    });
     const { result, lines } = await runLogging(client, 'hungflush', async (job) => {
       for (const line of numbered(0, 5)) void job.log(line);
       await sleep(120); // the flush of lines 0-4 is sent, and hangs
