@@ -24,6 +24,7 @@ import { createApp } from './app.js';
 import { invocationOptions, queueOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
+import { nodeRedis } from './node-redis.js';
 import { createWake, type WakeMode } from './wake/index.js';
 import { workRoute } from './work-route.js';
 
@@ -67,10 +68,12 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
   const env = options.env ?? process.env;
   const config = readConfig(env);
   const registry = options.registry ?? handlers;
-  const queue = createQueue(
-    { url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN },
-    queueOptions(config),
-  );
+  // node:http rather than Node's fetch: a third of the CPU per request (node-redis.ts)
+  const redis = nodeRedis({
+    url: config.UPSTASH_REDIS_REST_URL,
+    token: config.UPSTASH_REDIS_REST_TOKEN,
+  });
+  const queue = createQueue({ redis }, queueOptions(config));
   const stopping = new AbortController();
   const { signal } = stopping;
   const batch = { ...invocationOptions(config), signal };

@@ -1,6 +1,7 @@
 import { Redis } from '@upstash/redis';
 import { createQueue, type Queue, type RedisClient } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
+import { nodeRedis } from '../../functions/node-redis.js';
 import { benchQueueOptions } from './runs.js';
 
 const scriptNames = new Map<string, string>(Object.values(scripts).map((s) => [s.sha, s.name]));
@@ -26,11 +27,14 @@ export interface BridgeAccess {
 }
 
 /**
- * The unmodified @upstash/redis client (auto-pipelining on, as core's connect() sets it), seen
- * through a pass-through that tallies which script each call runs.
+ * edgekue's client on Node (functions/node-redis.ts: the unmodified @upstash/redis client,
+ * auto-pipelined, sending over node:http), or with `fetch` the client as core's connect() builds
+ * it (Node's fetch), seen through a pass-through that tallies which script each call runs.
  */
-function tallyingClient(bridge: BridgeAccess, tally: ScriptTally): RedisClient {
-  const redis = new Redis({ url: bridge.url, token: bridge.token, enableAutoPipelining: true });
+function tallyingClient(bridge: BridgeAccess, tally: ScriptTally, fetch: boolean): RedisClient {
+  const redis: RedisClient = fetch
+    ? new Redis({ url: bridge.url, token: bridge.token, enableAutoPipelining: true })
+    : nodeRedis({ url: bridge.url, token: bridge.token });
   return {
     evalsha(sha, keys, args) {
       tally.add(scriptNames.get(sha) ?? sha);
@@ -47,7 +51,8 @@ function tallyingClient(bridge: BridgeAccess, tally: ScriptTally): RedisClient {
 export function benchQueue(
   bridge: BridgeAccess,
   tally: ScriptTally,
-  options: { search?: boolean; jobEvents?: boolean } = {},
+  options: { search?: boolean; jobEvents?: boolean; fetch?: boolean } = {},
 ): Queue {
-  return createQueue({ redis: tallyingClient(bridge, tally) }, benchQueueOptions(options));
+  const redis = tallyingClient(bridge, tally, options.fetch ?? false);
+  return createQueue({ redis }, benchQueueOptions(options));
 }

@@ -81,6 +81,24 @@ export async function detailsEdgekue(
     extra.oneJobInvocationsJobsPerSec = perSecond(N, t.createMs + t.processMs);
   }
 
+  // ---- the client's transport on Node: node:http (edgekue's Node client) against fetch ----
+  // Pairs in alternating order, so drift on a shared machine falls on both.
+  const fetchRatios: number[] = [];
+  const fetchRates: number[] = [];
+  const pairs = mode === 'batch' ? 2 : 1;
+  for (let pair = 0; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? [false, true] : [true, false];
+    const rate: Record<string, number> = {};
+    for (const fetchClient of order) {
+      const label = fetchClient ? 'fetch' : 'node:http';
+      rate[label] = await whatIf(`client on ${label} (pair ${pair + 1}/${pairs})`, { fetchClient });
+    }
+    fetchRates.push(rate.fetch!);
+    fetchRatios.push(rate['node:http']! / rate.fetch!);
+  }
+  extra.fetchClientJobsPerSec = fetchRates.reduce((a, b) => a + b, 0) / pairs;
+  extra.nodeHttpSpeedup = fetchRatios.reduce((a, b) => a + b, 0) / pairs;
+
   // ---- the client runtime: the same pass with the client in workerd, beside one in Node ----
   // Two pairs, the second in the other order, so drift on a shared machine falls on both.
   progress.note('what-if: client in workerd (bundling the bench Worker)');

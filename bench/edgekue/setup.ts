@@ -28,6 +28,8 @@ export interface Variant {
   lanes?: number;
   /** One-job path: each producer with its own client, so no two saves share a call. */
   separateProducers?: boolean;
+  /** The client on Node's fetch (as core's connect() builds it) instead of node:http. */
+  fetchClient?: boolean;
   /** Skip the MEMORY USAGE breakdown (a few seconds at N = 20,000). */
   noBreakdown?: boolean;
 }
@@ -47,7 +49,7 @@ export function setUp(
   // The clients' way to the bridge (through the latency proxy when --rtt adds one).
   const bridge: BridgeAccess = { url: s.clientBridgeUrl, token: s.bridgeToken };
   const tally = new ScriptTally();
-  const queueOptions = { jobEvents: variant.jobEvents ?? true };
+  const queueOptions = { jobEvents: variant.jobEvents ?? true, fetch: variant.fetchClient };
   const producer = benchQueue(bridge, tally, queueOptions);
   const producers = variant.separateProducers
     ? Array.from({ length: C }, () => benchQueue(bridge, tally, queueOptions))

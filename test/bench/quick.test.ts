@@ -100,6 +100,9 @@ describe('bench --quick', () => {
       expect(e.workerdCreatePerSec!).toBeGreaterThan(e.workerdJobsPerSec!);
       expect(e.workerdProcessPerSec!).toBeGreaterThan(e.workerdJobsPerSec!);
       expect(e.workerdSpeedup!).toBeGreaterThan(0);
+      // and with the Node client on fetch, beside edgekue's node:http client
+      expect(e.fetchClientJobsPerSec!).toBeGreaterThan(0);
+      expect(e.nodeHttpSpeedup!).toBeGreaterThan(0);
     }
     // BullMQ and Bee-Queue add a job with one script call; Kue sends many plain commands
     expect(s.bullmq!.billedCreateCommandsPerJob).toBe(1);
