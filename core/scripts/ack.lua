@@ -67,16 +67,19 @@ local ACK_READ = { F.lease, F.started_at, F.remove_on_complete, F.attempts }
 ix_begin()
 local tokens = input.tokens or {}
 for i, d in ipairs(input.done or {}) do
+  -- [id, k] (completed, no result) is read in place: no table per job for the commonest ack
+  local id, k, token, ok
   if d[1] ~= nil then
-    d = { id = d[1], k = d[2], ok = true }
+    id, k, ok = tostring(d[1]), d[2], true
+  else
+    id, k, token, ok = tostring(d.id), d.k, d.token, d.ok
   end
-  if d.k ~= nil then d.token = tokens[(tonumber(d.k) or -1) + 1] end
-  local id = tostring(d.id)
+  if k ~= nil then token = tokens[(tonumber(k) or -1) + 1] end
   local job, f = read_job(P, id, ACK_READ)
-  if not job or not d.token or f[1] ~= d.token or job.state ~= 'active' then
+  if not job or not token or f[1] ~= token or job.state ~= 'active' then
     settled[i] = 'lost'
   else
-    if d.ok then
+    if ok then
       local duration = now - (epoch_of(job.created_at, f[2]) or now)
       -- progress is left out: a complete job's is 100 (core/job.ts)
       local set = { F.attempts, (tonumber(f[4]) or 0) + 1, F.duration, duration }

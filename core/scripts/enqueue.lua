@@ -72,7 +72,14 @@ end
 ix_begin()
 local type_counts = {}
 local type_order = {}
-local enqueue_args = {} -- an enqueue event's args JSON by state, encoded once per call
+local enqueue_args = {} -- an enqueue event's args (and their JSON) by state, once per call
+-- Numbers going into keys and arguments as text once: Redis and Lua format a number again for
+-- each key and argument it goes into.
+local now_text = tostring(now)
+local function field(fields, name, value)
+  fields[#fields + 1] = name
+  fields[#fields + 1] = value
+end
 for i, j in ipairs(input.jobs) do
   if type(j) == 'string' then j = { type = j } end
   local existing = nil
@@ -90,30 +97,26 @@ for i, j in ipairs(input.jobs) do
     else
       id = redis.call('INCR', K.ids(P))
     end
-    local jkey = K.job(P, id)
+    local sid = tostring(id)
     local delay = tonumber(j.delay) or 0
     local state = delay > 0 and 'delayed' or 'inactive'
     -- One HSET with every field the job starts with (set_state adds state and updated_at).
     -- Fields at their defaults are left out (priority 0, max_attempts 1, attempts 0, progress 0,
     -- events on): every reader applies them, and a kept job is some 40 bytes smaller.
-    local fields = { F.type, j.type, F.data, j.data or ARGV[3 + i] or '{}', F.created_at, now }
-    local function field(name, value)
-      fields[#fields + 1] = name
-      fields[#fields + 1] = value
-    end
-    if (tonumber(j.priority) or 0) ~= 0 then field(F.priority, j.priority) end
-    if (tonumber(j.max_attempts) or 1) ~= 1 then field(F.max_attempts, j.max_attempts) end
-    if j.events == false then field(F.events, '0') end
+    local fields = { F.type, j.type, F.data, j.data or ARGV[3 + i] or '{}', F.created_at, now_text }
+    if (tonumber(j.priority) or 0) ~= 0 then field(fields, F.priority, j.priority) end
+    if (tonumber(j.max_attempts) or 1) ~= 1 then field(fields, F.max_attempts, j.max_attempts) end
+    if j.events == false then field(fields, F.events, '0') end
     if delay > 0 then
-      field(F.delay, delay)
-      field(F.promote_at, now + delay)
+      field(fields, F.delay, delay)
+      field(fields, F.promote_at, now + delay)
     end
-    if j.backoff and j.backoff ~= '' then field(F.backoff, j.backoff) end
-    if (tonumber(j.ttl) or 0) > 0 then field(F.ttl, j.ttl) end
-    if j.remove_on_complete then field(F.remove_on_complete, '1') end
+    if j.backoff and j.backoff ~= '' then field(fields, F.backoff, j.backoff) end
+    if (tonumber(j.ttl) or 0) > 0 then field(fields, F.ttl, j.ttl) end
+    if j.remove_on_complete then field(fields, F.remove_on_complete, '1') end
     if j.unique and j.unique ~= '' then
-      field(F.unique, j.unique)
-      redis.call('HSET', K.unique(P), j.unique, id)
+      field(fields, F.unique, j.unique)
+      redis.call('HSET', K.unique(P), j.unique, sid)
     end
     if not type_counts[j.type] then
       type_counts[j.type] = 0
@@ -122,15 +125,15 @@ for i, j in ipairs(input.jobs) do
     type_counts[j.type] = type_counts[j.type] + 1
     local job = { type = j.type, state = nil, priority = j.priority, promote_at = now + delay,
       created_at = now }
-    set_state(P, id, job, state, now, fields)
-    index_words(P, id, j.search)
+    set_state(P, sid, job, state, now, fields)
+    index_words(P, sid, j.search)
     if j.events ~= false then
-      local args_json = enqueue_args[job.state]
-      if not args_json then
-        args_json = cjson.encode({ job.state })
-        enqueue_args[job.state] = args_json
+      local args = enqueue_args[job.state]
+      if not args then
+        args = { { job.state }, cjson.encode({ job.state }) }
+        enqueue_args[job.state] = args
       end
-      emit(P, cfg, id, j.type, 'enqueue', { job.state }, args_json)
+      emit(P, cfg, sid, j.type, 'enqueue', args[1], args[2])
     end
     out[i] = { id, 1, now, job.state }
   end

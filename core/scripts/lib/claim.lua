@@ -24,24 +24,44 @@ end
 local CLAIM_OMIT = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
   [F.updated_at] = true, [F.started_at] = true, [F.lease_until] = true, [F.log_mark] = true }
 
--- One HGETALL per claimed job: the transition reads its fields from it, and the answer is it as
--- the claim leaves it (the fields start_job writes are the answer's last).
+-- One HGETALL per claimed job, read in one pass: the transition's fields, the answer (the hash as
+-- the claim leaves it, less CLAIM_OMIT; the fields start_job writes are its last) and its bytes.
+-- The hottest loop of a claim, hence no table of the hash by name (16 inserts, 5 rehashes).
+-- id: a string (a number would be formatted again by every key and argument it goes into).
 local function start_job(P, cfg, id, now, lease_ms, token, worker)
   local key = K.job(P, id)
   local h = redis.call('HGETALL', key)
-  local v = {}
-  local bytes = 0
+  local out, n, bytes = { 'id', id }, 2, 0
+  local job = { key = key }
+  local ttl
   for i = 1, #h, 2 do
-    v[h[i]] = h[i + 1]
-    bytes = bytes + #h[i + 1]
+    local name, value = h[i], h[i + 1]
+    bytes = bytes + #value
+    if name == F.state then
+      job.state = value
+    elseif name == F.type then
+      job.type = value
+    elseif name == F.created_at then
+      job.created_at = value
+    elseif name == F.priority then
+      job.priority = value
+    elseif name == F.events then
+      job.events = value
+    elseif name == F.promote_at then
+      job.promote_at = value
+    elseif name == F.ttl then
+      ttl = tonumber(value)
+    end
+    if not CLAIM_OMIT[name] then
+      out[n + 1] = name
+      out[n + 2] = value
+      n = n + 2
+    end
   end
-  if v[F.state] ~= 'inactive' then return nil end
-  local job = { type = v[F.type], state = v[F.state], priority = v[F.priority],
-    promote_at = v[F.promote_at], events = v[F.events], created_at = v[F.created_at], key = key }
+  if job.state ~= 'inactive' then return nil end
   -- The lease ends at lease_ms, or sooner when the job's ttl does.
   local expiry = now + lease_ms
-  local ttl = tonumber(v[F.ttl]) or 0
-  if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
+  if ttl and ttl > 0 and now + ttl < expiry then expiry = now + ttl end
   local started = tostring(since_created(job.created_at, now))
   set_state(P, id, job, 'active', now,
     { F.lease, token, F.lease_until, expiry, F.started_at, started, F.workerId, worker })
@@ -50,12 +70,11 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   -- The answer leaves out what the caller sent or can tell (worker-handlers/script-calls.ts
   -- fills it in): state active, its token and worker name, updated_at (= started_at), and
   -- lease_until unless a ttl shortened it. About 100 of a claimed job's 230 bytes.
-  local out = hash_fields(id, h, CLAIM_OMIT)
-  out[#out + 1] = F.started_at
-  out[#out + 1] = started
+  out[n + 1] = F.started_at
+  out[n + 2] = started
   if expiry ~= now + lease_ms then
-    out[#out + 1] = F.lease_until
-    out[#out + 1] = tostring(expiry)
+    out[n + 3] = F.lease_until
+    out[n + 4] = tostring(expiry)
   end
   return out, bytes
 end
@@ -86,27 +105,30 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types, ma
   -- k-way merge of the per-type heads by (priority, zero-padded id); index writes queued until
   -- the end (nothing in the loop reads an index: the heads were read above)
   ix_begin()
-  while #claimed < count and bytes < budget do
-    local best = nil
+  local taken = 0
+  while taken < count and bytes < budget do
+    local best, best_member, best_score = nil, nil, nil
     for _, lane in ipairs(lanes) do
       local member = lane.heads[lane.at]
       if member then
         local score = tonumber(lane.heads[lane.at + 1])
-        if best == nil or score < best.score or (score == best.score and member < best.member) then
-          best = { lane = lane, member = member, score = score }
+        if best == nil or score < best_score or (score == best_score and member < best_member) then
+          best, best_member, best_score = lane, member, score
         end
       end
     end
     if best == nil then break end
-    best.lane.at = best.lane.at + 2
-    local started, size = start_job(P, cfg, tonumber(best.member), now, lease_ms, token, worker)
+    best.at = best.at + 2
+    local id = tostring(tonumber(best_member))
+    local started, size = start_job(P, cfg, id, now, lease_ms, token, worker)
     if started then
       bytes = bytes + size
-      table.insert(claimed, started)
-      ids[#ids + 1] = tonumber(best.member)
+      taken = taken + 1
+      claimed[taken] = started
+      ids[taken] = tonumber(id)
     else
       -- a stale entry (cannot happen through the scripts; a hand edit may leave one): drop it
-      ix_rem(K.queue(P, best.lane.type), best.member)
+      ix_rem(K.queue(P, best.type), best_member)
     end
   end
   ix_flush()

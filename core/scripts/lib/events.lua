@@ -21,13 +21,18 @@ end
 local function emit(P, cfg, jid, jtype, event, args, args_json)
   if cfg.events_off then return end
   local id = tostring(jid)
+  -- the cap as text once per call: Redis formats a number argument on every XADD
+  local max = cfg.events_max_text
+  if not max then
+    max = tostring(cfg.events_max)
+    cfg.events_max_text = max
+  end
   local sid
   if args and #args > 0 then
-    sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', cfg.events_max, '*',
+    sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', max, '*',
       'i', id, 't', jtype, 'e', event, 'a', args_json or cjson.encode(args))
   else
-    sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', cfg.events_max, '*',
-      'i', id, 't', jtype, 'e', event)
+    sid = redis.call('XADD', K.events(P), 'MAXLEN', '~', max, '*', 'i', id, 't', jtype, 'e', event)
   end
   EV_LIVE[#EV_LIVE + 1] = { id = id, type = jtype, event = event, args = args or {}, sid = sid }
 end
