@@ -24,34 +24,26 @@ end
 local CLAIM_OMIT = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
   [F.updated_at] = true, [F.started_at] = true, [F.lease_until] = true, [F.log_mark] = true }
 
+-- The fields of a claimed job's hash the transition reads (read_job's names), by field name.
+local CLAIM_READ = { [F.state] = 'state', [F.type] = 'type', [F.created_at] = 'created_at',
+  [F.priority] = 'priority', [F.events] = 'events', [F.promote_at] = 'promote_at', [F.ttl] = 'ttl' }
+
 -- One HGETALL per claimed job, read in one pass: the transition's fields, the answer (the hash as
 -- the claim leaves it, less CLAIM_OMIT; the fields start_job writes are its last) and its bytes.
--- The hottest loop of a claim, hence no table of the hash by name (16 inserts, 5 rehashes).
+-- The hottest loop of a claim, hence no table of the whole hash by name (16 inserts, 5 rehashes).
 -- id: a string (a number would be formatted again by every key and argument it goes into).
 local function start_job(P, cfg, id, now, lease_ms, token, worker)
   local key = K.job(P, id)
   local h = redis.call('HGETALL', key)
   local out, n, bytes = { 'id', id }, 2, 0
-  local job = { key = key }
-  local ttl
+  -- the nils size the table for what the loop sets (Lua sizes a constructor by its fields)
+  local job = { key = key, state = nil, type = nil, created_at = nil, priority = nil,
+    events = nil, promote_at = nil, ttl = nil }
   for i = 1, #h, 2 do
     local name, value = h[i], h[i + 1]
     bytes = bytes + #value
-    if name == F.state then
-      job.state = value
-    elseif name == F.type then
-      job.type = value
-    elseif name == F.created_at then
-      job.created_at = value
-    elseif name == F.priority then
-      job.priority = value
-    elseif name == F.events then
-      job.events = value
-    elseif name == F.promote_at then
-      job.promote_at = value
-    elseif name == F.ttl then
-      ttl = tonumber(value)
-    end
+    local as = CLAIM_READ[name]
+    if as then job[as] = value end
     if not CLAIM_OMIT[name] then
       out[n + 1] = name
       out[n + 2] = value
@@ -61,7 +53,8 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   if job.state ~= 'inactive' then return nil end
   -- The lease ends at lease_ms, or sooner when the job's ttl does.
   local expiry = now + lease_ms
-  if ttl and ttl > 0 and now + ttl < expiry then expiry = now + ttl end
+  local ttl = tonumber(job.ttl) or 0
+  if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
   local started = tostring(since_created(job.created_at, now))
   set_state(P, id, job, 'active', now,
     { F.lease, token, F.lease_until, expiry, F.started_at, started, F.workerId, worker })
