@@ -61,6 +61,25 @@ export async function detailsEdgekue(
       extra.oneLaneJobsPerSec = oneLane;
       extra.lanesSpeedup = withLanes / oneLane;
     }
+
+    // What concurrent producers buy: the same pass with one createMany at a time, in two pairs
+    // in alternating order.
+    if (s.concurrency > 1) {
+      const single: number[] = [];
+      const ratios: number[] = [];
+      for (let pair = 0; pair < 2; pair++) {
+        const rate: Record<number, number> = {};
+        for (const producers of pair === 0 ? [s.concurrency, 1] : [1, s.concurrency]) {
+          rate[producers] = await whatIf(`${producers} producer(s) (pair ${pair + 1}/2)`, {
+            producers,
+          });
+        }
+        single.push(rate[1]!);
+        ratios.push(rate[s.concurrency]! / rate[1]!);
+      }
+      extra.oneProducerJobsPerSec = (single[0]! + single[1]!) / 2;
+      extra.producersSpeedup = (ratios[0]! + ratios[1]!) / 2;
+    }
   } else {
     // The strictest reading of the one-job path: C producers and C invocations side by side, each
     // with its own client, creating, claiming and acknowledging one job per call (no two jobs
@@ -222,7 +241,7 @@ export async function detailsEdgekue(
 
   const notes = [
     mode === 'batch'
-      ? `createMany of ${s.batchSize}; one invocation (runWake) running ${s.lanes} lane(s) side by side, each leasing up to ${s.batchSize} jobs per claim/ack call, handler bodies limited to ${s.concurrency} at once`
+      ? `createMany of ${s.batchSize} by ${s.concurrency} producers; one invocation (runWake) running ${s.lanes} lane(s) side by side, each leasing up to ${s.batchSize} jobs per claim/ack call, handler bodies limited to ${s.concurrency} at once`
       : `save() per job by ${s.concurrency} producers sharing one client; one invocation (runWake) holding one lease per concurrency slot (maxJobs ${s.concurrency}), finished jobs acknowledged together, each ack claiming the replacements`,
   ];
   if (s.idleTick.timeScale > 1) {

@@ -49,27 +49,32 @@ export function registryFor(mode: EdgekueMode, concurrency: number, hooks: Hooks
 }
 
 /**
- * Creates jobs 0..n-1: the batch path with createMany of `batchSize`, one at a time; the
- * one-job path with save() by `concurrency` producers sharing the queue's client (saves they make
- * in the same tick share an enqueue call), or, given several queues, each producer with its own.
+ * Creates jobs 0..n-1 with `concurrency` producers (or `producers` on the batch path), as every
+ * system creates: the batch path with createMany of `batchSize` each (calls made in the same tick
+ * share a request, as auto-pipelining sends them); the one-job path with save() (saves made in the
+ * same tick share an enqueue call), given several queues each producer with its own.
  */
 export async function createJobs(
   queues: Queue | Queue[],
   mode: EdgekueMode,
-  p: { n: number; batchSize: number; concurrency: number },
+  p: { n: number; batchSize: number; concurrency: number; producers?: number },
   onStep: (done: number) => void = () => {},
 ): Promise<void> {
   const all = Array.isArray(queues) ? queues : [queues];
   const queue = all[0]!;
   if (mode === 'batch') {
-    for (let from = 0; from < p.n; from += p.batchSize) {
+    const batches = Math.ceil(p.n / p.batchSize);
+    let created = 0;
+    await forEachConcurrent(batches, p.producers ?? p.concurrency, async (b) => {
+      const from = b * p.batchSize;
       const items: NewJob[] = [];
       for (let i = from; i < Math.min(p.n, from + p.batchSize); i++) {
         items.push({ type: JOB_TYPE, data: payload(i) });
       }
       await queue.createMany(items);
-      onStep(Math.min(p.n, from + p.batchSize));
-    }
+      created += items.length;
+      onStep(created);
+    });
   } else {
     await forEachConcurrent(
       p.n,

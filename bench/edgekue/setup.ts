@@ -30,6 +30,8 @@ export interface Variant {
   separateProducers?: boolean;
   /** The client on Node's fetch (as core's connect() builds it) instead of node:http. */
   fetchClient?: boolean;
+  /** Batch path: producers calling createMany side by side (default: the concurrency). */
+  producers?: number;
   /** Skip the MEMORY USAGE breakdown (a few seconds at N = 20,000). */
   noBreakdown?: boolean;
 }
@@ -74,8 +76,11 @@ export function setUp(
   };
 
   const createAll = (queues: Queue | Queue[], phase: string) =>
-    createJobs(queues, mode, { n: N, batchSize: s.batchSize, concurrency: C }, (d) =>
-      progress.step(phase, d, N),
+    createJobs(
+      queues,
+      mode,
+      { n: N, batchSize: s.batchSize, concurrency: C, producers: variant.producers },
+      (d) => progress.step(phase, d, N),
     );
 
   return {

@@ -93,6 +93,9 @@ describe('bench --quick', () => {
     expect(result.lanes).toBe(2);
     expect(s['edgekue-batch']!.profile.extra.oneLaneJobsPerSec!).toBeGreaterThan(0);
     expect(s['edgekue-batch']!.profile.extra.lanesSpeedup!).toBeGreaterThan(0);
+    // it creates with `concurrency` producers, and measures one producer beside it
+    expect(s['edgekue-batch']!.profile.extra.oneProducerJobsPerSec!).toBeGreaterThan(0);
+    expect(s['edgekue-batch']!.profile.extra.producersSpeedup!).toBeGreaterThan(0);
     // both paths run again with the client bundled as a Worker in workerd, beside Node
     for (const name of ['edgekue-batch', 'edgekue-single']) {
       const e = s[name]!.profile.extra;
