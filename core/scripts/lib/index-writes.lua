@@ -5,7 +5,7 @@
 -- operations (an add then a remove of one member stays in that order) while a batch of 100 jobs
 -- pays a handful of calls instead of hundreds. A script that queues must flush before it reads
 -- an index, and before it returns.
-local IX = { on = false, keys = {}, runs = {}, bits = {}, bit_keys = {} }
+local IX = { on = false, keys = {}, runs = {}, bits = {}, bit_writes = {} }
 
 local function ix_begin()
   IX.on = true
@@ -26,9 +26,9 @@ end
 
 -- One BITFIELD on a bucket of an id set, whose counts then follow the bits it flipped (a
 -- BITFIELD SET answers each bit's old value; its new one is in the arguments).
-local function bits_exec(b, key, from, to)
+local function bits_exec(b, from, to)
   local args = b.args
-  local answer = redis.call('BITFIELD', key, unpack(args, from, to))
+  local answer = redis.call('BITFIELD', b.key, unpack(args, from, to))
   local delta = 0
   for k, old in ipairs(answer) do
     local new = args[from + 4 * k - 1] == '1' and 1 or 0
@@ -75,29 +75,41 @@ local function ix_rem(key, member)
   args[#args + 1] = member
 end
 
+local function bucket_writes(set, bucket)
+  return { set = set, bucket = bucket, key = K.bucket(set, bucket), args = {}, n = 0 }
+end
+
 -- Sets (bit 1) or clears (bit 0) an id's bit in its bucket of an id set: adds and removes of one
 -- bucket share one argument list (a bucket key gets no other writes, so its order is kept), and a
 -- batch pays one BITFIELD per bucket whatever the mix. The hottest path of a batch (eight calls a
--- claimed and completed job), hence written out.
+-- claimed and completed job), hence written out: queued writes are found by set and bucket, and
+-- the bucket's key is built once per call.
 local function ix_bit(set, id, bit)
   local n = tonumber(id)
   local bucket = math.floor(n / IDSET_BUCKET)
-  local key = K.bucket(set, bucket)
-  local b = IX.on and IX.bits[key]
-  if not b then
-    b = { set = set, bucket = bucket, args = {} }
-    if IX.on then
-      IX.bits[key] = b
-      IX.bit_keys[#IX.bit_keys + 1] = key
+  local b
+  if IX.on then
+    local by_bucket = IX.bits[set]
+    if not by_bucket then
+      by_bucket = {}
+      IX.bits[set] = by_bucket
     end
+    b = by_bucket[bucket]
+    if not b then
+      b = bucket_writes(set, bucket)
+      by_bucket[bucket] = b
+      IX.bit_writes[#IX.bit_writes + 1] = b
+    end
+  else
+    b = bucket_writes(set, bucket)
   end
-  local args = b.args
-  local i = #args
+  local args, i, offset = b.args, b.n, n - bucket * IDSET_BUCKET
   args[i + 1] = 'SET'
   args[i + 2] = 'u1'
-  args[i + 3] = offset_text(n - bucket * IDSET_BUCKET)
+  args[i + 3] = OFFSET_TEXT[offset] or offset_text(offset)
   args[i + 4] = BIT_TEXT[bit]
-  if not IX.on then bits_exec(b, key, 1, 4) end
+  b.n = i + 4
+  if not IX.on then bits_exec(b, 1, 4) end
 end
 
 local function ix_add_id(set, id) ix_bit(set, id, 1) end
@@ -116,14 +128,13 @@ local function ix_flush()
       end
     end
   end
-  for _, key in ipairs(IX.bit_keys) do
-    local b = IX.bits[key]
-    for i = 1, #b.args, IX_CHUNK do
-      bits_exec(b, key, i, math.min(i + IX_CHUNK - 1, #b.args))
+  for _, b in ipairs(IX.bit_writes) do
+    for i = 1, b.n, IX_CHUNK do
+      bits_exec(b, i, math.min(i + IX_CHUNK - 1, b.n))
     end
   end
   IX.keys = {}
   IX.runs = {}
   IX.bits = {}
-  IX.bit_keys = {}
+  IX.bit_writes = {}
 end
