@@ -1,7 +1,15 @@
 // edgekue's Node client (functions/node-redis.ts: @upstash/redis on node:http instead of fetch)
 // against the bridge: the standard client's answers and errors, one request per tick of calls,
 // retries, the read-your-writes token, and a queue run through it with live events.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { errors } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -19,19 +27,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const shared = () => nodeRedis({ url: inject('bridgeUrl'), token: inject('bridgeToken') });
 
+// A self-signed certificate for 127.0.0.1 (test/support/tls/README.md).
+const tls = {
+  cert: readFileSync(new URL('../support/tls/127.0.0.1.cert.pem', import.meta.url)),
+  key: readFileSync(new URL('../support/tls/127.0.0.1.key.pem', import.meta.url)),
+};
+
 /**
- * An HTTP server speaking the REST protocol's shape, on a free port: each request is answered
- * by `answer(n, headers)` (n from 1) with a result (one per entry of a pipeline), or its
- * connection is reset.
+ * An HTTP (or, given `secure`, HTTPS) server speaking the REST protocol's shape, on a free port:
+ * each request is answered by `answer(n, headers)` (n from 1) with a result (one per entry of a
+ * pipeline), or its connection is reset. Counts requests and connections.
  */
 async function fakeServer(
   answer: (
     n: number,
     headers: IncomingHttpHeaders,
   ) => { result: unknown; headers?: Record<string, string> } | 'reset',
-): Promise<{ url: string; server: Server; requests: () => number }> {
+  secure = false,
+): Promise<{ url: string; server: Server; requests: () => number; connections: () => number }> {
   let n = 0;
-  const server = createServer((req, res) => {
+  let connections = 0;
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -45,10 +61,13 @@ async function fakeServer(
       res.writeHead(200, { 'content-type': 'application/json', ...a.headers });
       res.end(JSON.stringify(req.url?.endsWith('/pipeline') ? body.map(() => one) : one));
     });
-  });
+  };
+  const server: Server = secure ? createHttpsServer(tls, handle) : createServer(handle);
+  server.on(secure ? 'secureConnection' : 'connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, server, requests: () => n };
+  const port = (server.address() as AddressInfo).port;
+  const url = `${secure ? 'https' : 'http'}://127.0.0.1:${port}`;
+  return { url, server, requests: () => n, connections: () => connections };
 }
 
 describe('nodeRedis', () => {
@@ -137,6 +156,30 @@ describe('nodeRedis', () => {
     } finally {
       flaky.server.close();
       dead.server.close();
+    }
+  });
+
+  it('keeps its connection alive between calls, over http and over https', async () => {
+    const plain = await fakeServer((n) => ({ result: n }));
+    const secure = await fakeServer((n) => ({ result: n }), true);
+    try {
+      const overHttp = nodeRedis({ url: plain.url, token: 't' });
+      const overHttps = nodeRedis({
+        url: secure.url,
+        token: 't',
+        agent: new HttpsAgent({ keepAlive: true, ca: tls.cert }),
+      });
+      for (const n of [1, 2, 3]) {
+        expect(await overHttp.eval('return 1', [], [])).toBe(n);
+        expect(await overHttps.eval('return 1', [], [])).toBe(n);
+      }
+      expect([plain.connections(), secure.connections()]).toEqual([1, 1]);
+      // and an https server it does not trust is refused, as the standard client refuses it
+      const untrusting = nodeRedis({ url: secure.url, token: 't', retries: 0 });
+      await expect(untrusting.eval('return 1', [], [])).rejects.toThrow(/self[- ]signed/i);
+    } finally {
+      plain.server.close();
+      secure.server.close();
     }
   });
 
