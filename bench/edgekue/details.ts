@@ -30,6 +30,27 @@ export async function detailsEdgekue(
     return perSecond(N, t.createMs + t.processMs);
   };
 
+  // Two departures measured against each other in `pairs` back-to-back pairs, the order
+  // alternating so drift on a shared machine falls on both: the mean rate of the base variant
+  // and the mean ratio tried ÷ base.
+  const paired = async (
+    pairs: number,
+    tried: [string, Variant],
+    base: [string, Variant],
+  ): Promise<{ base: number; ratio: number }> => {
+    let bases = 0;
+    let ratios = 0;
+    for (let pair = 0; pair < pairs; pair++) {
+      const rate = new Map<[string, Variant], number>();
+      for (const side of pair % 2 === 0 ? [tried, base] : [base, tried]) {
+        rate.set(side, await whatIf(`${side[0]} (pair ${pair + 1}/${pairs})`, side[1]));
+      }
+      bases += rate.get(base)!;
+      ratios += rate.get(tried)! / rate.get(base)!;
+    }
+    return { base: bases / pairs, ratio: ratios / pairs };
+  };
+
   // ---- search indexing's memory (edgekue indexes job data by default; the timed runs do not) ----
   if (mode === 'batch') {
     progress.note('search index cost');
@@ -44,15 +65,13 @@ export async function detailsEdgekue(
     const without = await footprint(false);
     extra.searchIndexBytesPerJob = perJob(withSearch - without, N);
 
-    // What per-job events cost: the same pass with the queue option jobEvents off, in pairs
-    // run back to back (on, off) so both see the same load.
-    const speedups: number[] = [];
-    for (let pair = 0; pair < 2; pair++) {
-      const on = await whatIf(`jobEvents on (pair ${pair + 1}/2)`, { jobEvents: true });
-      const off = await whatIf(`jobEvents off (pair ${pair + 1}/2)`, { jobEvents: false });
-      speedups.push(off / on);
-    }
-    extra.jobEventsOffSpeedup = speedups.reduce((a, b) => a + b, 0) / speedups.length;
+    // What per-job events cost: the same pass with the queue option jobEvents off.
+    const events = await paired(
+      2,
+      ['jobEvents off', { jobEvents: false }],
+      ['jobEvents on', { jobEvents: true }],
+    );
+    extra.jobEventsOffSpeedup = events.ratio;
 
     // What the lanes buy: the same pass with one lane, beside one with the configured lanes.
     if (s.lanes > 1) {
@@ -62,23 +81,15 @@ export async function detailsEdgekue(
       extra.lanesSpeedup = withLanes / oneLane;
     }
 
-    // What concurrent producers buy: the same pass with one createMany at a time, in two pairs
-    // in alternating order.
+    // What concurrent producers buy: the same pass with one createMany at a time.
     if (s.concurrency > 1) {
-      const single: number[] = [];
-      const ratios: number[] = [];
-      for (let pair = 0; pair < 2; pair++) {
-        const rate: Record<number, number> = {};
-        for (const producers of pair === 0 ? [s.concurrency, 1] : [1, s.concurrency]) {
-          rate[producers] = await whatIf(`${producers} producer(s) (pair ${pair + 1}/2)`, {
-            producers,
-          });
-        }
-        single.push(rate[1]!);
-        ratios.push(rate[s.concurrency]! / rate[1]!);
-      }
-      extra.oneProducerJobsPerSec = (single[0]! + single[1]!) / 2;
-      extra.producersSpeedup = (ratios[0]! + ratios[1]!) / 2;
+      const producers = await paired(
+        2,
+        [`${s.concurrency} producers`, { producers: s.concurrency }],
+        ['1 producer', { producers: 1 }],
+      );
+      extra.oneProducerJobsPerSec = producers.base;
+      extra.producersSpeedup = producers.ratio;
     }
   } else {
     // The strictest reading of the one-job path: C producers and C invocations side by side, each
@@ -101,22 +112,13 @@ export async function detailsEdgekue(
   }
 
   // ---- the client's transport on Node: node:http (edgekue's Node client) against fetch ----
-  // Pairs in alternating order, so drift on a shared machine falls on both.
-  const fetchRatios: number[] = [];
-  const fetchRates: number[] = [];
-  const pairs = mode === 'batch' ? 2 : 1;
-  for (let pair = 0; pair < pairs; pair++) {
-    const order = pair % 2 === 0 ? [false, true] : [true, false];
-    const rate: Record<string, number> = {};
-    for (const fetchClient of order) {
-      const label = fetchClient ? 'fetch' : 'node:http';
-      rate[label] = await whatIf(`client on ${label} (pair ${pair + 1}/${pairs})`, { fetchClient });
-    }
-    fetchRates.push(rate.fetch!);
-    fetchRatios.push(rate['node:http']! / rate.fetch!);
-  }
-  extra.fetchClientJobsPerSec = fetchRates.reduce((a, b) => a + b, 0) / pairs;
-  extra.nodeHttpSpeedup = fetchRatios.reduce((a, b) => a + b, 0) / pairs;
+  const transport = await paired(
+    mode === 'batch' ? 2 : 1,
+    ['client on node:http', { fetchClient: false }],
+    ['client on fetch', { fetchClient: true }],
+  );
+  extra.fetchClientJobsPerSec = transport.base;
+  extra.nodeHttpSpeedup = transport.ratio;
 
   // ---- the client runtime: the same pass with the client in workerd, beside one in Node ----
   // Two pairs, the second in the other order, so drift on a shared machine falls on both.

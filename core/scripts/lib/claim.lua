@@ -24,9 +24,10 @@ end
 local CLAIM_OMIT = { [F.state] = true, [F.lease] = true, [F.workerId] = true,
   [F.updated_at] = true, [F.started_at] = true, [F.lease_until] = true, [F.log_mark] = true }
 
--- The fields of a claimed job's hash the transition reads (read_job's names), by field name.
-local CLAIM_READ = { [F.state] = 'state', [F.type] = 'type', [F.created_at] = 'created_at',
-  [F.priority] = 'priority', [F.events] = 'events', [F.promote_at] = 'promote_at', [F.ttl] = 'ttl' }
+-- The fields of a claimed job's hash the transition reads (read_job's, and the ttl), by field
+-- name: the job table's name for each.
+local CLAIM_READ = { [F.ttl] = 'ttl' }
+for _, name in ipairs(JOB_READ) do CLAIM_READ[F[name]] = name end
 
 -- One HGETALL per claimed job, read in one pass: the transition's fields, the answer (the hash as
 -- the claim leaves it, less CLAIM_OMIT; the fields start_job writes are its last) and its bytes.

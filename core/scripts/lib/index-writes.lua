@@ -86,7 +86,7 @@ end
 -- the bucket's key is built once per call.
 local function ix_bit(set, id, bit)
   local n = tonumber(id)
-  local bucket = math.floor(n / IDSET_BUCKET)
+  local bucket = idset_bucket(n)
   local b
   if IX.on then
     local by_bucket = IX.bits[set]
@@ -106,7 +106,7 @@ local function ix_bit(set, id, bit)
   local args, i, offset = b.args, b.n, n - bucket * IDSET_BUCKET
   args[i + 1] = 'SET'
   args[i + 2] = 'u1'
-  args[i + 3] = OFFSET_TEXT[offset] or offset_text(offset)
+  args[i + 3] = offset_text(offset)
   args[i + 4] = BIT_TEXT[bit]
   b.n = i + 4
   if not IX.on then bits_exec(b, 1, 4) end

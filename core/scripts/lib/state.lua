@@ -46,24 +46,32 @@ local function set_state(P, id, job, to, now, set, drop)
   job.state = to
 end
 
--- Reads the fields every transition needs, and the caller's `extra` fields in the same HMGET
--- (returned second, in order); nil when the job does not exist.
+-- The fields every transition reads, by their names in F and in a job table (read_job, and the
+-- claim's one pass over a job's hash, lib/claim.lua).
+local JOB_READ = { 'type', 'state', 'priority', 'promote_at', 'events', 'created_at' }
+
+-- Reads the fields every transition needs (JOB_READ), and the caller's `extra` fields in the same
+-- HMGET (returned second, in order); nil when the job does not exist.
 -- Callers pass `extra` as a constant table, so each field list is built once per script call.
 local READ_NAMES = {}
 local function read_job(P, id, extra)
   local names = READ_NAMES[extra or READ_NAMES]
   if not names then
-    names = { F.type, F.state, F.priority, F.promote_at, F.events, F.created_at }
+    names = {}
+    for i, name in ipairs(JOB_READ) do names[i] = F[name] end
     for _, name in ipairs(extra or {}) do names[#names + 1] = name end
     READ_NAMES[extra or READ_NAMES] = names
   end
   local key = K.job(P, id)
   local v = redis.call('HMGET', key, unpack(names))
   if not v[1] then return nil end
-  local job = { type = v[1], state = v[2], priority = v[3], promote_at = v[4], events = v[5],
-    created_at = v[6], key = key }
+  -- the nils size the table for what the loop sets (Lua sizes a constructor by its fields)
+  local job = { key = key, type = nil, state = nil, priority = nil, promote_at = nil,
+    events = nil, created_at = nil }
+  for i, name in ipairs(JOB_READ) do job[name] = v[i] end
   if not extra then return job end
   local more = {}
-  for i = 1, #extra do more[i] = v[6 + i] end
+  local base = #JOB_READ
+  for i = 1, #extra do more[i] = v[base + i] end
   return job, more
 end
