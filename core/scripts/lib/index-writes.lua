@@ -1,7 +1,7 @@
 -- Index writes: every write a transition makes to an index goes through ix_add/ix_rem (plain
 -- sorted sets) or ix_add_id/ix_rem_id (id sets' bitmaps, lib/idset.lua, whose counts they keep).
 -- Immediate by default; between ix_begin() and ix_flush() they are queued and sent as one
--- variadic ZADD/ZREM/BITFIELD per key and run of the same command, which keeps each key's order of
+-- variadic ZADD/ZREM per key and run of the same command (bitmaps: one write per bucket), which keeps each key's order of
 -- operations (an add then a remove of one member stays in that order) while a batch of 100 jobs
 -- pays a handful of calls instead of hundreds. A script that queues must flush before it reads
 -- an index, and before it returns.
@@ -11,28 +11,67 @@ local function ix_begin()
   IX.on = true
 end
 
--- A bitmap write's offset and bit as strings: Redis turns a number argument into text with a
--- printf per argument, which two per id cost more than the BITFIELD itself.
-local BIT_TEXT = { [0] = '0', [1] = '1' }
-local OFFSET_TEXT = {}
-local function offset_text(offset)
-  local t = OFFSET_TEXT[offset]
-  if not t then
-    t = tostring(offset)
-    OFFSET_TEXT[offset] = t
-  end
-  return t
+-- An offset's byte (from 1) and its bit's weight in that byte: offset 0 is the first byte's high
+-- bit, as SETBIT and BITFIELD number them.
+local BIT_BYTE, BIT_WEIGHT = {}, {}
+for offset = 0, IDSET_BUCKET - 1 do
+  BIT_BYTE[offset] = math.floor(offset / 8) + 1
+  BIT_WEIGHT[offset] = 2 ^ (7 - offset % 8)
 end
+local BUCKET_BYTES = IDSET_BUCKET / 8
 
--- One BITFIELD on a bucket of an id set, whose counts then follow the bits it flipped (a
--- BITFIELD SET answers each bit's old value; its new one is in the arguments).
-local function bits_exec(b, from, to)
-  local args = b.args
-  local answer = redis.call('BITFIELD', b.key, unpack(args, from, to))
+-- One bucket's queued bit writes, applied in order, whose counts then follow the bits they flipped.
+-- A few writes go as one BITFIELD (it answers each bit's old value); more are applied to the
+-- bitmap read with GET and written back with SET: a bucket is 16 bytes, and a batch's BITFIELD
+-- took four arguments an id, each made a Redis string and parsed, which cost more than the rest
+-- of the write.
+local BITFIELD_MAX = 4
+local function bits_exec(b)
+  local offsets, bits, n = b.offsets, b.bits, b.n
   local delta = 0
-  for k, old in ipairs(answer) do
-    local new = args[from + 4 * k - 1] == '1' and 1 or 0
-    if new ~= old then delta = delta + new - old end
+  if n <= BITFIELD_MAX then
+    local args = {}
+    for i = 1, n do
+      args[4 * i - 3] = 'SET'
+      args[4 * i - 2] = 'u1'
+      args[4 * i - 1] = offsets[i]
+      args[4 * i] = bits[i]
+    end
+    local answer = redis.call('BITFIELD', b.key, unpack(args))
+    -- a later write to the same offset answers the earlier one's bit: the sum still holds
+    for i, old in ipairs(answer) do delta = delta + bits[i] - old end
+  else
+    local bitmap = redis.call('GET', b.key)
+    local bytes, len = {}, 0
+    if bitmap then
+      len = #bitmap
+      bytes = { string.byte(bitmap, 1, len) }
+    end
+    for i = len + 1, BUCKET_BYTES do bytes[i] = 0 end
+    for i = 1, n do
+      local offset = offsets[i]
+      local at, weight = BIT_BYTE[offset], BIT_WEIGHT[offset]
+      local byte = bytes[at]
+      local set = byte % (weight + weight) >= weight
+      if bits[i] == 1 then
+        if not set then
+          bytes[at] = byte + weight
+          delta = delta + 1
+        end
+      elseif set then
+        bytes[at] = byte - weight
+        delta = delta - 1
+      end
+    end
+    -- trailing zero bytes dropped, as SETBIT leaves a bitmap no longer than its last set bit
+    local last = BUCKET_BYTES
+    while last > 0 and bytes[last] == 0 do last = last - 1 end
+    if last == 0 then
+      if bitmap then redis.call('DEL', b.key) end
+    else
+      local text = string.char(unpack(bytes, 1, last))
+      if text ~= bitmap then redis.call('SET', b.key, text) end
+    end
   end
   idset_count(b.set, b.bucket, delta)
 end
@@ -76,12 +115,12 @@ local function ix_rem(key, member)
 end
 
 local function bucket_writes(set, bucket)
-  return { set = set, bucket = bucket, key = K.bucket(set, bucket), args = {}, n = 0 }
+  return { set = set, bucket = bucket, key = K.bucket(set, bucket), offsets = {}, bits = {}, n = 0 }
 end
 
 -- Sets (bit 1) or clears (bit 0) an id's bit in its bucket of an id set: adds and removes of one
--- bucket share one argument list (a bucket key gets no other writes, so its order is kept), and a
--- batch pays one BITFIELD per bucket whatever the mix. The hottest path of a batch (eight calls a
+-- bucket share one list (a bucket key gets no other writes, so its order is kept), and a batch
+-- pays one write per bucket whatever the mix (bits_exec). The hottest path of a batch (eight calls a
 -- claimed and completed job), hence written out: queued writes are found by set and bucket, and
 -- the bucket's key is built once per call.
 local function ix_bit(set, id, bit)
@@ -103,20 +142,18 @@ local function ix_bit(set, id, bit)
   else
     b = bucket_writes(set, bucket)
   end
-  local args, i, offset = b.args, b.n, n - bucket * IDSET_BUCKET
-  args[i + 1] = 'SET'
-  args[i + 2] = 'u1'
-  args[i + 3] = offset_text(offset)
-  args[i + 4] = BIT_TEXT[bit]
-  b.n = i + 4
-  if not IX.on then bits_exec(b, 1, 4) end
+  local i = b.n + 1
+  b.offsets[i] = n - bucket * IDSET_BUCKET
+  b.bits[i] = bit
+  b.n = i
+  if not IX.on then bits_exec(b) end
 end
 
 local function ix_add_id(set, id) ix_bit(set, id, 1) end
 local function ix_rem_id(set, id) ix_bit(set, id, 0) end
 
 -- Sends what was queued (in chunks: Lua's unpack has a stack limit) and stops queuing.
--- A chunk is a multiple of 2 and of 4, so it never splits a ZADD pair or a BITFIELD SET.
+-- A chunk is even, so it never splits a ZADD pair.
 local IX_CHUNK = 4000
 local function ix_flush()
   IX.on = false
@@ -128,11 +165,7 @@ local function ix_flush()
       end
     end
   end
-  for _, b in ipairs(IX.bit_writes) do
-    for i = 1, b.n, IX_CHUNK do
-      bits_exec(b, i, math.min(i + IX_CHUNK - 1, b.n))
-    end
-  end
+  for _, b in ipairs(IX.bit_writes) do bits_exec(b) end
   IX.keys = {}
   IX.runs = {}
   IX.bits = {}
