@@ -82,7 +82,8 @@ for i, d in ipairs(input.done or {}) do
     if ok then
       local duration = now - (epoch_of(job.created_at, f[2]) or now)
       -- progress is left out: a complete job's is 100 (core/job.ts)
-      local set = { F.attempts, (tonumber(f[4]) or 0) + 1, F.duration, duration }
+      local set = { F.attempts, int_text((tonumber(f[4]) or 0) + 1),
+        F.duration, int_text(duration) }
       if d.result ~= nil then
         set[#set + 1] = F.result
         set[#set + 1] = d.result

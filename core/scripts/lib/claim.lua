@@ -56,10 +56,11 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   local expiry = now + lease_ms
   local ttl = tonumber(job.ttl) or 0
   if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
-  local started = tostring(since_created(job.created_at, now))
+  local expiry_text = int_text(expiry)
+  local started = since_created_text(job.created_at, now)
   set_state(P, id, job, 'active', now,
-    { F.lease, token, F.lease_until, expiry, F.started_at, started, F.workerId, worker })
-  ix_add(K.leases(P), expiry, id)
+    { F.lease, token, F.lease_until, expiry_text, F.started_at, started, F.workerId, worker })
+  ix_add(K.leases(P), expiry_text, id)
   emit_job(P, cfg, id, job, 'start', {})
   -- The answer leaves out what the caller sent or can tell (worker-handlers/script-calls.ts
   -- fills it in): state active, its token and worker name, updated_at (= started_at), and
@@ -68,7 +69,7 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   out[n + 2] = started
   if expiry ~= now + lease_ms then
     out[n + 3] = F.lease_until
-    out[n + 4] = tostring(expiry)
+    out[n + 4] = expiry_text
   end
   return out, bytes
 end
@@ -113,7 +114,8 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types, ma
     end
     if best == nil then break end
     best.at = best.at + 2
-    local id = tostring(tonumber(best_member))
+    -- the member less its zero padding: no number parsed and formatted again
+    local id = string.match(best_member, '^0*(%d+)$') or tostring(tonumber(best_member))
     local started, size = start_job(P, cfg, id, now, lease_ms, token, worker)
     if started then
       bytes = bytes + size

@@ -11,13 +11,9 @@ local function ix_begin()
   IX.on = true
 end
 
--- An offset's byte (from 1) and its bit's weight in that byte: offset 0 is the first byte's high
--- bit, as SETBIT and BITFIELD number them.
-local BIT_BYTE, BIT_WEIGHT = {}, {}
-for offset = 0, IDSET_BUCKET - 1 do
-  BIT_BYTE[offset] = math.floor(offset / 8) + 1
-  BIT_WEIGHT[offset] = 2 ^ (7 - offset % 8)
-end
+-- A bit's weight in its byte by the offset's place in it: offset 0 is the first byte's high bit,
+-- as SETBIT and BITFIELD number them.
+local BIT_WEIGHT = { [0] = 128, 64, 32, 16, 8, 4, 2, 1 }
 local BUCKET_BYTES = IDSET_BUCKET / 8
 
 -- One bucket's queued bit writes, applied in order, whose counts then follow the bits they flipped.
@@ -50,7 +46,8 @@ local function bits_exec(b)
     for i = len + 1, BUCKET_BYTES do bytes[i] = 0 end
     for i = 1, n do
       local offset = offsets[i]
-      local at, weight = BIT_BYTE[offset], BIT_WEIGHT[offset]
+      local within = offset % 8
+      local at, weight = (offset - within) / 8 + 1, BIT_WEIGHT[within]
       local byte = bytes[at]
       local set = byte % (weight + weight) >= weight
       if bits[i] == 1 then

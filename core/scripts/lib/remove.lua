@@ -7,7 +7,7 @@ local function remove_job(P, cfg, id)
   -- grow memory, and lets it go on once it has written. A DEL is not such a write, so a full
   -- Redis can still be emptied of jobs (the index writes below would be refused as first writes).
   redis.call('DEL', K.log(P, id))
-  unindex_state(P, id, job.type, job.state)
+  unindex_state(P, id, tonumber(id), job.type, job.state)
   unindex_words(P, id)
   local ukey = redis.call('HGET', K.job(P, id), F.unique)
   if ukey and redis.call('HGET', K.unique(P), ukey) == tostring(id) then

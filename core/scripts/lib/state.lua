@@ -8,9 +8,10 @@ local function zid(id)
   return string.format('%015d', tonumber(id))
 end
 
-local function unindex_state(P, id, jtype, state)
-  ix_rem_id(K.state(P, state), id)
-  ix_rem_id(K.type_state(P, jtype, state), id)
+-- n: the id as a number (the id sets' bit writes), id: as text (keys and members).
+local function unindex_state(P, id, n, jtype, state)
+  ix_rem_id(K.state(P, state), n)
+  ix_rem_id(K.type_state(P, jtype, state), n)
   if state == 'inactive' then
     ix_rem(K.queue(P, jtype), zid(id))
   elseif state == 'delayed' then
@@ -24,11 +25,12 @@ end
 -- set: more field/value pairs to write with the state (one HSET); drop: fields to delete (one HDEL).
 local function set_state(P, id, job, to, now, set, drop)
   local jkey = job.key or K.job(P, id)
-  if job.state and job.state ~= '' then unindex_state(P, id, job.type, job.state) end
-  ix_add_id(K.state(P, to), id)
-  ix_add_id(K.type_state(P, job.type, to), id)
+  local n = tonumber(id)
+  if job.state and job.state ~= '' then unindex_state(P, id, n, job.type, job.state) end
+  ix_add_id(K.state(P, to), n)
+  ix_add_id(K.type_state(P, job.type, to), n)
   if to == 'inactive' then
-    ix_add(K.queue(P, job.type), tonumber(job.priority) or 0, zid(id))
+    ix_add(K.queue(P, job.type), int_text(tonumber(job.priority) or 0), zid(id))
   elseif to == 'delayed' then
     ix_add(K.delayed(P), tonumber(job.promote_at) or now, id)
   end
@@ -38,7 +40,7 @@ local function set_state(P, id, job, to, now, set, drop)
     del[#del + 1] = F.lease_until
   end
   if #del > 0 then redis.call('HDEL', jkey, unpack(del)) end
-  local fields = { F.state, to, F.updated_at, since_created(job.created_at, now) }
+  local fields = { F.state, to, F.updated_at, since_created_text(job.created_at, now) }
   if set then
     for i = 1, #set do fields[#fields + 1] = set[i] end
   end
