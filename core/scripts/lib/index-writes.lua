@@ -1,5 +1,5 @@
 -- Index writes: every write a transition makes to an index goes through ix_add/ix_rem (plain
--- sorted sets) or ix_add_id/ix_rem_id (id sets' bitmaps, lib/idset.lua, whose counts they keep).
+-- sorted sets) or ix_state_bits (id sets' bitmaps, lib/idset.lua, whose counts they keep).
 -- Immediate by default; between ix_begin() and ix_flush() they are queued and sent as one
 -- variadic ZADD/ZREM per key and run of the same command (bitmaps: one write per bucket), which keeps each key's order of
 -- operations (an add then a remove of one member stays in that order) while a batch of 100 jobs
@@ -115,14 +115,12 @@ local function bucket_writes(set, bucket)
   return { set = set, bucket = bucket, key = K.bucket(set, bucket), offsets = {}, bits = {}, n = 0 }
 end
 
--- Sets (bit 1) or clears (bit 0) an id's bit in its bucket of an id set: adds and removes of one
--- bucket share one list (a bucket key gets no other writes, so its order is kept), and a batch
--- pays one write per bucket whatever the mix (bits_exec). The hottest path of a batch (eight calls a
--- claimed and completed job), hence written out: queued writes are found by set and bucket, and
--- the bucket's key is built once per call.
-local function ix_bit(set, id, bit)
-  local n = tonumber(id)
-  local bucket = idset_bucket(n)
+-- Sets (bit 1) or clears (bit 0) the bit at `offset` in a bucket of an id set: adds and removes of
+-- one bucket share one list (a bucket key gets no other writes, so its order is kept), and a
+-- batch pays one write per bucket whatever the mix (bits_exec). The hottest path of a batch
+-- (eight calls a claimed and completed job), hence written out: queued writes are found by set
+-- and bucket, and the bucket's key is built once per call.
+local function ix_bit(set, bucket, offset, bit)
   local b
   if IX.on then
     local by_bucket = IX.bits[set]
@@ -140,14 +138,32 @@ local function ix_bit(set, id, bit)
     b = bucket_writes(set, bucket)
   end
   local i = b.n + 1
-  b.offsets[i] = n - bucket * IDSET_BUCKET
+  b.offsets[i] = offset
   b.bits[i] = bit
   b.n = i
   if not IX.on then bits_exec(b) end
 end
 
-local function ix_add_id(set, id) ix_bit(set, id, 1) end
-local function ix_rem_id(set, id) ix_bit(set, id, 0) end
+-- The two id sets of a state, jobs:<state> and jobs:<type>:<state>, by type and state: a
+-- transition writes both, and a batch's jobs share their type.
+local STATE_SETS = {}
+local function state_sets(P, jtype, state)
+  local sets, memo = memo_get(STATE_SETS, jtype, state)
+  if not sets then
+    sets = { K.state(P, state), K.type_state(P, jtype, state) }
+    memo[state] = sets
+  end
+  return sets
+end
+
+-- Sets (bit 1) or clears (bit 0) id n's bit in both id sets of a state.
+local function ix_state_bits(P, jtype, state, n, bit)
+  local sets = state_sets(P, jtype, state)
+  local bucket = math.floor(n / IDSET_BUCKET)
+  local offset = n - bucket * IDSET_BUCKET
+  ix_bit(sets[1], bucket, offset, bit)
+  ix_bit(sets[2], bucket, offset, bit)
+end
 
 -- Sends what was queued (in chunks: Lua's unpack has a stack limit) and stops queuing.
 -- A chunk is even, so it never splits a ZADD pair.

@@ -10,8 +10,7 @@ end
 
 -- n: the id as a number (the id sets' bit writes), id: as text (keys and members).
 local function unindex_state(P, id, n, jtype, state)
-  ix_rem_id(K.state(P, state), n)
-  ix_rem_id(K.type_state(P, jtype, state), n)
+  ix_state_bits(P, jtype, state, n, 0)
   if state == 'inactive' then
     ix_rem(K.queue(P, jtype), zid(id))
   elseif state == 'delayed' then
@@ -22,28 +21,32 @@ local function unindex_state(P, id, n, jtype, state)
 end
 
 -- job: the job's hash fields already read (read_job: type, state, priority, promote_at, created_at).
--- set: more field/value pairs to write with the state (one HSET); drop: fields to delete (one HDEL).
+-- set: more field/value pairs to write with the state (one HSET), in a table of the caller's own
+-- that the state's fields are appended to (not a copy a transition); drop: fields to delete (one
+-- HDEL), appended to likewise.
 local function set_state(P, id, job, to, now, set, drop)
   local jkey = job.key or K.job(P, id)
   local n = tonumber(id)
   if job.state and job.state ~= '' then unindex_state(P, id, n, job.type, job.state) end
-  ix_add_id(K.state(P, to), n)
-  ix_add_id(K.type_state(P, job.type, to), n)
+  ix_state_bits(P, job.type, to, n, 1)
   if to == 'inactive' then
     ix_add(K.queue(P, job.type), int_text(tonumber(job.priority) or 0), zid(id))
   elseif to == 'delayed' then
     ix_add(K.delayed(P), tonumber(job.promote_at) or now, id)
   end
-  local del = drop or {}
+  local del = drop
   if job.state == 'active' and to ~= 'active' then
+    del = del or {}
     del[#del + 1] = F.lease
     del[#del + 1] = F.lease_until
   end
-  if #del > 0 then redis.call('HDEL', jkey, unpack(del)) end
-  local fields = { F.state, to, F.updated_at, since_created_text(job.created_at, now) }
-  if set then
-    for i = 1, #set do fields[#fields + 1] = set[i] end
-  end
+  if del and #del > 0 then redis.call('HDEL', jkey, unpack(del)) end
+  local fields = set or {}
+  local k = #fields
+  fields[k + 1] = F.state
+  fields[k + 2] = to
+  fields[k + 3] = F.updated_at
+  fields[k + 4] = since_created_text(job.created_at, now)
   redis.call('HSET', jkey, unpack(fields))
   job.state = to
 end
