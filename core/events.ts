@@ -28,7 +28,10 @@ function parseEvent(raw: unknown, sid?: string): QueueEvent | undefined {
   return undefined;
 }
 
-/** The events of one channel message: an array of them, or (older scripts) a single one. */
+/**
+ * The events of one channel message: a call's { first, events: [[id, type, event, args?]] }
+ * (lib/events.lua; event k's sid is first + k), or from older scripts an array of events or one.
+ */
 function liveEvents(message: unknown): unknown[] {
   let value = message;
   if (typeof value === 'string') {
@@ -36,6 +39,16 @@ function liveEvents(message: unknown): unknown[] {
       value = JSON.parse(value);
     } catch {
       return [];
+    }
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const { first, events } = value as { first?: unknown; events?: unknown };
+    if (typeof first === 'number' && Array.isArray(events)) {
+      return events.map((e: unknown, k) =>
+        Array.isArray(e)
+          ? { id: e[0], type: e[1], event: e[2], args: e[3], sid: `${first + k}-0` }
+          : e,
+      );
     }
   }
   return Array.isArray(value) ? value : [value];
@@ -140,7 +153,7 @@ export class QueueEvents {
     if (this.#subscription || this.#poller) return;
     if (this.#redis.subscribe) {
       const sub = this.#redis.subscribe([this.#channel]);
-      // A script call publishes its events as one JSON array (lib/events.lua), in order.
+      // A script call publishes its events as one message (lib/events.lua), in order.
       sub.on('message', (m: { message?: unknown }) => {
         for (const raw of liveEvents(m?.message)) {
           const e = parseEvent(raw);

@@ -72,7 +72,7 @@ end
 ix_begin()
 local type_counts = {}
 local type_order = {}
-local enqueue_args = {} -- an enqueue event's args (and their JSON) by state, once per call
+local enqueue_args = {} -- an enqueue event's args by state, one table per call
 -- Numbers going into keys and arguments as text once: Redis and Lua format a number again for
 -- each key and argument it goes into.
 local now_text = tostring(now)
@@ -130,10 +130,10 @@ for i, j in ipairs(input.jobs) do
     if j.events ~= false then
       local args = enqueue_args[job.state]
       if not args then
-        args = { { job.state }, cjson.encode({ job.state }) }
+        args = { job.state }
         enqueue_args[job.state] = args
       end
-      emit(P, cfg, sid, j.type, 'enqueue', args[1], args[2])
+      emit(P, cfg, sid, j.type, 'enqueue', args)
     end
     out[i] = { id, 1, now, job.state }
   end

@@ -61,6 +61,25 @@ describe('every transition writes its event', () => {
     expect(events.at(-1)?.id).toBe('500');
   });
 
+  it('reads the entries older scripts wrote (an event each), and numbers new events past them', async () => {
+    const queue = newQueue();
+    await raw.xadd(queue.keys.events, '1700000000000-0', {
+      i: '7',
+      t: 'old',
+      e: 'enqueue',
+      a: '["inactive"]',
+    });
+    await queue.create('a', {}).save();
+    const { events, last } = await queue.eventStream.read('0', 10);
+    expect(events.map((e) => `${e.sid} ${e.event} ${e.id} ${JSON.stringify(e.args)}`)).toEqual([
+      '1700000000000-0 enqueue 7 ["inactive"]',
+      '1700000000001-0 enqueue 1 ["inactive"]',
+    ]);
+    expect(last).toBe('1700000000001-0');
+    const after = await queue.eventStream.read('1700000000000-0', 10);
+    expect(after.events.map((e) => e.id)).toEqual(['1']);
+  });
+
   it('events() resumes after a stream id', async () => {
     const queue = newQueue();
     await queue.createMany([{ type: 'a' }, { type: 'a' }]);
@@ -99,17 +118,32 @@ describe('every transition writes its event', () => {
     await queue.close();
     await sub.unsubscribe();
     expect(live).toEqual(['enqueue 1', 'enqueue 2', 'enqueue 3', 'start 1', 'start 2', 'start 3']);
-    // one message per script call: the enqueue's three events, then the claim's three
+    // one message per script call: the enqueue's three events, then the claim's three, numbered
+    // on from the first (event k's sid is first + k)
     const batches = messages.map((m) => (typeof m === 'string' ? JSON.parse(m) : m)) as {
-      event: string;
-      id: string;
-      sid: string;
-    }[][];
-    expect(batches.map((b) => b.map((e) => `${e.event} ${e.id}`))).toEqual([
+      first: number;
+      events: [string, string, string, unknown[]?][];
+    }[];
+    expect(batches.map((b) => b.events.map(([id, , event]) => `${event} ${id}`))).toEqual([
       ['enqueue 1', 'enqueue 2', 'enqueue 3'],
       ['start 1', 'start 2', 'start 3'],
     ]);
-    expect(batches.flat().every((e) => /^\d+-\d+$/.test(e.sid))).toBe(true);
+    expect(batches.map((b) => b.first)).toEqual([1, 4]);
+    // the stream holds one entry per call, and reads back the same events with those sids
+    expect(await raw.xlen(queue.keys.events)).toBe(2);
+    const read = await queue.eventStream.read('0', 100);
+    expect(read.events.map((e) => `${e.sid} ${e.event} ${e.id}`)).toEqual([
+      '1-0 enqueue 1',
+      '2-0 enqueue 2',
+      '3-0 enqueue 3',
+      '4-0 start 1',
+      '5-0 start 2',
+      '6-0 start 3',
+    ]);
+    expect(read.last).toBe('6-0');
+    // resumed from inside an entry: only what comes after
+    const after = await queue.eventStream.read('2-0', 2);
+    expect(after.events.map((e) => e.sid)).toEqual(['3-0', '4-0']);
   });
 
   it("queue.on('job complete') and job.on('progress') fire live through the bridge's SSE", async () => {

@@ -1,14 +1,18 @@
--- Writes one event to the capped stream, in the same script as the transition, so a reader never
--- sees a state without its event; live listeners get it from events_publish() at the script's end.
--- cfg.events_max: stream cap, trimmed once per call by events_publish() (approximate trimming,
--- whole nodes at a time, keeps it O(1); on each XADD it was three more arguments an event).
--- A stream entry is i <id> t <type> e <event> [a <args JSON>]: Redis stores the field names of an
--- entry once per node when they match its first entry's, so an event without args costs its
--- values only (about 20 bytes where one JSON text took 75). event_text() rebuilds the JSON.
+-- A call's events are written to the capped stream as one entry, in the same script as the
+-- transitions, so a reader never sees a state without its event; live listeners get them from
+-- the same events_publish() at the script's end. One entry a call, not one an event: an XADD cost
+-- a batch's job more Redis than its whole event otherwise does (its arguments made Redis strings,
+-- its id formatted and read back).
+-- Events are numbered 1, 2, 3... across the stream. An entry holding events f..f+n-1 has the id
+-- <f>-<n> and one field, e: a JSON array of events [id, type, event] or [id, type, event, args].
+-- An event's own id (its sid) is <number>-0, so event ids compare as stream ids do, and a reader
+-- resumes after any of them (read-events.lua). Entries of older scripts (one event each, with
+-- fields i <id> t <type> e <event> [a <args JSON>] and a time as id) are read as before, and the
+-- numbering carries on past their ids.
+-- cfg.events_max: the stream keeps about that many events (whole entries: a call's are kept or
+-- dropped together, and a call that emits more than the cap keeps only its last events_max).
 local EV_LIVE = {}
 local EV = { max = nil }
--- the args of an event without any: one table for all of them
-local NO_ARGS = {}
 
 -- A result or progress data longer than this is left out of its event (listeners read the job
 -- for it): the stream keeps events_max events and a reader takes 100 at a time, which must not
@@ -21,31 +25,58 @@ local function event_value(text)
   return cjson.decode(text)
 end
 
--- args_json: args already encoded, when a call emits the same args for many jobs.
-local function emit(P, cfg, jid, jtype, event, args, args_json)
+-- Queues an event of the call (written and published by events_publish).
+local function emit(P, cfg, jid, jtype, event, args)
   if cfg.events_off then return end
-  local id = tostring(jid)
-  -- the cap as text once per call: Redis formats a number argument
-  if not EV.max then EV.max = tostring(cfg.events_max) end
-  local sid
+  if not EV.max then EV.max = tonumber(cfg.events_max) or 0 end
   if args and #args > 0 then
-    sid = redis.call('XADD', K.events(P), '*',
-      'i', id, 't', jtype, 'e', event, 'a', args_json or cjson.encode(args))
+    EV_LIVE[#EV_LIVE + 1] = { tostring(jid), jtype, event, args }
   else
-    sid = redis.call('XADD', K.events(P), '*', 'i', id, 't', jtype, 'e', event)
-    args = NO_ARGS
+    EV_LIVE[#EV_LIVE + 1] = { tostring(jid), jtype, event }
   end
-  EV_LIVE[#EV_LIVE + 1] = { id = id, type = jtype, event = event, args = args, sid = sid }
 end
 
--- Trims the stream to its cap and publishes the call's events on the queue's channel as one JSON
--- array, in order: a batch of 100 jobs pays one XTRIM, one PUBLISH and one encode instead of one
--- of each per event. Every script that emits calls it before it returns
--- (infra/build/gen-scripts.mjs checks).
+-- A stream id's two numbers, or nil when it is not one ('5' reads as 5-0).
+local function sid_parts(sid)
+  local ms, seq = string.match(sid or '', '^(%d+)-(%d+)$')
+  if ms then return tonumber(ms), tonumber(seq) end
+  ms = string.match(sid or '', '^(%d+)$')
+  if ms then return tonumber(ms), 0 end
+  return nil
+end
+
+-- The number the stream's next event takes: after the newest entry's events (an entry of older
+-- scripts counts as one event numbered by its time), 1 for an empty stream.
+local function events_next(key)
+  local newest = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+  if not newest then return 1 end
+  local first, n = sid_parts(newest[1])
+  if newest[2][1] == 'e' and newest[2][3] == nil then return first + n end
+  return first + n + 1
+end
+
+-- Writes the call's events to the stream as one entry, trims the stream to its cap, and publishes
+-- them on the queue's channel as one message { first, events } (event k's sid is first + k - 1).
+-- Every script that emits calls it before it returns (infra/build/gen-scripts.mjs checks).
 local function events_publish(P)
-  if #EV_LIVE == 0 then return end
-  redis.call('XTRIM', K.events(P), 'MAXLEN', '~', EV.max)
-  redis.call('PUBLISH', K.events(P), cjson.encode(EV_LIVE))
+  local n = #EV_LIVE
+  if n == 0 then return end
+  local key = K.events(P)
+  local first = events_next(key)
+  local text = cjson.encode(EV_LIVE)
+  local max = EV.max
+  if n <= max then
+    redis.call('XADD', key, first .. '-' .. n, 'e', text)
+  elseif max > 0 then
+    -- more than the stream keeps: only the last events_max are written
+    local kept = {}
+    for k = n - max + 1, n do kept[#kept + 1] = EV_LIVE[k] end
+    redis.call('XADD', key, (first + n - max) .. '-' .. max, 'e', cjson.encode(kept))
+  end
+  -- the entries whose first event is older than the newest events_max (never the one just added)
+  local keep_from = math.min(first + n - max, first)
+  if keep_from > 1 then redis.call('XTRIM', key, 'MINID', keep_from) end
+  redis.call('PUBLISH', key, '{"first":' .. first .. ',"events":' .. text .. '}')
   EV_LIVE = {}
 end
 

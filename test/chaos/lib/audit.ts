@@ -242,6 +242,7 @@ export async function checkCounts(admin: IORedis, prefix: string): Promise<Count
 export interface EventTally {
   /** Per job id, how many times each event was recorded. */
   byJob: Map<string, Map<string, number>>;
+  /** Events read. */
   entries: number;
   /** The stream was never trimmed during the run, so the tally is complete. */
   complete: boolean;
@@ -251,29 +252,42 @@ export interface EventTally {
 export async function tallyEvents(
   admin: IORedis,
   prefix: string,
-  eventsMax: number,
 ): Promise<EventTally> {
   const key = queueKeys(prefix).events;
   const byJob = new Map<string, Map<string, number>>();
+  const count = (id: string | undefined, event: string | undefined) => {
+    if (!id || !event) return;
+    const per = byJob.get(id) ?? new Map<string, number>();
+    per.set(event, (per.get(event) ?? 0) + 1);
+    byJob.set(id, per);
+  };
   let entries = 0;
+  let oldest: string | undefined;
   let start = '-';
   for (let page = 0; page < 100_000; page++) {
-    const rows = (await admin.xrange(key, start, '+', 'COUNT', 5_000)) as [string, string[]][];
+    const rows = (await admin.xrange(key, start, '+', 'COUNT', 500)) as [string, string[]][];
     if (rows.length === 0) break;
+    oldest ??= rows[0]![0];
     for (const [, fields] of rows) {
+      // a call's events: e <JSON [[id, type, event, args?], ...]> (core/scripts/lib/events.lua);
+      // older scripts' one event: i <id> t <type> e <event> [a <args>]
+      if (fields[0] === 'e' && fields.length === 2) {
+        for (const [id, , event] of JSON.parse(fields[1]!) as string[][]) {
+          entries++;
+          count(id, event);
+        }
+        continue;
+      }
       entries++;
-      // an entry is i <id> t <type> e <event> [a <args>] (core/scripts/lib/events.lua)
       const f = new Map<string, string>();
       for (let k = 0; k + 1 < fields.length; k += 2) f.set(fields[k]!, fields[k + 1]!);
-      const e = { id: f.get('i'), event: f.get('e') };
-      if (!e.id || !e.event) continue;
-      const per = byJob.get(e.id) ?? new Map<string, number>();
-      per.set(e.event, (per.get(e.event) ?? 0) + 1);
-      byJob.set(e.id, per);
+      count(f.get('i'), f.get('e'));
     }
     start = `(${rows[rows.length - 1]![0]}`;
   }
-  return { byJob, entries, complete: entries < eventsMax };
+  // untrimmed: the oldest entry kept holds event 1 (its id is <first event>-<events>)
+  const complete = oldest === undefined || oldest.startsWith('1-');
+  return { byJob, entries, complete };
 }
 
 /** How many times ack.lua recorded a completion, over every minute of the run. */

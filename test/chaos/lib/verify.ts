@@ -8,7 +8,6 @@ import { check, type ScenarioReport } from './report.js';
 
 export interface VerifyOptions {
   prefix: string;
-  eventsMax: number;
   /**
    * Jobs whose creation was acknowledged: each must exist and be complete. With `unique`, the job
    * under that id must carry that key (an id reused after a loss would otherwise pass).
@@ -95,7 +94,7 @@ export async function verifyRun(
           .join(', ')}`,
   );
 
-  const tally = await tallyEvents(admin, o.prefix, o.eventsMax);
+  const tally = await tallyEvents(admin, o.prefix);
   check(
     report,
     'the event stream kept every event of the run',

@@ -254,7 +254,6 @@ export async function bridgeFaults(
 
     await verifyRun(report, stack.admin, {
       prefix,
-      eventsMax,
       acknowledged: ids.map((id) => ({ id })),
       runsKey,
     });

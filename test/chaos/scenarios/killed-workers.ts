@@ -212,7 +212,6 @@ export async function killedWorkers(
     report.figures['worker processes started'] = pool.started;
     await verifyRun(report, stack.admin, {
       prefix,
-      eventsMax,
       acknowledged,
       expectedTotal: o.jobs,
       runsKey,

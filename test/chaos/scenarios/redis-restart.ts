@@ -193,7 +193,6 @@ export async function redisRestart(
   try {
     await verifyRun(report, stack.admin, {
       prefix,
-      eventsMax,
       acknowledged: [...acked].map(([n, id]) => ({ id, unique: `r${n}` })),
       expectedTotal: o.jobs,
       runsKey,
