@@ -6,7 +6,7 @@ export const LATEST = 'bench/results/latest.json';
 
 export const usage = `usage: npm run bench -- [--n 20000] [--concurrency 10] [--quick] [--only a,b]
                         [--out file.json] [--rounds 3] [--idle-seconds 30] [--latency-samples 50]
-                        [--lanes 2] [--rtt 0]
+                        [--lanes 3] [--rtt 0]
 
   --n               jobs per system (default 20000; --quick: 200)
   --concurrency     handlers running at once, for every system (default 10; --quick: 5)
@@ -16,7 +16,7 @@ export const usage = `usage: npm run bench -- [--n 20000] [--concurrency 10] [--
   --rounds          timed passes per system, alternating systems; medians kept (default 3; --quick: 1)
   --idle-seconds    how long a peer's idle worker is watched (default 30; --quick: 2)
   --latency-samples add-to-start samples per system (default 50; --quick: 5)
-  --lanes           edgekue batch path: batches one invocation runs side by side (default 2)
+  --lanes           edgekue batch path: batches one invocation runs side by side (default 3)
   --rtt             network round trip in ms added between every system and its Redis (a delaying
                     TCP proxy: the peers' sockets, edgekue's HTTP requests); default 0. With it,
                     the JSON goes to bench/results/rtt-<ms>ms.json unless --out says otherwise
@@ -98,7 +98,7 @@ export function parseArgs(argv: string[]): Settings {
     out,
     rounds: typeof given.rounds === 'string' ? int(given.rounds, '--rounds') : quick ? 1 : 3,
     batchSize: 100,
-    lanes: typeof given.lanes === 'string' ? int(given.lanes, '--lanes') : 2,
+    lanes: typeof given.lanes === 'string' ? int(given.lanes, '--lanes') : 3,
     rttMs,
     idleMs: Math.round((idleSeconds > 0 ? idleSeconds : quick ? 2 : 30) * 1000),
     // The real cron cadence: a tick a minute, promotion every 5 s inside a 25 s budget. Quick

@@ -89,8 +89,8 @@ describe('bench --quick', () => {
     expect(s['edgekue-single']!.billedProcessCommandsPerJob!).toBeLessThan(0.5);
     const extra = s['edgekue-single']!.profile.extra;
     expect(extra.oneJobInvocationsBilledCommandsPerJob!).toBeGreaterThanOrEqual(2);
-    // the batch path runs two lanes, and measures what one lane does beside it
-    expect(result.lanes).toBe(2);
+    // the batch path runs three lanes, and measures what one lane does beside it
+    expect(result.lanes).toBe(3);
     expect(s['edgekue-batch']!.profile.extra.oneLaneJobsPerSec!).toBeGreaterThan(0);
     expect(s['edgekue-batch']!.profile.extra.lanesSpeedup!).toBeGreaterThan(0);
     // it creates with `concurrency` producers, and measures one producer beside it
