@@ -29,10 +29,46 @@ function assertJsonValue(value: unknown, path: string, seen: Set<object>): void 
   }
 }
 
+/** Deeper than this, isJsonValue leaves the verdict to assertJsonValue (a cycle, likely). */
+const PLAIN_DEPTH_MAX = 64;
+
+/**
+ * assertJsonValue's verdict without its paths: true when the value is plain JSON. Every job's
+ * data goes through it, and the paths (a string a field) and entry arrays cost more than the
+ * check; a false sends the value to assertJsonValue, which names what is wrong.
+ */
+function isJsonValue(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > PLAIN_DEPTH_MAX) return false;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonValue(value[i], depth + 1)) return false;
+        return true;
+      }
+      for (const k in value) {
+        if (!Object.hasOwn(value, k)) continue;
+        const v = (value as Record<string, unknown>)[k];
+        if (v !== undefined && !isJsonValue(v, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /** JSON text of a job's value, checked for JSON-ness and size before anything is written. */
 export function jsonText(value: unknown, field: string, maxBytes: number): string {
-  assertJsonValue(value === undefined ? null : value, field, new Set());
-  const text = JSON.stringify(value === undefined ? null : value);
+  const v = value === undefined ? null : value;
+  if (!isJsonValue(v, 0)) assertJsonValue(v, field, new Set());
+  const text = JSON.stringify(v);
   // UTF-8 takes at most 3 bytes per UTF-16 unit: count only text that may be too big
   if (text.length * 3 > maxBytes) {
     const bytes = byteLength(text);

@@ -22,6 +22,9 @@ import { list, ScriptRunner } from './script-runner.js';
 import { searchWords, words } from './search-words.js';
 import { type TouchEntry, touchChunks } from './touch-chunks.js';
 
+/** Job types a queue remembers as checked (more are checked each time). */
+const CHECKED_TYPES_MAX = 1_000;
+
 /** A random token per create request: a retry of the same request is answered, not run again. */
 function requestToken(): string {
   return randomHex(12);
@@ -159,6 +162,7 @@ export class Queue {
   readonly backoffFunctions = new Map<string, BackoffFunction>();
   readonly #events: QueueEvents;
   readonly #enqueueListeners = new Set<EnqueueListener>();
+  readonly #checkedTypes = new Set<string>();
   /** Saves waiting for the end of the tick (saveNew). */
   #saves: { entry: QueuedEntry; resolve: () => void; reject: (error: unknown) => void }[] = [];
 
@@ -282,22 +286,33 @@ export class Queue {
   #jobFromSpec(item: NewJob): Job {
     if (item === null || typeof item !== 'object')
       throw new ValidationError('job must be an object', 'job');
-    const parsed = jobOptionsSchema.safeParse(item.options ?? {});
+    const job = this.create(item.type, item.data ?? {});
+    // most batches' jobs have no options: nothing to check (and a schema parse a job saved)
+    if (item.options === undefined) return job;
+    const parsed = jobOptionsSchema.safeParse(item.options);
     if (!parsed.success) throw firstIssue(parsed.error, 'options');
-    return this.create(item.type, item.data ?? {}).setOptions(parsed.data);
+    return job.setOptions(parsed.data);
+  }
+
+  /** A job's type, checked once per queue: a batch's jobs share a few types. */
+  #checkedType(type: unknown): string {
+    if (typeof type === 'string' && this.#checkedTypes.has(type)) return type;
+    const parsed = jobTypeSchema.safeParse(type);
+    if (!parsed.success) throw firstIssue(parsed.error, 'type');
+    if (this.#checkedTypes.size < CHECKED_TYPES_MAX) this.#checkedTypes.add(parsed.data);
+    return parsed.data;
   }
 
   /** A job as enqueue.lua takes it: its entry, and its data's JSON text. */
   #entry(job: Job): QueuedEntry {
     const s = job.spec;
-    const type = jobTypeSchema.safeParse(s.type);
-    if (!type.success) throw firstIssue(type.error, 'type');
+    const type = this.#checkedType(s.type);
     const data = jsonText(s.data, 'data', this.options.maxDataBytes);
     let backoff: string | undefined;
     if (s.backoff === 'custom') backoff = '{"type":"custom"}';
     else if (s.backoff === true) backoff = '{"type":"fixed"}';
     else if (s.backoff && typeof s.backoff === 'object') backoff = JSON.stringify(s.backoff);
-    const entry: EnqueueEntry = { type: type.data };
+    const entry: EnqueueEntry = { type };
     const priority = priorityValue(s.priority);
     if (priority !== 0) entry.priority = priority;
     if (s.attempts !== 1) entry.max_attempts = s.attempts;

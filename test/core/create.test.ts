@@ -178,6 +178,23 @@ describe('creating jobs', () => {
     });
   });
 
+  it('takes data nested deeper than the quick check looks, and still names a cycle down there', async () => {
+    const queue = newQueue();
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    const job = await queue.create('a', deep).save();
+    expect((await queue.getJob(job.id!)).data).toEqual(deep);
+    const cyclic: Record<string, unknown> = {};
+    let at = cyclic;
+    for (let i = 0; i < 80; i++) {
+      const next: Record<string, unknown> = {};
+      at.d = next;
+      at = next;
+    }
+    at.loop = cyclic;
+    await expect(queue.createMany([{ type: 'a', data: cyclic }])).rejects.toThrow(/is cyclic/);
+  });
+
   it('honours a smaller maxDataBytes', async () => {
     const queue = newQueue({ maxDataBytes: 100 });
     await expect(queue.create('a', { s: 'x'.repeat(200) }).save()).rejects.toBeInstanceOf(
