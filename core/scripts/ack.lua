@@ -91,7 +91,7 @@ for i, d in ipairs(input.done or {}) do
       set_state(P, id, job, 'complete', now, set, { F.error, F.progress })
       work_time = work_time + duration
       completed = completed + 1
-      local args = {}
+      local args = nil
       local value = event_value(d.result)
       if value ~= nil then args = { value } end
       emit_job(P, cfg, id, job, 'complete', args)

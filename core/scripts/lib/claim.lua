@@ -32,13 +32,14 @@ for _, name in ipairs(JOB_READ) do CLAIM_READ[F[name]] = name end
 -- One HGETALL per claimed job, read in one pass: the transition's fields, the answer (the hash as
 -- the claim leaves it, less CLAIM_OMIT; the fields start_job writes are its last) and its bytes.
 -- The hottest loop of a claim, hence no table of the whole hash by name (16 inserts, 5 rehashes).
--- id: a string (a number would be formatted again by every key and argument it goes into).
-local function start_job(P, cfg, id, now, lease_ms, token, worker)
+-- id: a string (a number would be formatted again by every key and argument it goes into), num:
+-- the same as a number.
+local function start_job(P, cfg, id, num, now, lease_ms, token, worker)
   local key = K.job(P, id)
   local h = redis.call('HGETALL', key)
   local out, n, bytes = { 'id', id }, 2, 0
   -- the nils size the table for what the loop sets (Lua sizes a constructor by its fields)
-  local job = { key = key, state = nil, type = nil, created_at = nil, priority = nil,
+  local job = { key = key, n = num, state = nil, type = nil, created_at = nil, priority = nil,
     events = nil, promote_at = nil, ttl = nil }
   for i = 1, #h, 2 do
     local name, value = h[i], h[i + 1]
@@ -61,7 +62,7 @@ local function start_job(P, cfg, id, now, lease_ms, token, worker)
   set_state(P, id, job, 'active', now,
     { F.lease, token, F.lease_until, expiry_text, F.started_at, started, F.workerId, worker })
   ix_add(K.leases(P), expiry_text, id)
-  emit_job(P, cfg, id, job, 'start', {})
+  emit_job(P, cfg, id, job, 'start')
   -- The answer leaves out what the caller sent or can tell (worker-handlers/script-calls.ts
   -- fills it in): state active, its token and worker name, updated_at (= started_at), and
   -- lease_until unless a ttl shortened it. About 100 of a claimed job's 230 bytes.
@@ -103,12 +104,18 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types, ma
   local taken = 0
   while taken < count and bytes < budget do
     local best, best_member, best_score = nil, nil, nil
-    for _, lane in ipairs(lanes) do
-      local member = lane.heads[lane.at]
-      if member then
-        local score = tonumber(lane.heads[lane.at + 1])
-        if best == nil or score < best_score or (score == best_score and member < best_member) then
-          best, best_member, best_score = lane, member, score
+    if #lanes == 1 then
+      -- one type: its heads are in order already, no score to compare
+      best, best_member = lanes[1], lanes[1].heads[lanes[1].at]
+      if not best_member then best = nil end
+    else
+      for _, lane in ipairs(lanes) do
+        local member = lane.heads[lane.at]
+        if member then
+          local score = tonumber(lane.heads[lane.at + 1])
+          if best == nil or score < best_score or (score == best_score and member < best_member) then
+            best, best_member, best_score = lane, member, score
+          end
         end
       end
     end
@@ -116,12 +123,13 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types, ma
     best.at = best.at + 2
     -- the member less its zero padding: no number parsed and formatted again
     local id = string.match(best_member, '^0*(%d+)$') or tostring(tonumber(best_member))
-    local started, size = start_job(P, cfg, id, now, lease_ms, token, worker)
+    local n = tonumber(id)
+    local started, size = start_job(P, cfg, id, n, now, lease_ms, token, worker)
     if started then
       bytes = bytes + size
       taken = taken + 1
       claimed[taken] = started
-      ids[taken] = tonumber(id)
+      ids[taken] = n
     else
       -- a stale entry (cannot happen through the scripts; a hand edit may leave one): drop it
       ix_rem(K.queue(P, best.type), best_member)

@@ -16,13 +16,13 @@ end
 local BIT_WEIGHT = { [0] = 128, 64, 32, 16, 8, 4, 2, 1 }
 local BUCKET_BYTES = IDSET_BUCKET / 8
 
--- One bucket's queued bit writes, applied in order, whose counts then follow the bits they flipped.
--- A few writes go as one BITFIELD (it answers each bit's old value); more are applied to the
--- bitmap read with GET and written back with SET: a bucket is 16 bytes, and a batch's BITFIELD
--- took four arguments an id, each made a Redis string and parsed, which cost more than the rest
--- of the write.
+-- One bucket's queued bit writes, applied in order to that bucket of `set` (its key: `key`), whose
+-- counts then follow the bits they flipped. A few writes go as one BITFIELD (it answers each
+-- bit's old value); more are applied to the bitmap read with GET and written back with SET: a
+-- bucket is 16 bytes, and a batch's BITFIELD took four arguments an id, each made a Redis string
+-- and parsed, which cost more than the rest of the write.
 local BITFIELD_MAX = 4
-local function bits_exec(b)
+local function bits_exec(b, set, key)
   local offsets, bits, n = b.offsets, b.bits, b.n
   local delta = 0
   if n <= BITFIELD_MAX then
@@ -33,11 +33,11 @@ local function bits_exec(b)
       args[4 * i - 1] = offsets[i]
       args[4 * i] = bits[i]
     end
-    local answer = redis.call('BITFIELD', b.key, unpack(args))
+    local answer = redis.call('BITFIELD', key, unpack(args))
     -- a later write to the same offset answers the earlier one's bit: the sum still holds
     for i, old in ipairs(answer) do delta = delta + bits[i] - old end
   else
-    local bitmap = redis.call('GET', b.key)
+    local bitmap = redis.call('GET', key)
     local bytes, len = {}, 0
     if bitmap then
       len = #bitmap
@@ -64,13 +64,13 @@ local function bits_exec(b)
     local last = BUCKET_BYTES
     while last > 0 and bytes[last] == 0 do last = last - 1 end
     if last == 0 then
-      if bitmap then redis.call('DEL', b.key) end
+      if bitmap then redis.call('DEL', key) end
     else
       local text = string.char(unpack(bytes, 1, last))
-      if text ~= bitmap then redis.call('SET', b.key, text) end
+      if text ~= bitmap then redis.call('SET', key, text) end
     end
   end
-  idset_count(b.set, b.bucket, delta)
+  idset_count(set, b.bucket, delta)
 end
 
 -- The arguments to append a write of `op` to `key` to: the key's last run when it is of the same
@@ -111,41 +111,8 @@ local function ix_rem(key, member)
   args[#args + 1] = member
 end
 
-local function bucket_writes(set, bucket)
-  return { set = set, bucket = bucket, key = K.bucket(set, bucket), offsets = {}, bits = {}, n = 0 }
-end
-
--- Sets (bit 1) or clears (bit 0) the bit at `offset` in a bucket of an id set: adds and removes of
--- one bucket share one list (a bucket key gets no other writes, so its order is kept), and a
--- batch pays one write per bucket whatever the mix (bits_exec). The hottest path of a batch
--- (eight calls a claimed and completed job), hence written out: queued writes are found by set
--- and bucket, and the bucket's key is built once per call.
-local function ix_bit(set, bucket, offset, bit)
-  local b
-  if IX.on then
-    local by_bucket = IX.bits[set]
-    if not by_bucket then
-      by_bucket = {}
-      IX.bits[set] = by_bucket
-    end
-    b = by_bucket[bucket]
-    if not b then
-      b = bucket_writes(set, bucket)
-      by_bucket[bucket] = b
-      IX.bit_writes[#IX.bit_writes + 1] = b
-    end
-  else
-    b = bucket_writes(set, bucket)
-  end
-  local i = b.n + 1
-  b.offsets[i] = offset
-  b.bits[i] = bit
-  b.n = i
-  if not IX.on then bits_exec(b) end
-end
-
 -- The two id sets of a state, jobs:<state> and jobs:<type>:<state>, by type and state: a
--- transition writes both, and a batch's jobs share their type.
+-- transition writes the same bits to both, and a batch's jobs share their type.
 local STATE_SETS = {}
 local function state_sets(P, jtype, state)
   local sets, memo = memo_get(STATE_SETS, jtype, state)
@@ -156,13 +123,43 @@ local function state_sets(P, jtype, state)
   return sets
 end
 
--- Sets (bit 1) or clears (bit 0) id n's bit in both id sets of a state.
+-- A bucket's queued writes, for both id sets of a state.
+local function bucket_writes(sets, bucket)
+  return { sets = sets, bucket = bucket, offsets = {}, bits = {}, n = 0 }
+end
+
+local function bucket_exec(b)
+  for _, set in ipairs(b.sets) do bits_exec(b, set, K.bucket(set, b.bucket)) end
+end
+
+-- Sets (bit 1) or clears (bit 0) id n's bit in both id sets of a state: adds and removes of one
+-- bucket share one list, kept once for both sets (a bucket key gets no other writes, so its order
+-- is kept), and a batch pays one write per bucket and set whatever the mix (bits_exec). The
+-- hottest path of a batch (four calls a claimed and completed job), hence written out.
 local function ix_state_bits(P, jtype, state, n, bit)
   local sets = state_sets(P, jtype, state)
   local bucket = math.floor(n / IDSET_BUCKET)
-  local offset = n - bucket * IDSET_BUCKET
-  ix_bit(sets[1], bucket, offset, bit)
-  ix_bit(sets[2], bucket, offset, bit)
+  local b
+  if IX.on then
+    local by_bucket = IX.bits[sets]
+    if not by_bucket then
+      by_bucket = {}
+      IX.bits[sets] = by_bucket
+    end
+    b = by_bucket[bucket]
+    if not b then
+      b = bucket_writes(sets, bucket)
+      by_bucket[bucket] = b
+      IX.bit_writes[#IX.bit_writes + 1] = b
+    end
+  else
+    b = bucket_writes(sets, bucket)
+  end
+  local i = b.n + 1
+  b.offsets[i] = n - bucket * IDSET_BUCKET
+  b.bits[i] = bit
+  b.n = i
+  if not IX.on then bucket_exec(b) end
 end
 
 -- Sends what was queued (in chunks: Lua's unpack has a stack limit) and stops queuing.
@@ -178,7 +175,7 @@ local function ix_flush()
       end
     end
   end
-  for _, b in ipairs(IX.bit_writes) do bits_exec(b) end
+  for _, b in ipairs(IX.bit_writes) do bucket_exec(b) end
   IX.keys = {}
   IX.runs = {}
   IX.bits = {}

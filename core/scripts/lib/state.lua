@@ -20,13 +20,14 @@ local function unindex_state(P, id, n, jtype, state)
   end
 end
 
--- job: the job's hash fields already read (read_job: type, state, priority, promote_at, created_at).
+-- job: the job's hash fields already read (read_job: type, state, priority, promote_at, created_at;
+-- n: the id as a number, when the caller has it).
 -- set: more field/value pairs to write with the state (one HSET), in a table of the caller's own
 -- that the state's fields are appended to (not a copy a transition); drop: fields to delete (one
 -- HDEL), appended to likewise.
 local function set_state(P, id, job, to, now, set, drop)
   local jkey = job.key or K.job(P, id)
-  local n = tonumber(id)
+  local n = job.n or tonumber(id)
   if job.state and job.state ~= '' then unindex_state(P, id, n, job.type, job.state) end
   ix_state_bits(P, job.type, to, n, 1)
   if to == 'inactive' then
