@@ -1,7 +1,7 @@
 /**
- * edgekue's Redis client on Node: the unmodified `@upstash/redis` client (auto-pipelined, as
- * core's connect() sets it) on a requester that sends its HTTP requests with `node:http(s)` and
- * keep-alive sockets instead of Node's `fetch`.
+ * edgekue's Redis client on Node: the unmodified `@upstash/redis` client on a requester that sends
+ * its HTTP requests with `node:http(s)` and keep-alive sockets instead of Node's `fetch`, its
+ * script calls of a tick pipelined in requests of bounded size (functions/tick-pipeline.ts).
  *
  * Why: Node's `fetch` is undici's WHATWG layer in JavaScript (a Request, Headers and a web
  * stream per call), which costs about 1.3 ms of CPU per request on the bench machine where
@@ -17,6 +17,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { errors, Redis, type Requester, type UpstashRequest } from '@upstash/redis';
 import type { RedisClient } from '../core/index.js';
+import { TickPipeline } from './tick-pipeline.js';
 
 export interface NodeRedisOptions {
   /** The REST URL (`UPSTASH_REDIS_REST_URL`), http or https. */
@@ -28,6 +29,8 @@ export interface NodeRedisOptions {
   backoff?: (retry: number) => number;
   /** The keep-alive agent to send with (e.g. one that trusts a private CA). */
   agent?: http.Agent;
+  /** A tick's script calls go in requests of about this many bytes each (default 48 KiB). */
+  chunkBytes?: number;
 }
 
 interface Answer {
@@ -134,22 +137,14 @@ export function nodeRequester(options: NodeRedisOptions): Requester {
   return requester;
 }
 
-// @upstash/redis auto-pipelines only the clients it builds from a url and token; its
-// autoPipeline() is protected, so a subclass turns it on for a requester's client.
-class PipelinedRedis extends Redis {
-  constructor(requester: Requester) {
-    super(requester);
-    // biome-ignore lint/correctness/noConstructorReturn: the auto-pipelining proxy is the client
-    return this.autoPipeline();
-  }
-}
-
 /**
- * edgekue's client on Node: script calls over node:http(s), auto-pipelined; `subscribe` on the
- * standard client (a subscription is a long-lived stream, not a per-batch cost).
+ * edgekue's client on Node: script calls over node:http(s), the calls of a tick pipelined
+ * (TickPipeline: as @upstash/redis' auto-pipelining, in requests of at most `chunkBytes`, each
+ * sent when the one before has answered); `subscribe` on the standard client (a subscription is
+ * a long-lived stream, not a per-batch cost).
  */
 export function nodeRedis(options: NodeRedisOptions): RedisClient {
-  const scripts = new PipelinedRedis(nodeRequester(options));
+  const scripts = new TickPipeline(new Redis(nodeRequester(options)), options.chunkBytes);
   let streams: Redis | undefined;
   return {
     evalsha: (sha, keys, args) => scripts.evalsha(sha, keys, args),

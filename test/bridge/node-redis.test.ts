@@ -1,5 +1,6 @@
 // edgekue's Node client (functions/node-redis.ts: @upstash/redis on node:http instead of fetch)
-// against the bridge: the standard client's answers and errors, one request per tick of calls,
+// against the bridge: the standard client's answers and errors, one request per tick of calls
+// (a large tick's in several, one after another),
 // retries, the read-your-writes token, and a queue run through it with live events.
 import { readFileSync } from 'node:fs';
 import {
@@ -120,6 +121,22 @@ describe('nodeRedis', () => {
       expect(after.commands - before.commands).toBe(5);
     });
 
+    it("sends a tick's calls beyond chunkBytes in further requests, in order", async () => {
+      const client = nodeRedis({ url: stack.bridgeUrl, token: stack.token, chunkBytes: 64 });
+      const key = `${randomPrefix('chunks')}:list`;
+      await client.eval('return 0', [], []);
+      const before = stack.bridge.stats();
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5].map((i) =>
+          client.eval("return redis.call('RPUSH', KEYS[1], ARGV[1])", [key], [String(i)]),
+        ),
+      );
+      const after = stack.bridge.stats();
+      // each RPUSH answers the list's length: the calls ran in the order they were made
+      expect(answers).toEqual([1, 2, 3, 4, 5]);
+      expect(after.requests - before.requests).toBe(5);
+    });
+
     it('runs a queue after a SCRIPT FLUSH (EVAL fallback), with live events by subscription', async () => {
       const client = nodeRedis({ url: stack.bridgeUrl, token: stack.token });
       const queue = createQueue({ redis: client }, { prefix: randomPrefix('node') });
@@ -180,6 +197,35 @@ describe('nodeRedis', () => {
     } finally {
       plain.server.close();
       secure.server.close();
+    }
+  });
+
+  it("sends a tick's requests one after another: the next when the one before has answered", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const server = createServer((req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown[];
+        setTimeout(() => {
+          inFlight--;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body.map((_, i) => ({ result: i + 1 }))));
+        }, 20);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = nodeRedis({ url: `http://127.0.0.1:${port}`, token: 't', chunkBytes: 1 });
+      const answers = await Promise.all([1, 2, 3].map(() => client.eval('return 1', [], [])));
+      expect(answers).toEqual([1, 1, 1]);
+      expect(most).toBe(1);
+    } finally {
+      server.close();
     }
   });
 
