@@ -249,10 +249,7 @@ export interface EventTally {
 }
 
 /** Every event of the queue's stream, counted per job and event name. */
-export async function tallyEvents(
-  admin: IORedis,
-  prefix: string,
-): Promise<EventTally> {
+export async function tallyEvents(admin: IORedis, prefix: string): Promise<EventTally> {
   const key = queueKeys(prefix).events;
   const byJob = new Map<string, Map<string, number>>();
   const count = (id: string | undefined, event: string | undefined) => {
