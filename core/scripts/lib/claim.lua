@@ -113,7 +113,8 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types, ma
         local member = lane.heads[lane.at]
         if member then
           local score = tonumber(lane.heads[lane.at + 1])
-          if best == nil or score < best_score or (score == best_score and member < best_member) then
+          local first = best == nil or score < best_score
+          if first or (score == best_score and member < best_member) then
             best, best_member, best_score = lane, member, score
           end
         end

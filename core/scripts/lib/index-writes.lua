@@ -1,10 +1,10 @@
 -- Index writes: every write a transition makes to an index goes through ix_add/ix_rem (plain
 -- sorted sets) or ix_state_bits (id sets' bitmaps, lib/idset.lua, whose counts they keep).
 -- Immediate by default; between ix_begin() and ix_flush() they are queued and sent as one
--- variadic ZADD/ZREM per key and run of the same command (bitmaps: one write per bucket), which keeps each key's order of
--- operations (an add then a remove of one member stays in that order) while a batch of 100 jobs
--- pays a handful of calls instead of hundreds. A script that queues must flush before it reads
--- an index, and before it returns.
+-- variadic ZADD/ZREM per key and run of the same command (bitmaps: one write per bucket), which
+-- keeps each key's order of operations (an add then a remove of one member stays in that order)
+-- while a batch of 100 jobs pays a handful of calls instead of hundreds. A script that queues
+-- must flush before it reads an index, and before it returns.
 local IX = { on = false, keys = {}, runs = {}, bits = {}, bit_writes = {} }
 
 local function ix_begin()
@@ -49,13 +49,13 @@ local function bits_exec(b, set, key)
       local within = offset % 8
       local at, weight = (offset - within) / 8 + 1, BIT_WEIGHT[within]
       local byte = bytes[at]
-      local set = byte % (weight + weight) >= weight
+      local was_set = byte % (weight + weight) >= weight
       if bits[i] == 1 then
-        if not set then
+        if not was_set then
           bytes[at] = byte + weight
           delta = delta + 1
         end
-      elseif set then
+      elseif was_set then
         bytes[at] = byte - weight
         delta = delta - 1
       end
@@ -133,9 +133,11 @@ local function bucket_exec(b)
 end
 
 -- Sets (bit 1) or clears (bit 0) id n's bit in both id sets of a state: adds and removes of one
--- bucket share one list, kept once for both sets (a bucket key gets no other writes, so its order
--- is kept), and a batch pays one write per bucket and set whatever the mix (bits_exec). The
--- hottest path of a batch (four calls a claimed and completed job), hence written out.
+-- bucket share one list, kept once for both sets, and a batch pays one write per bucket and set
+-- whatever the mix (bits_exec). An id's writes keep their order: a job has one type, so they all
+-- go through its type's lists (a jobs:<state> bucket also gets other types' ids, at other
+-- offsets). The hottest path of a batch (four calls a claimed and completed job), hence written
+-- out.
 local function ix_state_bits(P, jtype, state, n, bit)
   local sets = state_sets(P, jtype, state)
   local bucket = math.floor(n / IDSET_BUCKET)
