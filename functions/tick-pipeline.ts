@@ -73,14 +73,15 @@ export class TickPipeline {
     }
   }
 
+  /** Never rejects: whatever fails (building the pipeline too) fails the chunk's calls. */
   async #send(chunk: PendingCall[]): Promise<void> {
-    const pipeline = this.#redis.pipeline();
-    for (const c of chunk) {
-      if (c.kind === 'evalsha') pipeline.evalsha(c.script, c.keys, c.args);
-      else pipeline.eval(c.script, c.keys, c.args);
-    }
     let results: { result?: unknown; error?: string }[];
     try {
+      const pipeline = this.#redis.pipeline();
+      for (const c of chunk) {
+        if (c.kind === 'evalsha') pipeline.evalsha(c.script, c.keys, c.args);
+        else pipeline.eval(c.script, c.keys, c.args);
+      }
       results = await pipeline.exec({ keepErrors: true });
     } catch (error) {
       for (const c of chunk) c.reject(error);
