@@ -288,7 +288,7 @@ export class Queue {
       throw new ValidationError('job must be an object', 'job');
     const job = this.create(item.type, item.data ?? {});
     // most batches' jobs have no options: nothing to check (and a schema parse a job saved)
-    if (item.options === undefined) return job;
+    if (item.options === undefined || item.options === null) return job;
     const parsed = jobOptionsSchema.safeParse(item.options);
     if (!parsed.success) throw firstIssue(parsed.error, 'options');
     return job.setOptions(parsed.data);

@@ -178,6 +178,17 @@ describe('creating jobs', () => {
     });
   });
 
+  it('createMany takes a job with options null or absent as one at every default', async () => {
+    const queue = newQueue();
+    const jobs = await queue.createMany([
+      { type: 'a', options: null as never },
+      { type: 'a' },
+      { type: 'a', options: { priority: 'high' } },
+    ]);
+    const read = await queue.getJobs(jobs.map((j) => j.id!));
+    expect(read.map((j) => j.toJSON().priority)).toEqual([0, 0, -10]);
+  });
+
   it('takes data nested deeper than the quick check looks, and still names a cycle down there', async () => {
     const queue = newQueue();
     let deep: unknown = 'bottom';
