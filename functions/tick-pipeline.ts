@@ -1,4 +1,5 @@
 import { errors, type Redis } from '@upstash/redis';
+import { bySize } from '../core/index.js';
 
 /** A tick's script calls go in requests of about this many bytes of arguments each. */
 export const TICK_CHUNK_BYTES = 48 * 1024;
@@ -60,17 +61,7 @@ export class TickPipeline {
     await Promise.resolve();
     const calls = this.#pending;
     this.#pending = [];
-    let from = 0;
-    while (from < calls.length) {
-      let to = from + 1;
-      let bytes = calls[from]!.bytes;
-      while (to < calls.length && bytes + calls[to]!.bytes <= this.#chunkBytes) {
-        bytes += calls[to]!.bytes;
-        to++;
-      }
-      await this.#send(calls.slice(from, to));
-      from = to;
-    }
+    for (const chunk of bySize(calls, (c) => c.bytes, this.#chunkBytes)) await this.#send(chunk);
   }
 
   /** Never rejects: whatever fails (building the pipeline too) fails the chunk's calls. */

@@ -19,7 +19,7 @@ local count = tonumber(input.count) or 100
 local function entry_events(entry, after_ms, after_seq, out)
   local sid, fields = entry[1], entry[2]
   local first, n = sid_parts(sid)
-  if fields[1] == 'e' and fields[3] == nil then
+  if is_call_entry(fields) then
     for k, e in ipairs(cjson.decode(fields[2])) do
       local number = first + k - 1
       if #out >= count then return end
@@ -37,11 +37,7 @@ end
 
 local last = '0-0'
 local newest = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
-if newest then
-  local first, n = sid_parts(newest[1])
-  if newest[2][1] == 'e' and newest[2][3] == nil then last = (first + n - 1) .. '-0'
-  else last = newest[1] end
-end
+if newest then last = last_sid(newest) end
 local out = {}
 if input.after ~= '$' then
   local after_ms, after_seq = sid_parts(input.after)

@@ -45,14 +45,27 @@ local function sid_parts(sid)
   return nil
 end
 
--- The number the stream's next event takes: after the newest entry's events (an entry of older
--- scripts counts as one event numbered by its time), 1 for an empty stream.
+-- Whether a stream entry's fields hold a call's events (e <JSON array>), not an older script's
+-- one event.
+local function is_call_entry(fields)
+  return fields[1] == 'e' and fields[3] == nil
+end
+
+-- The sid of an entry's last event: <first + n - 1>-0 for a call's, the entry's own id for an
+-- older script's.
+local function last_sid(entry)
+  if not is_call_entry(entry[2]) then return entry[1] end
+  local first, n = sid_parts(entry[1])
+  return (first + n - 1) .. '-0'
+end
+
+-- The number the stream's next event takes: past the newest entry's last event (an entry of
+-- older scripts counts as one, numbered by its time and sequence), 1 for an empty stream.
 local function events_next(key)
   local newest = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
   if not newest then return 1 end
-  local first, n = sid_parts(newest[1])
-  if newest[2][1] == 'e' and newest[2][3] == nil then return first + n end
-  return first + n + 1
+  local ms, seq = sid_parts(last_sid(newest))
+  return ms + seq + 1
 end
 
 -- Writes the call's events to the stream as one entry, trims the stream to its cap, and publishes

@@ -140,7 +140,7 @@ end
 -- out.
 local function ix_state_bits(P, jtype, state, n, bit)
   local sets = state_sets(P, jtype, state)
-  local bucket = math.floor(n / IDSET_BUCKET)
+  local bucket = idset_bucket(n)
   local b
   if IX.on then
     local by_bucket = IX.bits[sets]
