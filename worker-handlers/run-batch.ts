@@ -16,6 +16,7 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { callId, leaseToken, workerName } from './lease-token.js';
 import type { HandlerRegistry, Registration } from './registry.js';
 import { type AckEntry, ack, type ClaimRequest, claim, type Settlement } from './script-calls.js';
+import { afterMs, afterTurn, type CancelTimer } from './turn-timer.js';
 
 export interface BatchOptions {
   /** Wall time this invocation may spend, from the call. */
@@ -144,7 +145,7 @@ class Batch {
   readonly #start = Date.now();
   readonly #running = new Map<string, RunningJob>();
   #finished: Finished[] = [];
-  #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  #ackTimer: CancelTimer | undefined;
   #acking = false;
   #claimsOpen = true;
   #shuttingDown = false;
@@ -373,16 +374,18 @@ class Batch {
   #scheduleAck(): void {
     if (this.#acking) return;
     // With nothing left running, no other job can finish within the window: waiting only delays
-    // the ack (and the claim riding on it). A timer still, so a claim's loop of starts completes.
+    // the ack (and the claim riding on it). After this turn still, so a claim's loop of starts
+    // completes.
     const delay = this.#running.size === 0 ? 0 : this.#o.ackDebounceMs;
     if (this.#ackTimer !== undefined) {
       if (delay > 0) return;
-      clearTimeout(this.#ackTimer);
+      this.#ackTimer();
     }
-    this.#ackTimer = setTimeout(() => {
+    const flush = () => {
       this.#ackTimer = undefined;
       void this.#flushAcks();
-    }, delay);
+    };
+    this.#ackTimer = delay > 0 ? afterMs(flush, delay) : afterTurn(flush);
   }
 
   async #flushAcks(): Promise<void> {
