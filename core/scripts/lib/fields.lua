@@ -39,19 +39,6 @@ local function since_created(created_at, t)
   return t - (tonumber(created_at) or t)
 end
 
--- Numbers going into keys, arguments and answers as text, each made once per call: Lua's
--- tostring and Redis' formatting of a number argument are a printf each (some 0.3 to 0.5 µs),
--- and the jobs of a batch share most of theirs (small counts, durations, a call's times).
-local INT_TEXT = {}
-local function int_text(n)
-  local t = INT_TEXT[n]
-  if not t then
-    t = tostring(n)
-    INT_TEXT[n] = t
-  end
-  return t
-end
-
 -- since_created(created_at, now) as text, by created_at: jobs created by one call share it.
 local SINCE_TEXT = { now = nil, by_created = {} }
 local function since_created_text(created_at, now)

@@ -28,7 +28,7 @@ local GROUP_FIELD = {}
 local function idset_group_field(group)
   local f = GROUP_FIELD[group]
   if not f then
-    f = 'g' .. group
+    f = 'g' .. int_text(group)
     GROUP_FIELD[group] = f
   end
   return f
@@ -38,13 +38,14 @@ end
 -- drops the bucket's bitmap once it holds none (a bitmap of zeros is not deleted by Redis).
 local function idset_count(set, bucket, delta)
   if delta == 0 then return end
-  if redis.call('HINCRBY', set, bucket, delta) <= 0 then
-    redis.call('HDEL', set, bucket)
+  local field, by = int_text(bucket), int_text(delta)
+  if redis.call('HINCRBY', set, field, by) <= 0 then
+    redis.call('HDEL', set, field)
     redis.call('DEL', K.bucket(set, bucket))
   end
   local group = idset_group_field(math.floor(bucket / IDSET_GROUP))
-  if redis.call('HINCRBY', set, group, delta) <= 0 then redis.call('HDEL', set, group) end
-  if redis.call('HINCRBY', set, 'n', delta) <= 0 then redis.call('DEL', set) end
+  if redis.call('HINCRBY', set, group, by) <= 0 then redis.call('HDEL', set, group) end
+  if redis.call('HINCRBY', set, 'n', by) <= 0 then redis.call('DEL', set) end
 end
 
 -- The ids a bucket's bitmap holds, ascending, as strings (offset 0 is the first byte's high bit).

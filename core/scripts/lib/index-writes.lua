@@ -30,8 +30,8 @@ local function bits_exec(b, set, key)
     for i = 1, n do
       args[4 * i - 3] = 'SET'
       args[4 * i - 2] = 'u1'
-      args[4 * i - 1] = offsets[i]
-      args[4 * i] = bits[i]
+      args[4 * i - 1] = int_text(offsets[i])
+      args[4 * i] = bits[i] == 1 and '1' or '0'
     end
     local answer = redis.call('BITFIELD', key, unpack(args))
     -- a later write to the same offset answers the earlier one's bit: the sum still holds
