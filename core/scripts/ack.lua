@@ -106,7 +106,8 @@ for i, d in ipairs(input.done or {}) do
     end
   end
 end
-ix_flush()
+-- the id-set writes wait for the claim's (or the final flush)
+ix_flush(true)
 
 if completed + failed > 0 then
   local key = K.throughput(P, minute)
@@ -128,6 +129,7 @@ if c and (tonumber(c.count) or 0) > 0 then
 end
 -- after the claim: a recovered lease may have failed a job too
 if completed + failed + recovered > 0 then trim_kept(P, cfg, now) end
+ix_flush()
 replay_put(P, input.request, { s = settled_letters(settled), c = id_runs(ids), n = now,
   r = retries })
 events_publish(P)

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_FIELDS, type JobState, type Queue, queueKeys } from '../../core/index.js';
-import { ack, claim, idSetMembers, jobIdsOf, keysOf, newQueue, raw } from './helpers.js';
+import {
+  ack,
+  ackAndClaim,
+  claim,
+  idSetMembers,
+  jobIdsOf,
+  keysOf,
+  newQueue,
+  raw,
+} from './helpers.js';
 
 const states: JobState[] = ['inactive', 'delayed', 'active', 'complete', 'failed'];
 const types = ['a', 'b', 'c'];
@@ -78,10 +87,21 @@ describe('counts always equal the members of the state sets', () => {
         leases.push(...claimed.map((c) => ({ id: c.id, token: t })));
       } else if (r < 0.7 && leases.length > 0) {
         const batch = leases.splice(0, 1 + Math.floor(rand() * 3));
-        await ack(
-          queue,
-          batch.map((l) => ({ id: l.id, token: l.token, ok: rand() < 0.6, error: 'x' })),
-        );
+        const done = batch.map((l) => ({ id: l.id, token: l.token, ok: rand() < 0.6, error: 'x' }));
+        if (rand() < 0.5) {
+          await ack(queue, done);
+        } else {
+          // the claim riding on the ack, as a worker's: the ack's id-set writes wait for the
+          // claim's, and expired leases it recovers may be claimed again in the same call
+          const t = `t${token++}`;
+          const next = await ackAndClaim(queue, done, {
+            types: [pick(types), pick(types)],
+            count: 1 + Math.floor(rand() * 4),
+            token: t,
+            leaseMs: rand() < 0.3 ? 1 : 60_000,
+          });
+          leases.push(...next.claimed.map((id) => ({ id, token: t })));
+        }
       } else if (r < 0.8) {
         await queue.setState([pick(ids)], pick(states));
       } else if (r < 0.87) {
@@ -99,6 +119,41 @@ describe('counts always equal the members of the state sets', () => {
     }
     await checkConsistency(queue);
   }, 120_000);
+});
+
+describe("an ack's claim", () => {
+  it('sees the jobs the ack settled leave the active set (concurrency limits read its count)', async () => {
+    const queue = newQueue();
+    await queue.createMany(Array.from({ length: 6 }, () => ({ type: 'a' })));
+    const first = await claim(queue, ['a'], 2, { token: 'l1', concurrency: 2 });
+    expect(first).toHaveLength(2);
+    // both running: a claim alone finds no room under the limit
+    expect(await claim(queue, ['a'], 2, { token: 'l2', concurrency: 2 })).toHaveLength(0);
+    const next = await ackAndClaim(
+      queue,
+      first.map((j) => ({ id: j.id, token: 'l1', ok: true })),
+      { types: ['a'], count: 2, token: 'l3', concurrency: 2 },
+    );
+    expect(next.settled).toEqual(['complete', 'complete']);
+    expect(next.claimed).toHaveLength(2);
+    await checkConsistency(queue);
+  });
+
+  it('leaves the active set holding the claimed jobs when the ack empties its bucket and the claim refills it', async () => {
+    const queue = newQueue();
+    await queue.createMany(Array.from({ length: 20 }, () => ({ type: 'a' })));
+    const k = queueKeys(queue.prefix);
+    const first = await claim(queue, ['a'], 10, { token: 'l1' });
+    const next = await ackAndClaim(
+      queue,
+      first.map((j) => ({ id: j.id, token: 'l1', ok: true })),
+      { types: ['a'], count: 10, token: 'l2' },
+    );
+    expect(next.claimed).toHaveLength(10);
+    expect((await idSetMembers(k.state('active'))).sort()).toEqual([...next.claimed].sort());
+    expect(await idSetMembers(k.state('complete'))).toHaveLength(10);
+    await checkConsistency(queue);
+  });
 });
 
 describe('id set buckets', () => {

@@ -87,6 +87,43 @@ export interface Done {
   delay?: number;
 }
 
+/**
+ * An ack that claims the next jobs in the same call, as a worker's does: the settlements, and
+ * the ids it claimed under `next.token`.
+ */
+export async function ackAndClaim(
+  queue: Queue,
+  done: Done[],
+  next: { types: string[]; count: number; token: string; leaseMs?: number; concurrency?: number },
+): Promise<{ settled: string[]; claimed: string[] }> {
+  const request = {
+    count: next.count,
+    lease_ms: next.leaseMs ?? 60_000,
+    token: next.token,
+    worker: 'test-worker',
+    types: next.types.map((type) => ({ type, concurrency: next.concurrency ?? 0 })),
+  };
+  const r = await queue.scripts.run<{
+    settled: string[] | object;
+    jobs: string[][] | object;
+    now: number;
+  }>('ack', {
+    done: done.map((d) => ({
+      id: d.id,
+      token: d.token ?? 'token-1',
+      ok: d.ok,
+      error: d.error,
+      delay: d.delay ?? -1,
+    })),
+    claim: request,
+  });
+  const jobs = Array.isArray(r.jobs) ? r.jobs : [];
+  return {
+    settled: Array.isArray(r.settled) ? r.settled : [],
+    claimed: jobs.map((flat) => readJobFields(claimedJobFields(flat, request, r.now)).id!),
+  };
+}
+
 export async function ack(queue: Queue, done: Done[]): Promise<string[]> {
   const r = await queue.scripts.run<{ settled: string[] | object }>('ack', {
     done: done.map((d) => ({

@@ -15,11 +15,17 @@
 local IDSET_BUCKET = 128
 local IDSET_GROUP = 128
 
+-- Writes to id sets may still be queued when a script reads one (lib/index-writes.lua keeps an
+-- ack's writes for the claim that follows it): every read applies them first, through the
+-- function index-writes puts here.
+local IDSET_QUEUE = { apply = function() end }
+
 local function idset_bucket(id)
   return math.floor(tonumber(id) / IDSET_BUCKET)
 end
 
 local function idset_card(set)
+  IDSET_QUEUE.apply()
   return tonumber(redis.call('HGET', set, 'n')) or 0
 end
 
@@ -50,6 +56,7 @@ end
 
 -- The ids a bucket's bitmap holds, ascending, as strings (offset 0 is the first byte's high bit).
 local function idset_bucket_ids(set, bucket, into)
+  IDSET_QUEUE.apply()
   local bits = redis.call('GET', K.bucket(set, bucket))
   if not bits then return into end
   local base = bucket * IDSET_BUCKET
@@ -84,6 +91,7 @@ end
 -- Counts of fields lo..hi (named prefix .. i) summed over the sets, by i: HMGET in chunks
 -- (Lua's unpack has a stack limit).
 local function idset_counts(sets, prefix, lo, hi)
+  IDSET_QUEUE.apply()
   local sums = {}
   for from = lo, hi, 4000 do
     local to = math.min(hi, from + 3999)

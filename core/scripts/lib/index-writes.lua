@@ -4,8 +4,11 @@
 -- variadic ZADD/ZREM per key and run of the same command (bitmaps: one write per bucket), which
 -- keeps each key's order of operations (an add then a remove of one member stays in that order)
 -- while a batch of 100 jobs pays a handful of calls instead of hundreds. A script that queues
--- must flush before it reads an index, and before it returns.
-local IX = { on = false, keys = {}, runs = {}, bits = {}, bit_writes = {} }
+-- must flush before it reads a sorted set, and before it returns; a read of an id set applies
+-- the id-set writes still queued itself (lib/idset.lua).
+-- kept: id-set writes left queued by ix_flush(true), applied with the next flush or before any
+-- id set is read (lib/idset.lua)
+local IX = { on = false, kept = false, keys = {}, runs = {}, bits = {}, bit_writes = {} }
 
 local function ix_begin()
   IX.on = true
@@ -17,15 +20,24 @@ local BIT_WEIGHT = { [0] = 128, 64, 32, 16, 8, 4, 2, 1 }
 local BUCKET_BYTES = IDSET_BUCKET / 8
 
 -- One bucket's queued bit writes, applied in order to that bucket of `set` (its key: `key`), whose
--- counts then follow the bits they flipped. A few writes go as one BITFIELD (it answers each
--- bit's old value); more are applied to the bitmap read with GET and written back with SET: a
--- bucket is 16 bytes, and a batch's BITFIELD took four arguments an id, each made a Redis string
--- and parsed, which cost more than the rest of the write.
+-- counts then follow the bits they flipped. A few writes of one kind go as one BITFIELD (it
+-- answers each bit's old value); more, or sets and clears together, are applied to the bitmap
+-- read with GET and written back with SET: a bucket is 16 bytes, and a batch's BITFIELD took four
+-- arguments an id, each made a Redis string and parsed, which cost more than the rest of the
+-- write. (Sets and clears that cancel out, a job recovered and claimed again in one call, would
+-- leave a BITFIELD's bitmap of zeros behind with its count unchanged; the SET path drops it.)
 local BITFIELD_MAX = 4
+local function one_kind(bits, n)
+  for i = 2, n do
+    if bits[i] ~= bits[1] then return false end
+  end
+  return true
+end
+
 local function bits_exec(b, set, key)
   local offsets, bits, n = b.offsets, b.bits, b.n
   local delta = 0
-  if n <= BITFIELD_MAX then
+  if n <= BITFIELD_MAX and one_kind(bits, n) then
     local args = {}
     for i = 1, n do
       args[4 * i - 3] = 'SET'
@@ -142,7 +154,7 @@ local function ix_state_bits(P, jtype, state, n, bit)
   local sets = state_sets(P, jtype, state)
   local bucket = idset_bucket(n)
   local b
-  if IX.on then
+  if IX.on or IX.kept then
     local by_bucket = IX.bits[sets]
     if not by_bucket then
       by_bucket = {}
@@ -161,13 +173,27 @@ local function ix_state_bits(P, jtype, state, n, bit)
   b.offsets[i] = n - bucket * IDSET_BUCKET
   b.bits[i] = bit
   b.n = i
-  if not IX.on then bucket_exec(b) end
+  if not (IX.on or IX.kept) then bucket_exec(b) end
 end
 
+-- Applies the id-set writes queued, in order (a bucket's list keeps its writes' order).
+local function ix_apply_bits()
+  local writes = IX.bit_writes
+  IX.kept = false
+  if #writes == 0 then return end
+  IX.bits = {}
+  IX.bit_writes = {}
+  for _, b in ipairs(writes) do bucket_exec(b) end
+end
+IDSET_QUEUE.apply = ix_apply_bits
+
 -- Sends what was queued (in chunks: Lua's unpack has a stack limit) and stops queuing.
--- A chunk is even, so it never splits a ZADD pair.
+-- A chunk is even, so it never splits a ZADD pair. With keep_bits, the id-set writes stay
+-- queued, and id-set writes made after it join them until the next flush (or a read of an id
+-- set): an ack's writes and those of the claim riding on it then write a bucket once, and the
+-- active set's bucket that the ack empties and the claim refills keeps its count.
 local IX_CHUNK = 4000
-local function ix_flush()
+local function ix_flush(keep_bits)
   IX.on = false
   for _, key in ipairs(IX.keys) do
     for _, run in ipairs(IX.runs[key]) do
@@ -177,9 +203,11 @@ local function ix_flush()
       end
     end
   end
-  for _, b in ipairs(IX.bit_writes) do bucket_exec(b) end
   IX.keys = {}
   IX.runs = {}
-  IX.bits = {}
-  IX.bit_writes = {}
+  if keep_bits then
+    IX.kept = true
+  else
+    ix_apply_bits()
+  end
 end
