@@ -75,7 +75,7 @@ local type_order = {}
 local enqueue_args = {} -- an enqueue event's args by state, one table per call
 -- Numbers going into keys and arguments as text once: Redis and Lua format a number again for
 -- each key and argument it goes into.
-local now_text = tostring(now)
+local now_text = int_text(now)
 local function field(fields, name, value)
   fields[#fields + 1] = name
   fields[#fields + 1] = value

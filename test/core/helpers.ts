@@ -55,20 +55,31 @@ export async function keysOf(queue: Queue): Promise<string[]> {
   return (await raw.keys(`${queue.keys.base}*`)).sort();
 }
 
-/** Claims jobs like a worker would, with a fixed token. */
-export async function claim(
-  queue: Queue,
-  types: string[],
-  count = 1,
-  opts: { token?: string; leaseMs?: number; concurrency?: number } = {},
-): Promise<{ id: string; hash: JobFields }[]> {
-  const request = {
+interface ClaimOptions {
+  token?: string;
+  leaseMs?: number;
+  concurrency?: number;
+}
+
+/** A claim's request as a worker sends it (alone, or riding on an ack). */
+function claimRequest(types: string[], count: number, opts: ClaimOptions) {
+  return {
     count,
     lease_ms: opts.leaseMs ?? 60_000,
     token: opts.token ?? 'token-1',
     worker: 'test-worker',
     types: types.map((type) => ({ type, concurrency: opts.concurrency ?? 0 })),
   };
+}
+
+/** Claims jobs like a worker would, with a fixed token. */
+export async function claim(
+  queue: Queue,
+  types: string[],
+  count = 1,
+  opts: ClaimOptions = {},
+): Promise<{ id: string; hash: JobFields }[]> {
+  const request = claimRequest(types, count, opts);
   const r = await queue.scripts.run<{ jobs: string[][] | object; now: number }>('claim', request);
   const jobs = Array.isArray(r.jobs) ? r.jobs : [];
   return jobs.map((flat) => {
@@ -94,29 +105,14 @@ export interface Done {
 export async function ackAndClaim(
   queue: Queue,
   done: Done[],
-  next: { types: string[]; count: number; token: string; leaseMs?: number; concurrency?: number },
+  next: ClaimOptions & { types: string[]; count: number },
 ): Promise<{ settled: string[]; claimed: string[] }> {
-  const request = {
-    count: next.count,
-    lease_ms: next.leaseMs ?? 60_000,
-    token: next.token,
-    worker: 'test-worker',
-    types: next.types.map((type) => ({ type, concurrency: next.concurrency ?? 0 })),
-  };
+  const request = claimRequest(next.types, next.count, next);
   const r = await queue.scripts.run<{
     settled: string[] | object;
     jobs: string[][] | object;
     now: number;
-  }>('ack', {
-    done: done.map((d) => ({
-      id: d.id,
-      token: d.token ?? 'token-1',
-      ok: d.ok,
-      error: d.error,
-      delay: d.delay ?? -1,
-    })),
-    claim: request,
-  });
+  }>('ack', { done: ackEntries(done), claim: request });
   const jobs = Array.isArray(r.jobs) ? r.jobs : [];
   return {
     settled: Array.isArray(r.settled) ? r.settled : [],
@@ -124,16 +120,21 @@ export async function ackAndClaim(
   };
 }
 
+/** An ack's entries as a worker sends them. */
+function ackEntries(done: Done[]) {
+  return done.map((d) => ({
+    id: d.id,
+    token: d.token ?? 'token-1',
+    ok: d.ok,
+    result: d.result === undefined ? undefined : JSON.stringify(d.result),
+    error: d.error,
+    delay: d.delay ?? -1,
+  }));
+}
+
 export async function ack(queue: Queue, done: Done[]): Promise<string[]> {
   const r = await queue.scripts.run<{ settled: string[] | object }>('ack', {
-    done: done.map((d) => ({
-      id: d.id,
-      token: d.token ?? 'token-1',
-      ok: d.ok,
-      result: d.result === undefined ? undefined : JSON.stringify(d.result),
-      error: d.error,
-      delay: d.delay ?? -1,
-    })),
+    done: ackEntries(done),
   });
   return Array.isArray(r.settled) ? r.settled : [];
 }

@@ -49,7 +49,7 @@ local function since_created_text(created_at, now)
   local key = created_at or ''
   local t = SINCE_TEXT.by_created[key]
   if not t then
-    t = tostring(since_created(created_at, now))
+    t = int_text(since_created(created_at, now))
     SINCE_TEXT.by_created[key] = t
   end
   return t
