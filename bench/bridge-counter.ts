@@ -1,11 +1,14 @@
 // edgekue's billed commands and HTTP requests, from the bridge's own counters (GET /__stats):
 // what the unmodified @upstash/redis client sent, each pipeline entry counted as one command, as
-// Upstash bills. The admin endpoints themselves are not counted.
+// Upstash bills. The admin endpoints themselves are not counted. Also the CPU time the bridge's
+// process has spent, so a phase's share of it is known exactly.
 
 export interface BridgeCounts {
   requests: number;
   commands: number;
   byCommand: Record<string, number>;
+  /** The bridge process' CPU time (ms); only differences mean something. */
+  cpuMs: number;
 }
 
 export class BridgeCounter {
@@ -32,7 +35,12 @@ export class BridgeCounter {
 
   async read(): Promise<BridgeCounts> {
     const s = (await this.#admin('/__stats')) as BridgeCounts;
-    return { requests: s.requests, commands: s.commands, byCommand: { ...s.byCommand } };
+    return {
+      requests: s.requests,
+      commands: s.commands,
+      byCommand: { ...s.byCommand },
+      cpuMs: s.cpuMs,
+    };
   }
 }
 
@@ -46,5 +54,6 @@ export function bridgeDifference(after: BridgeCounts, before: BridgeCounts): Bri
     requests: after.requests - before.requests,
     commands: after.commands - before.commands,
     byCommand,
+    cpuMs: after.cpuMs - before.cpuMs,
   };
 }

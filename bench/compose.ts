@@ -8,6 +8,8 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+type BridgeCpu = NonNullable<Timed['bridgeCpuMs']>;
+
 function profileOf(c: PhaseCounts, n: number) {
   return {
     byCommand: c.byCommand,
@@ -39,6 +41,15 @@ export function compose(
     return values.length > 0 ? median(values) : null;
   };
   const jobsPerSec = med((r) => r.jobsPerSec);
+  // edgekue: the bridge's CPU per job (µs, median of the rounds), read from the bridge itself.
+  const bridgeUs = (part: (b: BridgeCpu) => number): number | null => {
+    const values = rounds.map((r) => (r.bridgeCpuMs ? part(r.bridgeCpuMs) : null));
+    return edgekue && values.every((v) => v !== null)
+      ? (median(values as number[]) * 1000) / n
+      : null;
+  };
+  const bridgeCreate = bridgeUs((b) => b.create);
+  const bridgeProcess = bridgeUs((b) => b.process);
   const createPerSec = med((r) => r.createPerSec);
   const billed = (counts.create.commands + counts.process.commands) / n;
   return {
@@ -83,11 +94,11 @@ export function compose(
         redisProcess: (median(rounds.map((r) => r.redisCpuMs.process)) * 1000) / n,
         clientCreate: (median(rounds.map((r) => r.clientCpuMs.create)) * 1000) / n,
         clientProcess: (median(rounds.map((r) => r.clientCpuMs.process)) * 1000) / n,
-        // Measured around timed rounds only (not when one child also runs the details).
+        bridgeCreate,
+        bridgeProcess,
+        // as the report adds the other splits: the phases' medians added
         bridge:
-          edgekue && rounds.every((r) => r.hostCpuMs !== undefined)
-            ? (median(rounds.map((r) => r.hostCpuMs ?? 0)) * 1000) / n
-            : null,
+          bridgeCreate === null || bridgeProcess === null ? null : bridgeCreate + bridgeProcess,
       },
       ...(counts.create.requests !== null && counts.process.requests !== null
         ? { httpRequests: { create: counts.create.requests, process: counts.process.requests } }

@@ -190,10 +190,7 @@ async function main(): Promise<void> {
           );
           for (const system of order) {
             const started = Date.now();
-            const host = process.cpuUsage();
             const r = await child(system, 'timed');
-            const used = process.cpuUsage(host);
-            if (r.timed) r.timed.hostCpuMs = (used.user + used.system) / 1000;
             record(system, r);
             process.stderr.write(
               `[${system}] timed round ${round + 1}/${settings.rounds} in ${took(started)}\n`,

@@ -110,8 +110,8 @@ export const timedSchema = z.object({
   redisCpuMs: z.object({ create: z.number(), process: z.number() }),
   /** CPU time of the client process (producers and workers) during create and process, in ms. */
   clientCpuMs: z.object({ create: z.number(), process: z.number() }),
-  /** CPU time of the bench's main process over the whole round: the HTTP bridge, for edgekue. */
-  hostCpuMs: z.number().optional(),
+  /** edgekue: CPU time of the HTTP bridge's process during create and process, in ms. */
+  bridgeCpuMs: z.object({ create: z.number(), process: z.number() }).optional(),
   counts: z.object({ create: phaseCountsSchema, process: phaseCountsSchema }).optional(),
 });
 export type Timed = z.infer<typeof timedSchema>;
@@ -196,7 +196,9 @@ export const figuresSchema = z.object({
       redisProcess: z.number(),
       clientCreate: z.number(),
       clientProcess: z.number(),
-      /** edgekue: the bridge's CPU over the whole round (create, process and set-up). */
+      /** edgekue: the HTTP bridge's CPU in each phase, and the two added. */
+      bridgeCreate: z.number().nullable(),
+      bridgeProcess: z.number().nullable(),
       bridge: z.number().nullable(),
     }),
     /** edgekue: HTTP requests by phase. */

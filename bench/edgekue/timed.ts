@@ -20,8 +20,9 @@ function phaseCounts(
 }
 
 /**
- * One timed pass: create N jobs, process them, memory of the finished jobs. Billed commands and
- * HTTP requests come from the bridge's counters; the work inside scripts from INFO commandstats.
+ * One timed pass: create N jobs, process them, memory of the finished jobs. Billed commands, HTTP
+ * requests and the bridge's CPU come from the bridge's counters; the work inside scripts from
+ * INFO commandstats.
  */
 export async function timedEdgekue(
   mode: EdgekueMode,
@@ -45,7 +46,8 @@ export async function timedEdgekue(
   const cpu0 = await admin.cpuMs();
   await counter.reset();
   tally.take();
-  const zero: BridgeCounts = { requests: 0, commands: 0, byCommand: {} };
+  // After the reset: no request counted yet, and the bridge's CPU clock at the start.
+  const before = await counter.read();
 
   const own0 = cpuMs();
   let t = now();
@@ -83,7 +85,7 @@ export async function timedEdgekue(
   const expiring = await admin.dropExpiring();
   const mem1 = await admin.usedMemory();
   await admin.flushAll();
-  const create = bridgeDifference(afterCreate, zero);
+  const create = bridgeDifference(afterCreate, before);
   const proc = bridgeDifference(afterProcess, afterCreate);
   return {
     createMs,
@@ -94,6 +96,7 @@ export async function timedEdgekue(
     memoryByKey,
     redisCpuMs: { create: cpu1 - cpu0, process: cpu2 - cpu1 },
     clientCpuMs: { create: own1 - own0, process: own2 - own1 },
+    bridgeCpuMs: { create: create.cpuMs, process: proc.cpuMs },
     counts: {
       create: phaseCounts(create, createScripts, calls1 - calls0 - create.commands),
       process: phaseCounts(proc, processScripts, calls2 - calls1 - proc.commands),

@@ -26,6 +26,11 @@ const CLOSE_GRACE_MS = 2_000;
 
 const defaultLog = (line: string) => process.stderr.write(`${line}\n`);
 
+function processCpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -53,6 +58,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeHandle>
   const stats = new StatsCollector();
   const statsSnapshot = (): BridgeStats => ({
     ...stats.snapshot(),
+    cpuMs: processCpuMs(),
     connections: connections.describeConnections(),
   });
   const streams: StreamRegistry = new Set();

@@ -29,6 +29,12 @@ export interface BridgeCounters {
 
 /** What GET /__stats answers: the counters plus the state of the Redis connections. */
 export interface BridgeStats extends BridgeCounters {
+  /**
+   * CPU time (user + system) of the process serving the bridge since it started, in ms; not
+   * reset. A benchmark reads it before and after a workload to learn what serving it cost (when
+   * the bridge runs inside another program, that program's own work counts too).
+   */
+  cpuMs: number;
   connections: {
     /** ioredis status of the shared connection: `ready` when Redis is reachable. */
     shared: string;

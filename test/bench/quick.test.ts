@@ -74,6 +74,13 @@ describe('bench --quick', () => {
       }
       expect(f.jobsPerSec!).toBeGreaterThan(0);
       expect(f.memoryBytesPerJob!).toBeGreaterThan(0);
+      // the time split: edgekue's bridge CPU per phase, read from the bridge itself
+      const time = f.profile.timePerJobUs;
+      for (const key of ['bridgeCreate', 'bridgeProcess', 'bridge'] as const) {
+        if (edgekue) expect(time[key], `${name}.${key}`).toBeGreaterThan(0);
+        else expect(time[key], `${name}.${key}`).toBeNull();
+      }
+      if (edgekue) expect(time.bridge).toBeCloseTo(time.bridgeCreate! + time.bridgeProcess!, 6);
     }
   });
 

@@ -379,6 +379,10 @@ describe('/__stats', () => {
     });
     expect(stats.startedAt).toBeTypeOf('number');
     expect(bridge.stats().commands).toBe(6);
+    // The serving process' CPU time: it grows with the work done between two reads.
+    expect(stats.cpuMs).toBeTypeOf('number');
+    for (let i = 0; i < 50; i++) await call('/', { body: ['get', k] }, bridge.url);
+    expect(bridge.stats().cpuMs).toBeGreaterThan(stats.cpuMs as number);
 
     expect(
       (await call('/__stats', { method: 'GET', headers: { authorization: '' } }, bridge.url))
