@@ -8,8 +8,6 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-type BridgeCpu = NonNullable<Timed['bridgeCpuMs']>;
-
 function profileOf(c: PhaseCounts, n: number) {
   return {
     byCommand: c.byCommand,
@@ -41,15 +39,13 @@ export function compose(
     return values.length > 0 ? median(values) : null;
   };
   const jobsPerSec = med((r) => r.jobsPerSec);
-  // edgekue: the bridge's CPU per job (µs, median of the rounds), read from the bridge itself.
-  const bridgeUs = (part: (b: BridgeCpu) => number): number | null => {
-    const values = rounds.map((r) => (r.bridgeCpuMs ? part(r.bridgeCpuMs) : null));
-    return edgekue && values.every((v) => v !== null)
-      ? (median(values as number[]) * 1000) / n
-      : null;
-  };
-  const bridgeCreate = bridgeUs((b) => b.create);
-  const bridgeProcess = bridgeUs((b) => b.process);
+  // Time split: µs per job, the median of the rounds' ms.
+  const usPerJob = (ms: (r: Timed) => number) => (median(rounds.map(ms)) * 1000) / n;
+  // edgekue: the bridge's CPU, read from the bridge itself in every round.
+  const bridgeCpu = rounds.map((r) => r.bridgeCpuMs);
+  const hasBridge = edgekue && bridgeCpu.every((b) => b !== undefined);
+  const bridgeCreate = hasBridge ? usPerJob((r) => r.bridgeCpuMs!.create) : null;
+  const bridgeProcess = hasBridge ? usPerJob((r) => r.bridgeCpuMs!.process) : null;
   const createPerSec = med((r) => r.createPerSec);
   const billed = (counts.create.commands + counts.process.commands) / n;
   return {
@@ -88,12 +84,12 @@ export function compose(
       memoryByKey: last.memoryByKey,
       expiringBytesPerJob: median(rounds.map((r) => r.expiringBytesPerJob)),
       timePerJobUs: {
-        create: (median(rounds.map((r) => r.createMs)) * 1000) / n,
-        process: (median(rounds.map((r) => r.processMs)) * 1000) / n,
-        redisCreate: (median(rounds.map((r) => r.redisCpuMs.create)) * 1000) / n,
-        redisProcess: (median(rounds.map((r) => r.redisCpuMs.process)) * 1000) / n,
-        clientCreate: (median(rounds.map((r) => r.clientCpuMs.create)) * 1000) / n,
-        clientProcess: (median(rounds.map((r) => r.clientCpuMs.process)) * 1000) / n,
+        create: usPerJob((r) => r.createMs),
+        process: usPerJob((r) => r.processMs),
+        redisCreate: usPerJob((r) => r.redisCpuMs.create),
+        redisProcess: usPerJob((r) => r.redisCpuMs.process),
+        clientCreate: usPerJob((r) => r.clientCpuMs.create),
+        clientProcess: usPerJob((r) => r.clientCpuMs.process),
         bridgeCreate,
         bridgeProcess,
         // as the report adds the other splits: the phases' medians added
