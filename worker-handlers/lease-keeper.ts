@@ -13,6 +13,12 @@ export interface LeaseKeeperHooks {
   leases(): KeptLease[];
   /** A touch call is about to go out (the invocation counts its calls; a flush may take several). */
   spent(): void;
+  /**
+   * Whether a flush for held writes alone may spend calls now. When it may not, the writes wait
+   * for the next heartbeat (which the leases need anyway) or their job's ack: a Worker's
+   * subrequests are few, and progress must not eat the calls that settle the jobs.
+   */
+  mayFlushWrites(): boolean;
   /** touch.lua said the lease is gone ('lost', or 'missing' when the job was removed) or the ttl ran out. */
   onStatus(lease: KeptLease, status: 'lost' | 'ttl'): void;
 }
@@ -82,11 +88,15 @@ export class LeaseKeeper {
     if (this.#stopped) return;
     clearTimeout(this.#timer);
     const heartbeat = this.#lastFlush + Math.max(50, Math.floor(this.#leaseMs / 3));
-    const at = this.#dirty
-      ? Math.min(heartbeat, this.#lastFlush + this.#flushIntervalMs)
-      : heartbeat;
+    const early = this.#dirty && this.#hooks.mayFlushWrites();
+    const at = early ? Math.min(heartbeat, this.#lastFlush + this.#flushIntervalMs) : heartbeat;
     this.#timer = setTimeout(
       () => {
+        // The budget may have shrunk since (acks spend it): writes alone wait for the heartbeat.
+        if (early && Date.now() < heartbeat && !this.#hooks.mayFlushWrites()) {
+          this.#schedule();
+          return;
+        }
         const flush = this.#flush();
         this.#inFlight = flush;
         const done = () => {

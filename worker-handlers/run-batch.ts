@@ -198,6 +198,11 @@ class Batch {
         spent: () => {
           this.#calls.remaining--;
         },
+        // What settling takes is kept back: an ack per running job, the calls of the other
+        // batches' leases, and the reserve for heartbeats and retries.
+        mayFlushWrites: () =>
+          this.#calls.remaining >
+          this.#running.size + (this.#hooks.heldElsewhere ?? 0) + CALL_RESERVE,
         onStatus: (lease, status) => {
           const running = this.#running.get(lease.id);
           if (!running) return;
