@@ -25,7 +25,7 @@ local function entry_events(entry, after_ms, after_seq, out)
       if #out >= count then return end
       -- number-0 comes after after_ms-after_seq when number > after_ms
       if number > after_ms then
-        out[#out + 1] = { number .. '-0', '{"id":' .. cjson.encode(e[1]) .. ',"type":' ..
+        out[#out + 1] = { int_text(number) .. '-0', '{"id":' .. cjson.encode(e[1]) .. ',"type":' ..
           cjson.encode(e[2]) .. ',"event":' .. cjson.encode(e[3]) .. ',"args":' ..
           (e[4] and cjson.encode(e[4]) or '[]') .. '}' }
       end
@@ -46,7 +46,9 @@ if input.after ~= '$' then
     after_ms, after_seq = 0, 0
   else
     -- from the entry holding that event (the newest at or before its id)
-    local holding = redis.call('XREVRANGE', key, after_ms .. '-' .. after_seq, '-', 'COUNT', 1)[1]
+    -- as integers: Lua writes a number of 15 digits or more with an exponent, no stream id
+    local at = int_text(after_ms) .. '-' .. int_text(after_seq)
+    local holding = redis.call('XREVRANGE', key, at, '-', 'COUNT', 1)[1]
     if holding then start = holding[1] end
   end
   -- a few entries at a time: an entry of a batch's call holds a hundred events or more

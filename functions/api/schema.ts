@@ -121,10 +121,17 @@ export const priorityParamSchema = z
     message: `must be ${Object.keys(priorities).join(', ')} or an integer from -1000000 to 1000000`,
   });
 
-/** Redis stream ids as the event stream hands them out, or `$` (only what comes next). */
+/**
+ * Event ids as the event stream hands them out (`<number>-<seq>`, or `<number>`), or `$` (only
+ * what comes next). Parts of up to 15 digits: the scripts' Lua numbers are doubles, exact below
+ * 2^53, and a longer part would reach Redis mangled.
+ */
 export const streamIdSchema = z
   .string()
-  .regex(/^(\$|[0-9]{1,16}(-[0-9]{1,16})?)$/, 'must be an event id such as 1700000000000-0');
+  .regex(
+    /^(\$|[0-9]{1,15}(-[0-9]{1,15})?)$/,
+    'must be an event id such as 6319-0 (a number, and a sequence after "-", up to 15 digits each), or $',
+  );
 
 export const idParams = z.object({ id: idSchema });
 export const stateParams = z.object({ state: stateSchema });

@@ -127,6 +127,7 @@ export const badCases: Bad[] = [
   get('/events?since=abc', /^since:/),
   get('/events?since=1-2-3', /^since:/),
   get('/events?since=99999999999999999999999', /^since:/),
+  get('/events?since=1234567890123456-0', /^since:/),
   get(`/events?type=${long}`, /^type:/),
   {
     method: 'GET',

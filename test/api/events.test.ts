@@ -115,10 +115,30 @@ describe('GET /events', () => {
       ['/events', { 'last-event-id': 'yesterday' }],
       ['/events?since=1-2-3', {}],
       ['/events?since=99999999999999999999999', {}],
+      // 16 digits: past what the scripts' numbers hold exactly
+      ['/events?since=1234567890123456', {}],
+      ['/events', { 'last-event-id': '5-1234567890123456' }],
     ] as const) {
       const r = await t.send('GET', path, undefined, headers);
       expect(r.status).toBe(400);
       errorSchema.parse(await r.json());
+    }
+  });
+
+  it('resumes after an id with 15-digit parts (no event comes after it) without an error event', async () => {
+    const short = testApp({}, { events: { pollMs: 10, heartbeatMs: 1, maxLifetimeMs: 200 } });
+    try {
+      await short.send('POST', '/job', { type: 'before' });
+      for (const id of ['999999999999999', '123456789012345-999999999999999']) {
+        const res = await short.send('GET', '/events', undefined, { 'last-event-id': id });
+        expect(res.status).toBe(200);
+        const seen = await readBlocks(res, () => false);
+        expect(seen[0]?.id).toBe(id);
+        expect(seen.some((m) => m.comment === 'heartbeat')).toBe(true);
+        expect(eventsOf(seen)).toEqual([]);
+      }
+    } finally {
+      await dropQueue(short.queue);
     }
   });
 
