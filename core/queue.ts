@@ -551,11 +551,28 @@ export class Queue {
   }
 
   /** Moves jobs to a state by hand; JobNotFound for the first missing id. */
-  async setState(ids: ReadonlyArray<string | number>, to: JobState): Promise<number> {
+  /**
+   * Moves jobs to a state by hand. A job moved to active is held under a lease no worker has
+   * (`leaseMs`, default 30 s), after which recovery fails its attempt as a vanished worker's and
+   * it retries if it has attempts left: only a claim hands a job to a worker.
+   */
+  async setState(
+    ids: ReadonlyArray<string | number>,
+    to: JobState,
+    options: { leaseMs?: number } = {},
+  ): Promise<number> {
     this.#checkState(to);
+    const { leaseMs } = options;
+    if (leaseMs !== undefined && !(Number.isSafeInteger(leaseMs) && leaseMs > 0)) {
+      throw new ValidationError(
+        `leaseMs must be a positive whole number of ms, got ${leaseMs}`,
+        'leaseMs',
+      );
+    }
     const r = await this.scripts.run<{ moved: number; missing: string[] | object }>('move', {
       to,
       ids: ids.map(String),
+      ...(to === 'active' && options.leaseMs !== undefined ? { lease_ms: options.leaseMs } : {}),
     });
     const missing = list(r.missing as string[]);
     if (missing.length > 0) throw new JobNotFound(missing[0]!);
@@ -582,10 +599,12 @@ export class Queue {
         from,
         type,
         limit: defaults.bulkLimit,
+        // Jobs retried from inactive stay where they were: the next call takes the next ranks.
+        ...(from === 'inactive' ? { offset: total } : {}),
         reset_attempts: true,
       });
       total += r.moved;
-      if (r.moved < defaults.bulkLimit || from === 'inactive') return total;
+      if (r.moved < defaults.bulkLimit) return total;
     }
   }
 

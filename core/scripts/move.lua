@@ -2,8 +2,13 @@
   A job moved out of active loses its lease, so its worker's ack reports 'lost'.
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
-  ARGV[3]  input JSON { to, ids?: [id], from?: state, type?: name, limit?, reset_attempts? }
-           ids, or every job of `from` (optionally of `type`), at most `limit` of them
+  ARGV[3]  input JSON { to, ids?: [id], from?: state, type?: name, limit?, offset?,
+           reset_attempts?, lease_ms? }
+           ids, or the jobs of `from` (optionally of `type`), at most `limit` of them from rank
+           `offset` (default 0, the oldest)
+           lease_ms: moved to active, a job is held under a lease no worker has, for this long
+           (default 30 s); then recovery fails its attempt as a vanished worker's, and it retries
+           if it has attempts left. A job already active keeps its lease as it is.
   Touches: job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, leases, events;
            reads ids (the counter bounds a selection by state); moved to complete or failed with
            retention options set, what removing the jobs it drops touches (job:<id>:log, types,
@@ -27,13 +32,16 @@ local P = ARGV[1]
 local cfg = cjson.decode(ARGV[2])
 local input = cjson.decode(ARGV[3])
 local now = now_ms()
-local ids = select_ids(P, input.ids, input.from, input.type, input.limit)
+local ids = select_ids(P, input.ids, input.from, input.type, input.limit, input.offset)
 local moved, missing = 0, {}
 for _, raw in ipairs(ids) do
   local id = tostring(raw)
   local job = read_job(P, id)
   if not job then
     table.insert(missing, id)
+  elseif input.to == 'active' and job.state == 'active' then
+    -- held already (by a worker, or by hand): a new lease would take the job from its worker
+    moved = moved + 1
   else
     local from = job.state
     local jkey = K.job(P, id)
@@ -47,6 +55,15 @@ for _, raw in ipairs(ids) do
     local drop = nil
     if input.to == 'inactive' or input.to == 'complete' then drop = { F.progress } end
     set_state(P, id, job, input.to, now, nil, drop)
+    if input.to == 'active' then
+      -- Only a claim gives a worker a lease. Without one, nothing would ever take the job out of
+      -- active: a lease with a token no worker has puts it in recovery's sight.
+      local expiry = now + (tonumber(input.lease_ms) or 30000)
+      redis.call('HSET', jkey, F.lease, 'by-hand', F.lease_until, expiry, F.started_at,
+        since_created(job.created_at, now))
+      redis.call('HDEL', jkey, F.workerId)
+      redis.call('ZADD', K.leases(P), expiry, id)
+    end
     emit_job(P, cfg, id, job, 'state', { input.to, from })
     moved = moved + 1
   end

@@ -53,6 +53,16 @@ describe('job instance API', () => {
     expect(await queue.retryAll('failed')).toBe(0);
   });
 
+  it('retryAll goes over every job of a state, past one call of 1,000, inactive ones too', async () => {
+    const queue = newQueue();
+    const n = 2_050;
+    await queue.createMany(Array.from({ length: n }, (_, i) => ({ type: 'bulk', data: { i } })));
+    await queue.setState(['7', '2049'], 'failed');
+    expect(await queue.retryAll('inactive')).toBe(n - 2);
+    expect(await queue.retryAll('failed')).toBe(2);
+    expect(await queue.inactiveCount('bulk')).toBe(n);
+  });
+
   it('unknown ids raise JobNotFound', async () => {
     const queue = newQueue();
     await expect(queue.getJob('999')).rejects.toBeInstanceOf(JobNotFound);

@@ -86,6 +86,35 @@ describe('leases', () => {
     expect((await rawJob(queue, job.id!)).state).toBe('inactive');
   });
 
+  it('recovers a job moved to active by hand once its hand lease runs out, and retries it', async () => {
+    const job = await queue.create('by-hand').attempts(2).save();
+    await queue.setState([job.id!], 'active', { leaseMs: 300 });
+    expect((await rawJob(queue, job.id!)).state).toBe('active');
+    // no worker holds it, and none can take it from active before the lease runs out
+    expect(await claimJobs(queue, { types: ['by-hand'], leaseMs: 10_000 })).toEqual([]);
+    await sleep(400);
+    expect((await queue.recover()).recovered).toBeGreaterThanOrEqual(1);
+    const retried = await queue.getJob(job.id!);
+    expect(retried.state()).toBe('inactive');
+    expect(retried.error).toBe('lease expired');
+    const [leased] = await claimJobs(queue, { types: ['by-hand'], leaseMs: 10_000 });
+    expect(leased?.job.id).toBe(job.id);
+    await expect(settleJob(queue, leased!, { ok: true })).resolves.toBe('complete');
+  });
+
+  it("leaves a worker's lease alone when its active job is moved to active again", async () => {
+    const job = await queue.create('held').save();
+    const [leased] = await claimJobs(queue, { types: ['held'], leaseMs: 300 });
+    expect(leased?.job.id).toBe(job.id);
+    await queue.setState([job.id!], 'active');
+    // the worker vanishes: its lease, still in recovery's sight, runs out
+    await sleep(400);
+    expect((await queue.recover()).recovered).toBeGreaterThanOrEqual(1);
+    const failed = await queue.getJob(job.id!);
+    expect(failed.state()).toBe('failed');
+    expect(failed.error).toBe('lease expired');
+  });
+
   it('keeps a long job leased: heartbeats extend leases shorter than the job', async () => {
     const job = await queue.create('long').save();
     const registry = new HandlerRegistry().process('long', async () => {
