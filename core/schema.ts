@@ -10,14 +10,11 @@ export const jobStateSchema = z.enum(jobStates);
 const printable = /^[^\u0000-\u001f\u007f]+$/;
 
 export const jobTypeSchema = z
-  .string({ error: 'type must be a string' })
-  .min(1, 'type must not be empty')
-  .max(200, 'type must be at most 200 characters')
-  .regex(printable, 'type must not contain control characters')
-  .refine(
-    (t) => !loneSurrogate.test(t),
-    'type must be well-formed Unicode (it holds a lone surrogate)',
-  );
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .regex(printable, 'must not contain control characters')
+  .refine((t) => !loneSurrogate.test(t), 'must be well-formed Unicode (it holds a lone surrogate)');
 
 const priorityNames = Object.keys(priorities) as [
   keyof typeof priorities,

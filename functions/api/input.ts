@@ -14,10 +14,52 @@ export function fieldOf(path: readonly PropertyKey[], base = ''): string {
   return field;
 }
 
-/** The first issue as a ValidationError: `options.priority: Invalid input`. */
+interface Issue {
+  readonly code?: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly maximum?: unknown;
+  readonly keys?: readonly string[];
+  readonly errors?: readonly (readonly Issue[])[];
+}
+
+const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) =>
+  a.length === b.length && a.every((p, i) => p === b[i]);
+
+/**
+ * The issue that says most. zod checks a whole number against 2^53 before the schema's own
+ * bound: the schema's bound is the one to name. A union's "Invalid input" says nothing: when one
+ * branch got past the value's type (an object with a bad field, a list with a bad item), its
+ * issue is the one, with its path below the union's.
+ */
+function telling(issues: readonly Issue[]): Issue | undefined {
+  const first = issues[0];
+  if (!first) return undefined;
+  if (first.code === 'too_big' && Number(first.maximum) >= Number.MAX_SAFE_INTEGER) {
+    const bound = issues.find(
+      (i) => i !== first && i.code === 'too_big' && samePath(i.path, first.path),
+    );
+    if (bound) return bound;
+  }
+  if (first.code === 'invalid_union' && first.errors) {
+    const past = first.errors.find(
+      (branch) => branch[0] && !(branch[0].code === 'invalid_type' && branch[0].path.length === 0),
+    );
+    const inner = past && telling(past);
+    if (inner) return { ...inner, path: [...first.path, ...inner.path] };
+  }
+  return first;
+}
+
+/** The telling issue as a ValidationError naming the field: `options.priority: must be ...`. */
 export function invalid(error: z.ZodError, base = ''): ValidationError {
-  const issue = error.issues[0];
-  const field = fieldOf(issue?.path ?? [], base) || 'input';
+  const issue = telling(error.issues as readonly Issue[]);
+  const path = issue?.path ?? [];
+  if (issue?.code === 'unrecognized_keys' && issue.keys?.[0] !== undefined) {
+    const field = fieldOf([...path, issue.keys[0]], base);
+    return new ValidationError(`${field}: is not a known field`, field);
+  }
+  const field = fieldOf(path, base) || 'body';
   return new ValidationError(`${field}: ${issue?.message ?? 'invalid'}`, field);
 }
 
@@ -39,17 +81,20 @@ const maxDepth = 64;
  * iterative, so a hostile body cannot overflow the stack here either.
  */
 export function checkBody(body: unknown): void {
-  let level: { value: unknown; path: string }[] = [{ value: body, path: 'body' }];
+  let level: { value: unknown; path: string }[] = [{ value: body, path: '' }];
   for (let depth = 0; level.length > 0; depth++) {
     const next: { value: unknown; path: string }[] = [];
     for (const { value, path } of level) {
       // JSON.parse turns 1e400 into Infinity, which JSON cannot store
       if (typeof value === 'number' && !Number.isFinite(value)) {
-        throw new ValidationError(`${path}: number out of range`, path);
+        throw new ValidationError(`${path || 'body'}: number out of range`, path || 'body');
       }
       if (value === null || typeof value !== 'object') continue;
       if (depth >= maxDepth) {
-        throw new ValidationError(`${path}: nested deeper than ${maxDepth} levels`, path);
+        throw new ValidationError(
+          `${path || 'body'}: nested deeper than ${maxDepth} levels`,
+          path || 'body',
+        );
       }
       if (Array.isArray(value)) {
         value.forEach((v, i) => {
@@ -58,7 +103,7 @@ export function checkBody(body: unknown): void {
         continue;
       }
       for (const [key, v] of Object.entries(value)) {
-        const at = `${path}.${key}`;
+        const at = path ? `${path}.${key}` : key;
         if (forbiddenKeys.has(key)) {
           throw new ValidationError(`${at}: the key is not allowed in a request body`, at);
         }

@@ -141,12 +141,14 @@ export const idStateParams = z.object({ id: idSchema, state: stateSchema });
 export const idPriorityParams = z.object({ id: idSchema, priority: priorityParamSchema });
 export const orderParams = z.object({ order: orderSchema });
 
-export const searchQuery = z.object({ q: z.string().max(2_000, 'is too long').optional() });
+export const searchQuery = z.object({
+  q: z.string().max(2_000, 'is too long (at most 2,000 characters)').optional(),
+});
 export const typeQuery = z.object({ type: typeSchema.optional() });
 export const throughputQuery = z.object({
   minutes: z
     .string()
-    .regex(/^[0-9]{1,4}$/, 'must be a whole number of minutes')
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number of minutes, from 1 to 1440')
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be at least 1').max(1440, 'must be at most 1440'))
     .optional(),
@@ -180,6 +182,8 @@ function intLike(min: number, max: number) {
 
 const maxDelay = 10 * 365 * 24 * 3600_000;
 
+const priorityMessage = `must be ${Object.keys(priorities).join(', ')} or an integer from -1000000 to 1000000`;
+
 /** Kue's `options` of POST /job, as core validates them (numeric strings allowed). */
 export const newJobOptionsSchema = jobOptionsSchema
   .extend({
@@ -187,10 +191,8 @@ export const newJobOptionsSchema = jobOptionsSchema
     delay: intLike(0, maxDelay).optional(),
     ttl: intLike(1, maxDelay).optional(),
     priority: z
-      .union([z.number().int(), z.string().max(20)])
-      .refine((v) => isPriority(String(v)), {
-        message: `must be ${Object.keys(priorities).join(', ')} or an integer from -1000000 to 1000000`,
-      })
+      .union([z.number().int(), z.string().max(20)], { error: priorityMessage })
+      .refine((v) => isPriority(String(v)), { message: priorityMessage })
       .optional(),
     backoff: backoffSchema.optional(),
     // Kue took one key or a list
@@ -205,7 +207,8 @@ export const newJobSchema = z
   .object({
     type: typeSchema,
     data: z.unknown().optional().openapi({ description: 'any JSON value; {} when absent' }),
-    options: newJobOptionsSchema.optional(),
+    // null as absent: clients that serialize an unset field as null (Kue took any falsy options)
+    options: newJobOptionsSchema.nullish(),
   })
   .strict()
   .openapi('NewJob', {

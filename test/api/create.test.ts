@@ -56,6 +56,14 @@ describe('POST /job', () => {
     expect(job.attempts().max).toBe(4);
   });
 
+  it('takes options: null as no options', async () => {
+    const r = await t.send('POST', '/job', { type: 'nulls', data: { a: 1 }, options: null });
+    expect(r.status).toBe(200);
+    const job = await t.queue.getJob(createdSchema.parse(await r.json()).id);
+    expect(job.data).toEqual({ a: 1 });
+    expect(job.attempts().max).toBe(1);
+  });
+
   it('an array creates each job in order with one call and answers one result per item', async () => {
     const createMany = vi.spyOn(t.queue, 'createMany');
     const r = await t.send('POST', '/job', [

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { jobStates, ValidationError } from '../../../core/index.js';
 import type { ApiDeps } from '../deps.js';
 import { document, endpoint, errors, json } from '../endpoint.js';
 import { parse } from '../input.js';
@@ -41,7 +42,14 @@ export function bulkRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
   });
 
   app.post('/jobs/:state/retry', async (c) => {
-    const state = parse(stateSchema, c.req.param('state'), 'state');
+    const raw = c.req.param('state');
+    if (!stateSchema.safeParse(raw).success) {
+      throw new ValidationError(
+        `state: "${raw.slice(0, 40)}" is neither a job id nor a state (${jobStates.join(', ')})`,
+        'state',
+      );
+    }
+    const state = parse(stateSchema, raw, 'state');
     const { type } = parse(typeQuery, c.req.query());
     const count = await queue.retryAll(state, type);
     return c.json({ message: `retried ${count} ${state} jobs`, count });

@@ -68,7 +68,7 @@ export function typeRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       responses: { 200: json(pausedSchema, 'the types now paused'), ...errors(400, 415, 507) },
     }),
     async (c, { params }) => {
-      const body = parse(pauseBodySchema, (await readJson(c)) ?? {}, 'body');
+      const body = parse(pauseBodySchema, (await readJson(c)) ?? {});
       return c.json({ paused: await queue.pause(params.type, body.ms ?? 0) });
     },
   );
