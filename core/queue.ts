@@ -667,12 +667,21 @@ export class Queue {
   // ---- pause, promotion, recovery ----
 
   /** Pauses claiming of a type across every worker, until resumed or for `ms`. */
+  /**
+   * Stops claims of a type in every invocation, for `ms` (0: until resumed). A negative or
+   * fractional ms would have read as 0 in the script: a pause meant to end that never does.
+   */
   async pause(type: string, ms = 0): Promise<string[]> {
+    this.#checkedType(type);
+    if (!Number.isSafeInteger(ms) || ms < 0) {
+      throw new ValidationError(`ms must be a whole number of ms from 0, got ${ms}`, 'ms');
+    }
     const r = await this.scripts.run<{ paused: string[] | object }>('pause', { type, ms });
     return list(r.paused as string[]);
   }
 
   async resume(type: string): Promise<string[]> {
+    this.#checkedType(type);
     const r = await this.scripts.run<{ paused: string[] | object }>('pause', {
       type,
       resume: true,

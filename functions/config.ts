@@ -18,6 +18,8 @@ const csv = z
       : [],
   );
 
+const DAY_MS = 24 * 3600_000;
+
 const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().optional().default(fallback);
 
@@ -90,8 +92,9 @@ export const envSchema = z.object({
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
   /** A worker invocation's time budget and lease length, in ms */
-  EDGEKUE_BUDGET_MS: positiveInt(25_000),
-  EDGEKUE_LEASE_MS: positiveInt(30_000),
+  // the bounds worker-handlers checks an invocation's options against (worker-handlers/options.ts)
+  EDGEKUE_BUDGET_MS: z.coerce.number().int().min(1).max(DAY_MS).optional().default(25_000),
+  EDGEKUE_LEASE_MS: z.coerce.number().int().min(50).max(DAY_MS).optional().default(30_000),
   /**
    * Jobs a worker invocation leases per call (and runs at once per lane), and its lanes: batches
    * run side by side under a backlog (worker-handlers' `lanes`).

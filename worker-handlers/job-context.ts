@@ -25,8 +25,9 @@ export class JobContext implements WorkerContext {
 
   pause(ms?: number): Promise<void>;
   pause(callback: (err?: Error) => void, ms?: number): void;
-  pause(a?: number | ((err?: Error) => void)): Promise<void> | undefined {
-    const done = this.#queue.pause(this.#type, typeof a === 'number' ? a : 0).then(() => {});
+  pause(a?: number | ((err?: Error) => void), b?: number): Promise<void> | undefined {
+    const ms = typeof a === 'function' ? (b ?? 0) : (a ?? 0);
+    const done = this.#queue.pause(this.#type, ms).then(() => {});
     if (typeof a !== 'function') return done;
     done.then(
       () => a(),

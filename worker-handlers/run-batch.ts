@@ -14,6 +14,7 @@ import { JobContext } from './job-context.js';
 import { JobWrites } from './job-writes.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { callId, leaseToken, workerName } from './lease-token.js';
+import { checkInvocationOptions } from './options.js';
 import type { HandlerRegistry, Registration } from './registry.js';
 import { type AckEntry, ack, type ClaimRequest, claim, type Settlement } from './script-calls.js';
 import { afterMs, afterTurn, type CancelTimer } from './turn-timer.js';
@@ -545,6 +546,21 @@ export function runBatch(
   queue: Queue,
   registry: HandlerRegistry,
   options: BatchOptions = {},
+  hooks: BatchHooks = {},
+): Promise<BatchResult> {
+  try {
+    checkInvocationOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runCheckedBatch(queue, registry, options, hooks);
+}
+
+/** runBatch for options already checked (an invocation's lanes: its budget shrinks as it goes). */
+export function runCheckedBatch(
+  queue: Queue,
+  registry: HandlerRegistry,
+  options: BatchOptions,
   hooks: BatchHooks = {},
 ): Promise<BatchResult> {
   return new Batch(queue, registry, options, hooks).run();

@@ -1,13 +1,14 @@
 import type { Queue } from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
 import { errorText } from './handler.js';
+import { checkInvocationOptions } from './options.js';
 import type { HandlerRegistry } from './registry.js';
 import {
   type BatchHooks,
   type BatchOptions,
   type BatchResult,
   type CallBudget,
-  runBatch,
+  runCheckedBatch,
 } from './run-batch.js';
 
 /** What a whole invocation (a tick or a wake-up) takes: a batch's options, and its lanes. */
@@ -105,6 +106,7 @@ async function loop(
   idle: (r: BatchResult, polledAt: number) => number | undefined,
   retryAt: (polledAt: number) => number | undefined,
 ): Promise<TickResult> {
+  checkInvocationOptions(options);
   const start = Date.now();
   const budgetMs = options.budgetMs ?? workerDefaults.budgetMs;
   const graceMs = graceFor(budgetMs, options.graceMs);
@@ -129,7 +131,7 @@ async function loop(
     Date.now() < deadline - graceMs && !options.signal?.aborted && calls.remaining > 1;
   const { lanes: _lanes, ...batchOptions } = options;
   const batch = (hooks: BatchHooks) =>
-    runBatch(
+    runCheckedBatch(
       queue,
       registry,
       { ...batchOptions, budgetMs: deadline - Date.now(), graceMs, calls },

@@ -64,7 +64,9 @@ for i, e in ipairs(input.entries) do
       redis.call('RPUSH', K.log(P, id), unpack(logs))
       redis.call('LTRIM', K.log(P, id), -max_log, -1)
     end
-    if e.progress then
+    -- A finished job's progress is final: a flush that arrives after its ack (one sent again
+    -- after a NOSCRIPT, say) must not set a complete job back to 50%.
+    if e.progress and f[3] ~= 'complete' and f[3] ~= 'failed' then
       local pct = tonumber(e.progress[1]) or 0
       redis.call('HSET', jkey, F.progress, pct, F.updated_at, since_created(f[7], now))
       local args = { pct }

@@ -81,6 +81,25 @@ describe('handlers', () => {
     expect((await rawJob(queue, cb!.id!)).lease).toBeUndefined();
   });
 
+  it("leaves a finished job's progress alone when a flush arrives after its ack", async () => {
+    const job = await queue.create('late').save();
+    const registry = new HandlerRegistry().process('late', async () => 'ok');
+    await runBatch(queue, registry, { budgetMs: 5_000 });
+    const events: string[] = [];
+    queue.on('job progress', (id) => {
+      if (id === job.id) events.push('progress');
+    });
+    // what the ack's last writes look like when they travel after it (sent again on NOSCRIPT)
+    await queue.touch([{ id: job.id!, progress: [50, '{"half":true}'], logs: ['late line'] }]);
+    const done = await queue.getJob(job.id!);
+    expect(done.state()).toBe('complete');
+    expect(done.toJSON().progress).toBe(100);
+    expect(done.progress_data).toBeUndefined();
+    expect(await queue.logs(job.id!)).toEqual(['late line']);
+    await sleep(300);
+    expect(events).toEqual([]);
+  });
+
   it('writes log lines in order and the latest progress, coalesced into few touch calls', async () => {
     const registry = new HandlerRegistry().process('chatty', async (job) => {
       for (let i = 1; i <= 200; i++) {

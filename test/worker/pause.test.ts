@@ -1,6 +1,7 @@
 // ctx.pause() stops claims of the type in every invocation; resume() (or the pause's timeout)
 // lets them through again. Running jobs are not interrupted.
 import { afterAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../core/index.js';
 import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
 import { dropQueue, sleep, testQueue } from './helpers.js';
 
@@ -59,5 +60,16 @@ describe('pause', () => {
     expect((await runBatch(queue, timed, { budgetMs: 5_000 })).claimed).toBe(0);
     await sleep(500);
     expect((await runBatch(queue, timed, { budgetMs: 5_000 })).completed).toBe(1);
+  });
+
+  it('refuses a negative, fractional or missing duration and an empty type', async () => {
+    for (const ms of [-5, 1.5, Number.NaN, 'x']) {
+      const error = await queue.pause('p', ms as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe('ms');
+    }
+    const empty = await queue.pause('', 0).catch((e: unknown) => e);
+    expect((empty as ValidationError).field).toBe('type');
+    expect((await queue.counts()).paused).not.toHaveProperty('p');
   });
 });
