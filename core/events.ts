@@ -138,8 +138,10 @@ export class QueueEvents {
   }
 
   dispatch(e: QueueEvent): void {
-    for (const fn of this.#queueListeners.get(`job ${e.event}`) ?? []) fn(e.id, ...e.args);
-    for (const fn of this.#queueListeners.get(e.event) ?? []) fn(e.id, ...e.args);
+    // A type's events (pause, resume) belong to no job: their listeners get the type.
+    const subject = e.id === '' ? e.type : e.id;
+    for (const fn of this.#queueListeners.get(`job ${e.event}`) ?? []) fn(subject, ...e.args);
+    for (const fn of this.#queueListeners.get(e.event) ?? []) fn(subject, ...e.args);
     for (const fn of this.#queueListeners.get('*') ?? []) fn(e);
     const byEvent = this.#jobListeners.get(e.id);
     for (const fn of byEvent?.get(e.event) ?? []) fn(...e.args);

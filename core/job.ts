@@ -12,6 +12,7 @@ import {
   type JobJson,
   type JobOptions,
   jobStateSchema,
+  MAX_DELAY_MS,
 } from './schema.js';
 
 /** A caller-side backoff: the delay in ms before retry `attempt` (1-based), given the job's delay. */
@@ -171,6 +172,9 @@ export class Job {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new ValidationError('delay must be a number of ms or a Date', 'delay');
     }
+    if (value > MAX_DELAY_MS) {
+      throw new ValidationError(`delay must be at most ${MAX_DELAY_MS} ms (10 years)`, 'delay');
+    }
     this.#delay = Math.max(0, Math.round(value));
     return this;
   }
@@ -179,8 +183,11 @@ export class Job {
   ttl(ms: number): this;
   ttl(ms?: number): number | undefined | this {
     if (ms === undefined) return this.#ttl;
-    if (!Number.isInteger(ms) || ms < 1) {
-      throw new ValidationError(`ttl must be a positive integer of ms, got ${ms}`, 'ttl');
+    if (!Number.isInteger(ms) || ms < 1 || ms > MAX_DELAY_MS) {
+      throw new ValidationError(
+        `ttl must be a whole number of ms from 1 to ${MAX_DELAY_MS} (10 years), got ${ms}`,
+        'ttl',
+      );
     }
     this.#ttl = ms;
     return this;

@@ -404,6 +404,15 @@ export class Queue {
    * memory. `next` is the rank to ask from for the rest.
    */
   async rangePage(q: RangeQuery, maxBytes: number): Promise<RangePage> {
+    for (const field of ['from', 'to'] as const) {
+      // ranks as ZRANGE takes them: negative ones count from the end
+      if (!Number.isSafeInteger(q[field])) {
+        throw new ValidationError(
+          `${field} must be a whole number (a rank), got ${q[field]}`,
+          field,
+        );
+      }
+    }
     if (q.state !== undefined) this.#checkState(q.state);
     if (q.type !== undefined && q.state === undefined) {
       throw new ValidationError('a type range needs a state', 'state');

@@ -42,15 +42,16 @@ export const backoffSchema = z.union([
     .strict(),
 ]);
 
-const MAX_DELAY = 10 * 365 * 24 * 3600_000;
+/** The longest delay or ttl a job takes: 10 years. */
+export const MAX_DELAY_MS = 10 * 365 * 24 * 3600_000;
 
 export const jobOptionsSchema = z
   .object({
     priority: prioritySchema.optional(),
     attempts: z.number().int().min(1).max(1_000_000).optional(),
-    delay: z.number().int().min(0).max(MAX_DELAY).optional(),
+    delay: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
     backoff: backoffSchema.optional(),
-    ttl: z.number().int().min(1).max(MAX_DELAY).optional(),
+    ttl: z.number().int().min(1).max(MAX_DELAY_MS).optional(),
     removeOnComplete: z.boolean().optional(),
     searchKeys: z.array(z.string().min(1).max(200)).max(32).optional(),
     events: z.boolean().optional(),

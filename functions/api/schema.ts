@@ -5,6 +5,7 @@ import {
   jobOptionsSchema,
   jobStates,
   jobTypeSchema,
+  MAX_DELAY_MS,
   priorities,
   priorityValue,
 } from '../../core/index.js';
@@ -180,16 +181,14 @@ function intLike(min: number, max: number) {
   );
 }
 
-const maxDelay = 10 * 365 * 24 * 3600_000;
-
 const priorityMessage = `must be ${Object.keys(priorities).join(', ')} or an integer from -1000000 to 1000000`;
 
 /** Kue's `options` of POST /job, as core validates them (numeric strings allowed). */
 export const newJobOptionsSchema = jobOptionsSchema
   .extend({
     attempts: intLike(1, 1_000_000).optional(),
-    delay: intLike(0, maxDelay).optional(),
-    ttl: intLike(1, maxDelay).optional(),
+    delay: intLike(0, MAX_DELAY_MS).optional(),
+    ttl: intLike(1, MAX_DELAY_MS).optional(),
     priority: z
       .union([z.number().int(), z.string().max(20)], { error: priorityMessage })
       .refine((v) => isPriority(String(v)), { message: priorityMessage })

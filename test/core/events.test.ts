@@ -168,4 +168,25 @@ describe('every transition writes its event', () => {
       ['job complete', job.id, 'done'],
     ]);
   });
+
+  it("a type's pause and resume reach queue listeners with the type", async () => {
+    const queue = newQueue();
+    const got: unknown[][] = [];
+    const resumed = new Promise<void>((resolve) => {
+      queue.on('pause', (type, until) => got.push(['pause', type, until]));
+      queue.on('job resume', (type) => {
+        got.push(['resume', type]);
+        resolve();
+      });
+    });
+    await sleep(300); // let the subscription open
+    await queue.pause('mail');
+    await queue.resume('mail');
+    await resumed;
+    await queue.close();
+    expect(got).toEqual([
+      ['pause', 'mail', 0],
+      ['resume', 'mail'],
+    ]);
+  });
 });

@@ -63,6 +63,22 @@ describe('job instance API', () => {
     expect(await queue.inactiveCount('bulk')).toBe(n);
   });
 
+  it('refuses a rank that is not a whole number, and a delay or ttl over 10 years', async () => {
+    const queue = newQueue();
+    for (const [from, to, field] of [
+      [Number.NaN, 5, 'from'],
+      [0, 1.5, 'to'],
+      [0, Number.POSITIVE_INFINITY, 'to'],
+    ] as const) {
+      const error = await queue.range({ from, to }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+    }
+    expect(() => queue.create('x', {}).delay(1e15)).toThrow(ValidationError);
+    expect(() => queue.create('x', {}).ttl(1e15)).toThrow(ValidationError);
+    expect(queue.create('x', {}).delay(3_600_000).ttl(60_000).delay()).toBe(3_600_000);
+  });
+
   it('unknown ids raise JobNotFound', async () => {
     const queue = newQueue();
     await expect(queue.getJob('999')).rejects.toBeInstanceOf(JobNotFound);
