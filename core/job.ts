@@ -67,6 +67,7 @@ export class Job {
   #events = true;
   #unique: string | undefined;
   #state: JobState | undefined;
+  #existed = false;
   #progress = 0;
 
   constructor(queue: Queue, type: string, data: unknown = {}) {
@@ -261,6 +262,21 @@ export class Job {
     if (this.id !== undefined) return this.update();
     await this.queue.saveNew(this);
     return this;
+  }
+
+  /**
+   * True when save() (or createMany) found a job holding this one's `unique` key and answered its
+   * id instead of creating this one: this object still has what the caller gave it, not what the
+   * job in Redis holds (queue.getJob(job.id) reads that).
+   */
+  get existed(): boolean {
+    return this.#existed;
+  }
+
+  /** Records that enqueue.lua answered an existing job's id for this one (same unique key). */
+  matched(id: string): void {
+    this.id = id;
+    this.#existed = true;
   }
 
   /** Records what enqueue.lua answered for this job (the queue calls it after a create). */

@@ -266,7 +266,7 @@ export class Queue {
         job.saved(String(id), String(now), state);
         created.push(job);
       } else {
-        job.id = String(id);
+        job.matched(String(id));
       }
     });
     return created;

@@ -8,6 +8,8 @@ describe('unique keys', () => {
     const first = await queue.create('email', { to: 'a' }).unique('welcome:a').save();
     const second = await queue.create('email', { to: 'a' }).unique('welcome:a').save();
     expect(second.id).toBe(first.id);
+    expect(first.existed).toBe(false);
+    expect(second.existed).toBe(true);
     expect(await queue.inactiveCount()).toBe(1);
     const many = await queue.createMany([
       { type: 'email', options: { unique: 'welcome:a' } },
@@ -15,6 +17,7 @@ describe('unique keys', () => {
       { type: 'email', options: { unique: 'welcome:b' } },
     ]);
     expect(many.map((j) => j.id)).toEqual([first.id, '2', '2']);
+    expect(many.map((j) => j.existed)).toEqual([true, false, true]);
     expect(await queue.inactiveCount()).toBe(2);
   });
 

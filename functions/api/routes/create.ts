@@ -58,7 +58,7 @@ function prepare(queue: Queue, item: unknown, base: string): Job {
 
 /** A job that existed already (same `unique` key) was not created again: say so. */
 function answer(job: Job): Created {
-  return { message: job.state() === undefined ? 'job exists' : 'job created', id: Number(job.id) };
+  return { message: job.existed ? 'job exists' : 'job created', id: Number(job.id) };
 }
 
 async function create(c: Context, deps: ApiDeps, jobs: Job[]): Promise<void> {
