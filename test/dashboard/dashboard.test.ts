@@ -1,7 +1,7 @@
 // The dashboard end to end: the real app (createApp, basic auth) over the shared test bridge,
 // driven in headless Debian Chromium. Every test opens its own page and fails on any console
 // error or uncaught exception in it. Screenshots go to test-results/dashboard/.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KueStats } from '../../core/index.js';
 import {
@@ -241,6 +241,7 @@ describe('dashboard', () => {
     const page = await open('./?state=inactive&type=prio');
     await card(page, id).locator('.job-head').click();
     await card(page, id).locator('select[data-action=priority]').selectOption('critical');
+    await card(page, id).locator('button[data-action=apply][data-field=priority]').click();
     await expect
       .poll(async () => (await served.queue.getJob(id)).priority(), { timeout: 10_000 })
       .toBe(-15);
@@ -251,6 +252,36 @@ describe('dashboard', () => {
     await select.waitFor();
     expect(await select.inputValue()).toBe('critical');
     expect(await card(page, id).locator('.chip.prio').textContent()).toBe('critical');
+  });
+
+  it('moves a job only when asked: arrow keys on the state select send nothing, Move does', async () => {
+    const id = await create('pick', { title: 'Look before moving' });
+    const page = await open('./?state=inactive&type=pick');
+    await card(page, id).locator('.job-head').click();
+    const select = card(page, id).locator('select[data-action=state]');
+    // a job is made active by a worker's claim only: not a target here
+    expect(
+      await select.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+    ).toEqual(['inactive', 'delayed', 'failed', 'complete']);
+    const move = card(page, id).locator('button[data-action=apply][data-field=state]');
+    expect(await move.isHidden()).toBe(true);
+    await select.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => move.isVisible()).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await served.queue.getJob(id)).state()).toBe('inactive');
+    // Escape from the select closes the detail without moving anything
+    await page.keyboard.press('Escape');
+    await card(page, id).locator('.detail').waitFor({ state: 'detached' });
+    expect((await served.queue.getJob(id)).state()).toBe('inactive');
+
+    await card(page, id).locator('.job-head').click();
+    await card(page, id).locator('select[data-action=state]').selectOption('failed');
+    await card(page, id).locator('button[data-action=apply][data-field=state]').click();
+    await expect
+      .poll(async () => (await served.queue.getJob(id)).state(), { timeout: 10_000 })
+      .toBe('failed');
   });
 
   it('filters by type, shows new jobs live, and follows the keyboard', async () => {
@@ -326,5 +357,25 @@ describe('dashboard', () => {
     // the browser reports the 404 itself; that one is expected
     const last = opened[opened.length - 1]!;
     last.errors = last.errors.filter((e) => !e.includes('404'));
+  });
+
+  it('clears an outage from the banner once a call goes through again', async () => {
+    await create('outage', { title: 'Behind an outage' });
+    const page = await open('./?state=inactive&type=outage');
+    const outage = (route: Route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'Redis unreachable, retry' }),
+      });
+    await page.route('**/jobs/outage/inactive/**', outage);
+    await page.locator('#order').selectOption('asc');
+    await page.locator('#banner:visible').waitFor();
+    expect(await page.locator('#banner-text').textContent()).toBe('Redis unreachable, retry');
+    await page.unroute('**/jobs/outage/inactive/**', outage);
+    await page.getByRole('button', { name: 'Retry loading' }).click();
+    await page.locator('#banner').waitFor({ state: 'hidden' });
+    const last = opened[opened.length - 1]!;
+    last.errors = last.errors.filter((e) => !e.includes('503'));
   });
 });

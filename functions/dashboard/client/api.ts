@@ -37,6 +37,8 @@ async function request(path, options) {
       body = text;
     }
   }
+  // a connection problem reported in the banner is over once a call goes through again
+  if (res.ok && bannerIsOutage) hideBanner();
   if (!res.ok) {
     const message = body && typeof body === 'object' && typeof body.error === 'string'
       ? body.error
@@ -50,10 +52,19 @@ async function api(path, options) {
   return (await request(path, options)).body;
 }
 
+/** The banner says the server or Redis could not be reached (not that an action was refused). */
+let bannerIsOutage = false;
+
 function showError(err) {
   if (err && err.name === 'AbortError') return;
   $('banner-text').textContent = err instanceof Error ? err.message : String(err);
   $('banner').hidden = false;
+  bannerIsOutage = err instanceof ApiError && (err.status === 0 || err.status === 503 || err.status === 504);
+}
+
+function hideBanner() {
+  $('banner').hidden = true;
+  bannerIsOutage = false;
 }
 
 /** Runs an action; its error goes to the banner. */

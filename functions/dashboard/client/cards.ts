@@ -51,8 +51,8 @@ function cardExtra(job) {
   if (job.state === 'delayed') {
     const at = toMs(job.promote_at);
     if (!at) return null;
-    return h('span', { class: 'countdown', 'data-promote-at': at, title: stamp(at),
-      text: 'promotes ' + until(at) });
+    return h('span', { class: 'countdown', 'data-promote-at': at, 'data-prefix': 'promotes ',
+      title: stamp(at), text: 'promotes ' + until(at) });
   }
   if (job.state === 'failed' && job.error) {
     return h('code', { class: 'error-line', text: firstLine(job.error) });
@@ -97,7 +97,7 @@ function setCardProgress(li, pct) {
 /** Keeps countdowns and relative times current; only loaded cards exist, so this stays cheap. */
 function tick() {
   for (const el of document.querySelectorAll('[data-promote-at]')) {
-    el.textContent = 'promotes ' + until(Number(el.dataset.promoteAt));
+    el.textContent = (el.dataset.prefix || '') + until(Number(el.dataset.promoteAt));
   }
   for (const el of document.querySelectorAll('[data-ago]')) {
     el.textContent = el.dataset.prefix + ago(Number(el.dataset.ago));

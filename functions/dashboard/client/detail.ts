@@ -42,9 +42,19 @@ function when(value) {
   return t ? h('span', null, stamp(t), ' ', h('span', { class: 'muted', text: '(' + ago(t) + ')' })) : undefined;
 }
 
+// Only a worker's claim makes a job active: by hand it would sit under a lease no worker holds
+// until recovery fails the attempt, so Active is offered only as the state a job is in.
 function stateSelect(job) {
   return h('select', { 'data-action': 'state', 'aria-label': 'State of job ' + job.id },
-    STATES.map((s) => h('option', { value: s, selected: s === job.state, text: LABELS[s] })));
+    STATES.filter((s) => s !== 'active' || job.state === 'active')
+      .map((s) => h('option', { value: s, selected: s === job.state, text: LABELS[s] })));
+}
+
+// Picking a value only arms this button: arrow keys on a closed select fire 'change' at each
+// press, and a keyboard user looking through the options must not move the job as they go.
+function applyButton(field, label) {
+  return h('button', { type: 'button', class: 'btn apply', 'data-action': 'apply', 'data-field': field,
+    hidden: true, text: label });
 }
 
 function prioritySelect(job) {
@@ -70,7 +80,7 @@ function renderDetail(box, job, log) {
     fact('Started', when(job.started_at)),
     fact('Updated', when(job.updated_at)),
     fact('Promotes', job.state === 'delayed' && toMs(job.promote_at)
-      ? h('span', { 'data-promote-at': toMs(job.promote_at), text: 'promotes ' + until(toMs(job.promote_at)) })
+      ? h('span', { 'data-promote-at': toMs(job.promote_at), text: until(toMs(job.promote_at)) })
       : undefined),
     fact('Failed', when(job.failed_at)),
     fact('Delay', job.delay ? duration(job.delay) : undefined),
@@ -78,7 +88,9 @@ function renderDetail(box, job, log) {
     fact('Worker', job.workerId));
   const actions = h('div', { class: 'actions' },
     h('label', { class: 'field' }, h('span', { text: 'State' }), stateSelect(job)),
+    applyButton('state', 'Move'),
     h('label', { class: 'field' }, h('span', { text: 'Priority' }), prioritySelect(job)),
+    applyButton('priority', 'Set'),
     h('span', { class: 'grow' }),
     h('button', { type: 'button', class: 'btn', 'data-action': 'restart', text: 'Restart',
       title: 'Queue the job again' }),

@@ -22,7 +22,8 @@ function onKey(e) {
   const target = e.target;
   if (isTyping(target)) {
     if (e.key === 'Escape' && target.id === 'search') target.blur();
-    return;
+    // a detail's select: Escape still closes the detail (a closed select has nothing to cancel)
+    if (!(e.key === 'Escape' && target.tagName === 'SELECT' && target.closest('.detail'))) return;
   }
   const onCard = target instanceof Element && target.closest('.job-head');
   if (e.key === '/') {

@@ -33,6 +33,8 @@ function resetList() {
   listState.emptyPages = 0;
   listState.error = false;
   missed = 0;
+  // what was announced belongs to the view being left
+  announcement = '';
   updateMissed();
   cards.clear();
   openCards.clear();
@@ -197,7 +199,8 @@ function updateSummary() {
         num(cards.size) + ' ' + label + ofType + ' shown';
   } else {
     const total = countOf(view.state);
-    text = 'Showing ' + num(cards.size) + ' of ' + num(Math.max(total, cards.size)) + ' ' + label + ofType + ' jobs';
+    const of = Math.max(total, cards.size);
+    text = 'Showing ' + num(cards.size) + ' of ' + num(of) + ' ' + label + ofType + ' job' + (of === 1 ? '' : 's');
   }
   $('list-summary').textContent = announcement ? text + ' · ' + announcement : text;
 }

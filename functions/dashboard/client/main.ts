@@ -48,9 +48,7 @@ function start() {
     applySearch();
   });
   $('search').addEventListener('input', debounce(applySearch, 350));
-  $('banner-close').addEventListener('click', () => {
-    $('banner').hidden = true;
-  });
+  $('banner-close').addEventListener('click', hideBanner);
   $('retry-all').addEventListener('click', () => attempt(() => bulk('retry', view.state, view.type)));
   $('remove-all').addEventListener('click', () => attempt(() => bulk('remove', view.state, view.type)));
 
@@ -61,7 +59,19 @@ function start() {
     if (action) {
       // one request per click: a double click must not remove or restart twice
       action.disabled = true;
-      attempt(() => jobAction(li.dataset.id, action.dataset.action)).then(() => {
+      const field = action.dataset.field;
+      const select = field ? li.querySelector('select[data-action="' + field + '"]') : null;
+      attempt(async () => {
+        try {
+          await (select
+            ? jobAction(li.dataset.id, field, select.value)
+            : jobAction(li.dataset.id, action.dataset.action));
+        } catch (err) {
+          // the editor shows the job as it is, not the refused value
+          if (select) markDetail(li.dataset.id);
+          throw err;
+        }
+      }).then(() => {
         action.disabled = false;
       });
       return;
@@ -69,19 +79,16 @@ function start() {
     if (e.target.closest('.detail')) return;
     toggle(li.dataset.id);
   });
+  // A state or priority picked arms its button (applyButton, detail.ts); picking the job's own
+  // value again disarms it.
   jobsEl.addEventListener('change', (e) => {
     const li = e.target.closest('.job');
-    const action = e.target.dataset && e.target.dataset.action;
-    if (!li || !action) return;
-    attempt(async () => {
-      try {
-        await jobAction(li.dataset.id, action, e.target.value);
-      } catch (err) {
-        // the editor shows the job as it is, not the refused value
-        markDetail(li.dataset.id);
-        throw err;
-      }
-    });
+    const field = e.target.dataset && e.target.dataset.action;
+    if (!li || !field) return;
+    const button = li.querySelector('button[data-action=apply][data-field="' + field + '"]');
+    if (!button) return;
+    const current = Array.from(e.target.options).find((o) => o.defaultSelected);
+    button.hidden = current !== undefined && current.value === e.target.value;
   });
   document.addEventListener('keydown', onKey);
   window.addEventListener('popstate', () => {
