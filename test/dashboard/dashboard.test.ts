@@ -259,6 +259,7 @@ describe('dashboard', () => {
     const page = await open('./?state=inactive&type=pick');
     await card(page, id).locator('.job-head').click();
     const select = card(page, id).locator('select[data-action=state]');
+    await select.waitFor();
     // a job is made active by a worker's claim only: not a target here
     expect(
       await select.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
@@ -295,6 +296,8 @@ describe('dashboard', () => {
     await expect.poll(() => cardIds(page), { timeout: 10_000 }).toEqual([id, first]);
     await expect.poll(() => page.locator('#list-summary').textContent()).toContain('2 of 2');
 
+    // from the page, not from inside the type select (keys typed there pick an option)
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('j');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe(`job-${id}`);
     await page.keyboard.press('Enter');
@@ -359,9 +362,36 @@ describe('dashboard', () => {
     last.errors = last.errors.filter((e) => !e.includes('404'));
   });
 
+  it('drops a job that finished while its page was on the way, not showing it active for ever', async () => {
+    await create('race', { title: 'Done in transit' });
+    const id = await claim(served.queue, 'race');
+    const page = await open('./?state=inactive&type=nothing-here');
+    let held = false;
+    let fulfilled = false;
+    await page.route('**/jobs/race/active/**', async (route) => {
+      // the server reads the page now, the job completes before the page is placed
+      const response = await route.fetch();
+      if (!held) {
+        held = true;
+        await settle(served.queue, id, { result: 'done' });
+        await new Promise((r) => setTimeout(r, 800));
+      }
+      await route.fulfill({ response });
+      fulfilled = true;
+    });
+    await page.goto(new URL('./?state=active&type=race', served.url).href);
+    await expect.poll(() => fulfilled, { timeout: 10_000 }).toBe(true);
+    // the page is placed with the job as the server read it, then read again
+    await page.locator('#jobs:not([aria-busy])').waitFor({ state: 'attached' });
+    await expect.poll(() => card(page, id).count(), { timeout: 10_000 }).toBe(0);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await card(page, id).count()).toBe(0);
+  });
+
   it('clears an outage from the banner once a call goes through again', async () => {
     await create('outage', { title: 'Behind an outage' });
     const page = await open('./?state=inactive&type=outage');
+    await page.locator('.job').first().waitFor();
     const outage = (route: Route) =>
       route.fulfill({
         status: 503,

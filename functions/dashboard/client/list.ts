@@ -106,6 +106,7 @@ async function loadMore() {
   await run;
   if (gen !== listState.gen) return;
   listState.loading = null;
+  recheckLoaded();
   jobsEl.removeAttribute('aria-busy');
   updateListEnd();
   updateSummary();

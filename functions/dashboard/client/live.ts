@@ -16,6 +16,16 @@ let source = null;
 let pollTimer = null;
 const pendingIds = new Set();
 let missed = 0;
+/**
+ * Jobs with events while a page was on its way: the page may show them as they were when it was
+ * read (a job complete since still 'active'), so they are read again once it is placed.
+ */
+const seenWhileLoading = new Set();
+/** Resolves once the stream has its position (or gave up): a list read after it misses nothing. */
+let markLiveReady;
+const liveReady = new Promise((resolve) => {
+  markLiveReady = resolve;
+});
 
 function setLive(status, text) {
   const el = $('live');
@@ -35,6 +45,7 @@ function onEvent(ev) {
   const id = ev.id === undefined || ev.id === null ? '' : String(ev.id);
   if (!id) return;
   const card = cards.get(id);
+  if (!card && listState.loading && seenWhileLoading.size < 1000) seenWhileLoading.add(id);
   if (ev.event === 'progress') {
     if (card) {
       const pct = Number(ev.args && ev.args[0]);
@@ -59,6 +70,13 @@ function onEvent(ev) {
 }
 
 const scheduleFlush = throttle(() => attempt(flushEvents), 300);
+
+/** A page was placed: its jobs that had events while it travelled are read again. */
+function recheckLoaded() {
+  for (const id of seenWhileLoading) if (cards.has(id)) pendingIds.add(id);
+  seenWhileLoading.clear();
+  if (pendingIds.size) scheduleFlush();
+}
 
 async function flushEvents() {
   const gen = listState.gen;
@@ -123,6 +141,7 @@ function connectLive() {
   if (!('EventSource' in window)) {
     setLive('offline', 'polling');
     startPolling();
+    markLiveReady();
     return;
   }
   // The server ends each stream after a while and EventSource reconnects with Last-Event-ID, so
@@ -130,6 +149,7 @@ function connectLive() {
   let slow = null;
   source = new EventSource(new URL('events', base));
   source.onopen = () => {
+    markLiveReady();
     clearTimeout(slow);
     slow = null;
     setLive('live', 'live');

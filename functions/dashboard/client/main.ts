@@ -127,8 +127,14 @@ function start() {
   syncControls();
   attempt(refreshCounts);
   attempt(refreshChart);
-  resetList();
+  // The stream first, then the list: a job that changes between the two is not lost (the server
+  // fixes the stream's position before it answers; a stream slow to open holds the list 1.5 s).
   connectLive();
+  const gen = listState.gen;
+  Promise.race([liveReady, new Promise((resolve) => setTimeout(resolve, 1500))]).then(() => {
+    // a tab, filter or search picked meanwhile has loaded its own list already
+    if (listState.gen === gen) resetList();
+  });
 }
 
 start();
