@@ -6,6 +6,7 @@ import { ValidationError } from '../core/index.js';
 
 const DAY_MS = 24 * 3600_000;
 
+/** A count: a whole number. */
 const whole = (min: number, max: number) =>
   z
     .number({ error: 'must be a number' })
@@ -14,17 +15,25 @@ const whole = (min: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .optional();
 
+/** A duration in ms: any finite number in range (a schedule scaled down has fractions). */
+const ms = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a number of ms' })
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .optional();
+
 const invocationOptionsSchema = z.object({
-  budgetMs: whole(1, DAY_MS),
+  budgetMs: ms(1, DAY_MS),
   // a heartbeat goes out every leaseMs / 3, and at most every 50 ms
-  leaseMs: whole(50, DAY_MS),
-  graceMs: whole(0, DAY_MS),
+  leaseMs: ms(50, DAY_MS),
+  graceMs: ms(0, DAY_MS),
   maxJobs: whole(1, 10_000),
-  ackDebounceMs: whole(0, 60_000),
-  flushIntervalMs: whole(1, DAY_MS),
+  ackDebounceMs: ms(0, 60_000),
+  flushIntervalMs: ms(1, DAY_MS),
   lanes: whole(1, 16),
-  intervalMs: whole(1, DAY_MS),
-  dueHorizonMs: whole(0, DAY_MS),
+  intervalMs: ms(1, DAY_MS),
+  dueHorizonMs: ms(0, DAY_MS),
   workerId: z
     .string()
     .min(1, 'must not be empty')

@@ -18,6 +18,7 @@ describe('invocation options', () => {
       ['leaseMs', { leaseMs: 0 }],
       ['leaseMs', { leaseMs: -1_000 }],
       ['leaseMs', { leaseMs: 1.5 }],
+      ['budgetMs', { budgetMs: Number.POSITIVE_INFINITY }],
       ['maxJobs', { maxJobs: 2.5 }],
       ['maxJobs', { maxJobs: 0 }],
       ['budgetMs', { budgetMs: Number.NaN }],
@@ -41,12 +42,14 @@ describe('invocation options', () => {
     expect(untouched.attempts ?? '0').toBe('0');
   });
 
-  it('run with sound ones, an unlimited call budget included', async () => {
+  it('run with sound ones, fractions of a ms and an unlimited call budget included', async () => {
     const job = await queue.create('opt', {}).save();
     const r = await runWake(queue, registry, {
-      leaseMs: 50,
+      // fractions of a ms, as a schedule scaled down has them
+      leaseMs: 50.5,
+      dueHorizonMs: 83.3,
       maxJobs: 3,
-      budgetMs: 5_000,
+      budgetMs: 4_999.5,
       calls: { remaining: Number.POSITIVE_INFINITY },
     });
     expect(r.completed).toBeGreaterThanOrEqual(1);
