@@ -1,6 +1,7 @@
-// A worker invocation's options, checked where a caller hands them over: a lease of 0 ms made every
-// job look abandoned at once (each ran once per attempt, side by side), and NaN or a fraction
-// stopped claiming without a word. The numbers and the call budget; the rest is typed.
+// A worker invocation's options, checked where a caller hands them over: a lease of 0 ms made
+// every job look abandoned at once (each ran once per attempt, side by side), and a NaN budget or
+// a fractional maxJobs stopped claiming without a word. The numbers and the call budget; the rest
+// is typed.
 import { z } from 'zod';
 import { ValidationError } from '../core/index.js';
 

@@ -1,6 +1,6 @@
 // An invocation's options are checked where they are handed over: a lease of 0 ms once made every
-// job look abandoned at once (each ran once per attempt), NaN or a fraction stopped claiming
-// without a word.
+// job look abandoned at once (each ran once per attempt), a NaN budget or a fractional maxJobs
+// stopped claiming without a word.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/index.js';
 import { HandlerRegistry, runBatch, runTick, runWake } from '../../worker-handlers/index.js';
