@@ -231,7 +231,17 @@ describe('dashboard', () => {
     expect(await card(page, id).locator('.title').textContent()).toBe(evil);
     expect(await card(page, id).locator('img, b, script').count()).toBe(0);
     expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
+    // Remove asks first: Cancel keeps the job
     await card(page, id).getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.locator('#confirm').waitFor();
+    expect(await page.locator('#confirm-text').textContent()).toBe(
+      `Remove job #${id}? This cannot be undone.`,
+    );
+    await page.keyboard.press('Escape');
+    await page.locator('#confirm').waitFor({ state: 'hidden' });
+    expect((await served.queue.getJob(id)).id).toBe(id);
+    await card(page, id).getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.locator('#confirm-ok').click();
     await card(page, id).waitFor({ state: 'detached' });
     await expect(served.queue.getJob(id)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
   });

@@ -229,6 +229,8 @@ async function jobAction(id, action, value) {
     return afterChange(id, 'restarted');
   }
   if (action === 'remove') {
+    // next to Restart, and nothing brings a removed job back: ask, as the bulk removals do
+    if (!(await confirmAction('Remove job #' + id + '? This cannot be undone.', 'Remove'))) return;
     await api('job/' + enc(id), { method: 'DELETE' });
     dropCard(id, 'removed');
     scheduleCounts();
