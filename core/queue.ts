@@ -559,9 +559,8 @@ export class Queue {
     return parsed.data;
   }
 
-  /** Moves jobs to a state by hand; JobNotFound for the first missing id. */
   /**
-   * Moves jobs to a state by hand. A job moved to active is held under a lease no worker has
+   * Moves jobs to a state by hand; JobNotFound for the first missing id. A job moved to active is held under a lease no worker has
    * (`leaseMs`, default 30 s), after which recovery fails its attempt as a vanished worker's and
    * it retries if it has attempts left: only a claim hands a job to a worker.
    */
@@ -581,7 +580,7 @@ export class Queue {
     const r = await this.scripts.run<{ moved: number; missing: string[] | object }>('move', {
       to,
       ids: ids.map(String),
-      ...(to === 'active' && options.leaseMs !== undefined ? { lease_ms: options.leaseMs } : {}),
+      ...(to === 'active' && leaseMs !== undefined ? { lease_ms: leaseMs } : {}),
     });
     const missing = list(r.missing as string[]);
     if (missing.length > 0) throw new JobNotFound(missing[0]!);
@@ -675,9 +674,8 @@ export class Queue {
 
   // ---- pause, promotion, recovery ----
 
-  /** Pauses claiming of a type across every worker, until resumed or for `ms`. */
   /**
-   * Stops claims of a type in every invocation, for `ms` (0: until resumed). A negative or
+   * Pauses claiming of a type across every worker, for `ms` (0: until resumed). A negative or
    * fractional ms would have read as 0 in the script: a pause meant to end that never does.
    */
   async pause(type: string, ms = 0): Promise<string[]> {
