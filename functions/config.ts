@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type QueueOptions, queueOptionsSchema } from '../core/index.js';
-import { fewestCalls } from '../worker-handlers/index.js';
+import { fewestCalls, invocationBounds } from '../worker-handlers/index.js';
 
 /**
  * The deployment's settings, read from the environment (Worker bindings or process.env) and
@@ -17,8 +17,6 @@ const csv = z
           .filter(Boolean)
       : [],
   );
-
-const DAY_MS = 24 * 3600_000;
 
 const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().optional().default(fallback);
@@ -92,9 +90,21 @@ export const envSchema = z.object({
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
   /** A worker invocation's time budget and lease length, in ms */
-  // the bounds worker-handlers checks an invocation's options against (worker-handlers/options.ts)
-  EDGEKUE_BUDGET_MS: z.coerce.number().int().min(1).max(DAY_MS).optional().default(25_000),
-  EDGEKUE_LEASE_MS: z.coerce.number().int().min(50).max(DAY_MS).optional().default(30_000),
+  // the bounds worker-handlers checks an invocation's options against
+  EDGEKUE_BUDGET_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(invocationBounds.maxMs)
+    .optional()
+    .default(25_000),
+  EDGEKUE_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(invocationBounds.minLeaseMs)
+    .max(invocationBounds.maxMs)
+    .optional()
+    .default(30_000),
   /**
    * Jobs a worker invocation leases per call (and runs at once per lane), and its lanes: batches
    * run side by side under a backlog (worker-handlers' `lanes`).

@@ -17,6 +17,7 @@ export {
   type Outcome,
   settleJob,
 } from './leases.js';
+export { invocationBounds } from './options.js';
 export { HandlerRegistry, type ProcessOptions, type Registration } from './registry.js';
 export {
   type BatchHooks,

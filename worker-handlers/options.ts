@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/index.js';
 
-const DAY_MS = 24 * 3600_000;
+/** The bounds of an invocation's durations; a deployment's variables are checked against them. */
+export const invocationBounds = { maxMs: 24 * 3600_000, minLeaseMs: 50 } as const;
+const DAY_MS = invocationBounds.maxMs;
 
 /** A count: a whole number. */
 const whole = (min: number, max: number) =>
@@ -27,7 +29,7 @@ const ms = (min: number, max: number) =>
 const invocationOptionsSchema = z.object({
   budgetMs: ms(1, DAY_MS),
   // a heartbeat goes out every leaseMs / 3, and at most every 50 ms
-  leaseMs: ms(50, DAY_MS),
+  leaseMs: ms(invocationBounds.minLeaseMs, DAY_MS),
   graceMs: ms(0, DAY_MS),
   maxJobs: whole(1, 10_000),
   ackDebounceMs: ms(0, 60_000),

@@ -43,13 +43,14 @@ export function bulkRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
 
   app.post('/jobs/:state/retry', async (c) => {
     const raw = c.req.param('state');
-    if (!stateSchema.safeParse(raw).success) {
+    const parsed = stateSchema.safeParse(raw);
+    if (!parsed.success) {
       throw new ValidationError(
         `state: "${raw.slice(0, 40)}" is neither a job id nor a state (${jobStates.join(', ')})`,
         'state',
       );
     }
-    const state = parse(stateSchema, raw, 'state');
+    const state = parsed.data;
     const { type } = parse(typeQuery, c.req.query());
     const count = await queue.retryAll(state, type);
     return c.json({ message: `retried ${count} ${state} jobs`, count });
