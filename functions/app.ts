@@ -49,7 +49,9 @@ const consoleLog: ErrorLog = {
 export function createApp(opts: AppOptions): Hono {
   const { config } = opts;
   const log = opts.log ?? consoleLog;
-  const app = new Hono();
+  // Kue's Express app answered /stats/ as /stats (non-strict routing): clients written for it may
+  // send the slash.
+  const app = new Hono({ strict: false });
   app.onError(onError(log));
   app.notFound(notFound);
 

@@ -239,6 +239,23 @@ describe("edgekue's additions", () => {
       expect(errorSchema.parse(await r.json()).error).toMatch(/no route/);
     }
   });
+
+  it("answers a path with a trailing slash as the path without it, as Kue's Express did", async () => {
+    expect(await ok(t.send('GET', '/stats/'), statsSchema)).toEqual(
+      await ok(t.send('GET', '/stats'), statsSchema),
+    );
+    const job = await ok(t.send('GET', `/job/${ids[1]}/`), jobSchema);
+    expect(job.id).toBe(ids[1]);
+    const page = await ok(t.send('GET', '/jobs/video/inactive/0..9/asc/'), jobListSchema);
+    expect(page.map((j) => j.type)).toEqual(['video']);
+    const moved = await t.send('PUT', `/job/${ids[2]}/priority/high/`);
+    expect(moved.status).toBe(200);
+    expect((await ok(t.send('GET', `/job/${ids[2]}`), jobSchema)).priority).toBe(-10);
+    const created = await ok(t.send('POST', '/job/', { type: 'slash', data: {} }), createdSchema);
+    expect((await ok(t.send('GET', `/job/${created.id}`), jobSchema)).type).toBe('slash');
+    // a slash only: the path still has to name a route
+    expect((await t.send('GET', '/jobs/inactive/')).status).toBe(404);
+  });
 });
 
 describe('mounted under a sub-path', () => {
