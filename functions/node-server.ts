@@ -13,20 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createQueue, type Queue } from '../core/index.js';
-import {
-  type HandlerRegistry,
-  runTick,
-  runWake,
-  workerDefaults,
-} from '../worker-handlers/index.js';
-import { createApp } from './app.js';
-import { invocationOptions, queueOptions, readConfig } from './config.js';
-import { dashboard } from './dashboard/index.js';
-import { handlers } from './handlers.js';
+import type { Queue } from '../core/index.js';
+import type { HandlerRegistry } from '../worker-handlers/index.js';
 import { nodeRedis } from './node-redis.js';
-import { createWake, type WakeMode } from './wake/index.js';
-import { workRoute } from './work-route.js';
+import { createServerRuntime } from './server-runtime.js';
+import type { WakeMode } from './wake/index.js';
 
 export interface NodeServerOptions {
   env?: Record<string, string | undefined>;
@@ -48,100 +39,52 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
-const log = {
-  warn: (message: string) => console.error(message),
-  error: (message: string, error?: unknown) => console.error(message, error),
-};
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 export async function startNodeServer(options: NodeServerOptions = {}): Promise<NodeServer> {
   const env = options.env ?? process.env;
-  const config = readConfig(env);
-  const registry = options.registry ?? handlers;
-  // node:http rather than Node's fetch: a third of the CPU per request (node-redis.ts)
-  const redis = nodeRedis({
-    url: config.UPSTASH_REDIS_REST_URL,
-    token: config.UPSTASH_REDIS_REST_TOKEN,
-  });
-  const queue = createQueue({ redis }, queueOptions(config));
-  const stopping = new AbortController();
-  const { signal } = stopping;
-  const batch = { ...invocationOptions(config), signal };
-  const { wake, mode } = createWake(config, {
-    runLocal: () => runWake(queue, registry, batch),
-    log,
-  });
-  const background = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>) => {
-    background.add(p);
-    void p.finally(() => background.delete(p));
-  };
-  // Every create in this process wakes a worker, over HTTP or through the core API alike.
-  queue.onEnqueue((jobs) => wake(jobs, { waitUntil: track }));
-  const app = createApp({
-    queue,
-    config,
-    work: workRoute({ queue, registry, config, signal, log, wake }),
+  const runtime = createServerRuntime({
+    env,
+    // node:http rather than Node's fetch: a third of the CPU per request (node-redis.ts)
+    connection: (config) => ({
+      redis: nodeRedis({
+        url: config.UPSTASH_REDIS_REST_URL,
+        token: config.UPSTASH_REDIS_REST_TOKEN,
+      }),
+    }),
+    registry: options.registry,
     remoteAddress: (c) => getConnInfo(c).remote.address,
-    dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
-    log,
+    tick: options.tick,
+    tickBudgetMs: options.tickBudgetMs,
+    intervalMs: options.intervalMs,
   });
 
   const port = options.port ?? Number(env.PORT ?? 3000);
   const hostname = options.host ?? env.HOST ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname }, () => resolve(s as Server));
+    const s = serve({ fetch: runtime.fetch, port, hostname }, () => resolve(s as Server));
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await runtime.stop();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-
-  const ticking =
-    options.tick === false
-      ? Promise.resolve()
-      : (async () => {
-          while (!signal.aborted) {
-            try {
-              await runTick(queue, registry, {
-                ...invocationOptions(config),
-                budgetMs: options.tickBudgetMs ?? 60_000,
-                intervalMs: options.intervalMs ?? workerDefaults.tickIntervalMs,
-                signal,
-                onRetry: (jobs) => wake(jobs, { waitUntil: track }),
-              });
-            } catch (error) {
-              log.error('edgekue: tick failed', error);
-              await sleep(workerDefaults.tickIntervalMs, signal);
-            }
-          }
-        })();
+  runtime.startTicking();
 
   let closing: Promise<void> | undefined;
   return {
     url,
-    queue,
-    wakeMode: mode,
+    queue: runtime.queue,
+    wakeMode: runtime.wakeMode,
     close() {
       closing ??= (async () => {
-        stopping.abort();
+        const stopped = runtime.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Event streams stay open: give them a moment, then cut them.
         const cut = setTimeout(() => server.closeAllConnections(), 1_000);
         await closed;
         clearTimeout(cut);
-        await ticking;
-        await Promise.allSettled([...background]);
+        await stopped;
       })();
       return closing;
     },

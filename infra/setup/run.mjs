@@ -12,10 +12,17 @@ const [command, ...rest] = process.argv.slice(2);
 const log = (m) => console.error(m);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
+// Tools the commands run from node_modules/.bin: one missing means node_modules is absent or older
+// than package.json (deno and bun came later).
+const REQUIRED_BINS = ['tsx', 'vitest', 'deno', 'bun'];
+
 function ensureNodeModules() {
-  if (existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
+  const missing = REQUIRED_BINS.filter((name) => !existsSync(bin(name)));
+  if (missing.length === 0) return;
   const ci = existsSync(join(root, 'package-lock.json'));
-  log(`setup: npm ${ci ? 'ci' : 'install'} (node_modules is missing)`);
+  log(
+    `setup: npm ${ci ? 'ci' : 'install'} (node_modules ${missing.length === REQUIRED_BINS.length ? 'is missing' : `lacks ${missing.join(', ')}`})`,
+  );
   const r = spawnSync('npm', [ci ? 'ci' : 'install', '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',

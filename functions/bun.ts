@@ -1,0 +1,66 @@
+/**
+ * edgekue on Bun, for self-hosting: the same app as the Worker on Bun.serve, and the same cron
+ * tick on a timer (server-runtime.ts). Reads the environment (see functions/config.ts; PORT and
+ * HOST choose where to listen, PORT=0 any free port) and prints `ready <url>` once it serves.
+ * Handlers come from ./handlers.ts. From a checkout with node_modules installed:
+ *
+ *   bun functions/bun.ts
+ */
+// First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
+// copies methods onto each schema when it is created (the API's schemas extend core's).
+import '@hono/zod-openapi';
+import { createServerRuntime } from './server-runtime.js';
+
+/** The part of Bun's API used here (the project is typechecked without Bun's types). */
+interface BunServer {
+  readonly hostname: string;
+  readonly port: number;
+  requestIP(request: Request): { address: string } | null;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
+interface BunApi {
+  serve(options: {
+    port: number;
+    hostname: string;
+    // Event streams stay open for minutes; Bun's default would cut them after 10 s.
+    idleTimeout: number;
+    fetch: (request: Request, server: BunServer) => Response | Promise<Response>;
+  }): BunServer;
+}
+declare const Bun: BunApi;
+
+function main(): void {
+  const env = process.env;
+  const runtime = createServerRuntime({
+    env,
+    remoteAddress: (c) => (c.env as BunServer | undefined)?.requestIP(c.req.raw)?.address,
+  });
+  const server = Bun.serve({
+    port: Number(env.PORT ?? 3000),
+    hostname: env.HOST ?? '127.0.0.1',
+    idleTimeout: 0,
+    fetch: (request, srv) => runtime.fetch(request, srv),
+  });
+  const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname;
+  console.log(`ready http://${host}:${server.port}`);
+  runtime.startTicking();
+
+  let signals = 0;
+  const stop = () => {
+    signals++;
+    if (signals > 1) process.exit(1);
+    console.error('edgekue: shutting down (running jobs get their grace)');
+    const stopped = runtime.stop();
+    // Event streams would hold a graceful stop open: cut what is still open after a moment.
+    const closed = server.stop();
+    const cut = setTimeout(() => void server.stop(true), 1_000);
+    void Promise.all([stopped, closed]).then(() => {
+      clearTimeout(cut);
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main();

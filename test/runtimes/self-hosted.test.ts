@@ -1,0 +1,165 @@
+// The self-hosted entry points on their own runtimes: functions/deno.ts in Deno and functions/bun.ts
+// in Bun (both installed from npm as devDependencies), against the test bridge. Each must serve
+// the API and the dashboard, run a created job at once (wake-up) and a delayed one from its tick
+// timer, tell a loopback caller from a forwarded one, and stop cleanly on SIGTERM.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createQueue } from '../../core/index.js';
+import { createdSchema, jobSchema, statsSchema } from '../../functions/api/schema.js';
+import { testRedis } from '../support/stack.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+
+const runtimes = [
+  {
+    name: 'Deno',
+    command: bin('deno'),
+    args: [
+      'run',
+      '--allow-net',
+      '--allow-env',
+      '--allow-read',
+      '--unstable-sloppy-imports',
+      'functions/deno.ts',
+    ],
+  },
+  { name: 'Bun', command: bin('bun'), args: ['functions/bun.ts'] },
+] as const;
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const started: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+async function start(command: string, args: readonly string[], prefix: string): Promise<Started> {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      // Deno and Bun keep caches under these; the defaults are fine, only quieter.
+      NO_COLOR: '1',
+      UPSTASH_REDIS_REST_URL: inject('bridgeUrl'),
+      UPSTASH_REDIS_REST_TOKEN: inject('bridgeToken'),
+      EDGEKUE_PREFIX: prefix,
+      PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const ready = /^ready (http:\/\/\S+)$/m.exec(text);
+      if (ready?.[1]) {
+        clearInterval(timer);
+        resolve(ready[1]);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`${command} exited with ${code} before ready:\n${text}`));
+    });
+  });
+  return { child, url, output: () => text, exited };
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.each(runtimes)('functions on $name', ({ command, args }) => {
+  it('serves the API and the dashboard, runs jobs, and stops on SIGTERM', async () => {
+    const prefix = `rt-${randomBytes(5).toString('hex')}`;
+    const s = await start(command, args, prefix);
+    const json = async (path: string, init?: RequestInit) => {
+      const r = await fetch(`${s.url}${path}`, init);
+      return { status: r.status, body: (await r.json()) as unknown };
+    };
+    try {
+      // a loopback caller needs no credentials when none are set: the runtime's address is read
+      const stats = await json('/stats');
+      expect(stats.status).toBe(200);
+      statsSchema.parse(stats.body);
+      const forwarded = await fetch(`${s.url}/stats`, {
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
+      expect(forwarded.status).toBe(403);
+      await forwarded.body?.cancel();
+
+      const page = await fetch(`${s.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<html');
+
+      const create = (options: object) =>
+        json('/job', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'email', data: { to: 'tj@example.com' }, options }),
+        });
+      const now = await create({});
+      const { id } = createdSchema.parse(now.body);
+      // the wake-up runs it in the same process, without waiting for a tick
+      const done = await until(
+        async () => jobSchema.parse((await json(`/job/${id}`)).body),
+        (job) => job.state === 'complete',
+        5_000,
+      );
+      expect(done.state).toBe('complete');
+
+      // a job created behind the server's back wakes nobody: only the tick, which the runtime's
+      // timers drive, can promote and run it
+      const behind = createQueue(
+        { url: inject('bridgeUrl'), token: inject('bridgeToken') },
+        { prefix },
+      );
+      const later = await behind.create('email', { to: 'ann@example.com' }).delay(300).save();
+      const promoted = await until(
+        async () => jobSchema.parse((await json(`/job/${later.id}`)).body),
+        (job) => job.state === 'complete',
+        15_000,
+      );
+      expect(promoted.state).toBe('complete');
+      await behind.close();
+
+      const events = await fetch(`${s.url}/events`);
+      expect(events.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const reader = events.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toMatch(/^retry: \d+/m);
+      await reader.cancel();
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    expect(await s.exited, s.output()).toBe(0);
+    expect(s.output()).not.toMatch(/error|uncaught|panic/i);
+    const redis = testRedis();
+    const keys = await redis.keys(`*${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }, 60_000);
+});
