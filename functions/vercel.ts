@@ -1,0 +1,107 @@
+/**
+ * edgekue as a Vercel Function (Node.js runtime, Web handler): the same app as the Worker, and
+ * the cron tick on `GET /cron`, which Vercel Cron calls with `Authorization: Bearer $CRON_SECRET`.
+ * Like a Worker, an invocation is stateless and time-limited: wake-ups and their jobs run in
+ * Vercel's waitUntil (@vercel/functions), and a tick runs for EDGEKUE_BUDGET_MS (keep it under the
+ * function's maxDuration). Wiring: infra/deploy/vercel/ (api/index.ts and vercel.json).
+ */
+// First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
+// copies methods onto each schema when it is created (the API's schemas extend core's).
+import '@hono/zod-openapi';
+import { waitUntil } from '@vercel/functions';
+import { type ExecutionContext, Hono } from 'hono';
+import { createQueue } from '../core/index.js';
+import { type HandlerRegistry, runTick, runWake } from '../worker-handlers/index.js';
+import type { WaitUntil } from './api/index.js';
+import { createApp } from './app.js';
+import { secretMatcher } from './auth/safe-equal.js';
+import { invocationOptions, queueOptions, readConfig } from './config.js';
+import { dashboard } from './dashboard/index.js';
+import { handlers } from './handlers.js';
+import { createWake } from './wake/index.js';
+import { workRoute } from './work-route.js';
+
+export interface VercelFunctionOptions {
+  /** Read at the first request (default: process.env). */
+  env?: () => Record<string, string | undefined>;
+  registry?: HandlerRegistry;
+}
+
+const log = {
+  warn: (message: string) => console.warn(message),
+  error: (message: string, error?: unknown) => console.error(message, error),
+};
+
+// Vercel's waitUntil keeps the invocation alive for the promise; failures are only logged.
+const vercelWaitUntil: WaitUntil = {
+  waitUntil: (p) => {
+    waitUntil(p.catch((error: unknown) => log.error('edgekue: background task failed', error)));
+  },
+};
+
+// What Hono's handlers see as c.executionCtx, so the API's wake-ups use Vercel's waitUntil.
+const executionContext = {
+  waitUntil: vercelWaitUntil.waitUntil,
+  passThroughOnException: () => {},
+  props: {},
+} as unknown as ExecutionContext;
+
+function build(options: VercelFunctionOptions): Hono {
+  const env = options.env?.() ?? process.env;
+  const registry = options.registry ?? handlers;
+  const config = readConfig(env);
+  const queue = createQueue(
+    { url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN },
+    queueOptions(config),
+  );
+  const { wake } = createWake(config, {
+    runLocal: () => runWake(queue, registry, invocationOptions(config)),
+    log,
+  });
+  const app = createApp({
+    queue,
+    config,
+    wake,
+    work: workRoute({ queue, registry, config, log, wake }),
+    // Nothing reaches a Vercel Function over loopback: every caller needs the configured auth.
+    remoteAddress: () => undefined,
+    dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
+    log,
+  });
+
+  const cronSecret = env.CRON_SECRET ? secretMatcher(env.CRON_SECRET) : undefined;
+  const outer = new Hono({ strict: false });
+  // Before the app's auth: Vercel Cron presents CRON_SECRET, not edgekue's credentials.
+  outer.get('/cron', async (c) => {
+    if (!cronSecret) {
+      return c.json(
+        { error: 'set CRON_SECRET: Vercel Cron sends it, and /cron runs nothing without it' },
+        403,
+      );
+    }
+    const header = c.req.header('authorization') ?? '';
+    const presented = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
+    if (!(await cronSecret(presented)))
+      return c.json({ error: 'wrong or missing CRON_SECRET' }, 401);
+    const result = await runTick(queue, registry, {
+      ...invocationOptions(config),
+      onRetry: (jobs) => wake(jobs, vercelWaitUntil),
+    });
+    return c.json(result);
+  });
+  outer.route('/', app);
+  return outer;
+}
+
+/** The Web handler Vercel's Node.js runtime calls: `export default vercelFunction()`. */
+export function vercelFunction(options: VercelFunctionOptions = {}): {
+  fetch(request: Request): Promise<Response>;
+} {
+  let app: Hono | undefined;
+  return {
+    fetch: async (request) => {
+      app ??= build(options);
+      return app.fetch(request, {}, executionContext);
+    },
+  };
+}
