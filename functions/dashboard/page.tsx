@@ -100,27 +100,13 @@ export const Page: FC<PageProps> = ({ title, base, version, view }) => (
           ×
         </button>
       </div>
-      <div class="layout">
-        <main class="main">
+      {/* The DOM order is the visual order, so Tab follows it: the tabs and filters, the side
+          panels (beside them on a wide screen, below them on a phone), then the jobs. */}
+      <main class="layout">
+        <div class="controls">
           <Tabs view={view} />
           <Toolbar view={view} />
-          <section id="jobs-panel" role="tabpanel" aria-labelledby={`tab-${view.state}`}>
-            <div class="list-head">
-              <p id="list-summary" class="summary" aria-live="polite" />
-              <div id="bulk" class="bulk" hidden>
-                <button type="button" id="retry-all" class="btn">
-                  Retry all
-                </button>
-                <button type="button" id="remove-all" class="btn danger">
-                  Remove all
-                </button>
-              </div>
-            </div>
-            <ol id="jobs" class="jobs" aria-label="Jobs" />
-            <div id="sentinel" class="sentinel" aria-hidden="true" />
-            <p id="list-end" class="list-end" hidden />
-          </section>
-        </main>
+        </div>
         <aside class="side">
           <details class="card" id="chart-card" open>
             <summary>
@@ -143,7 +129,28 @@ export const Page: FC<PageProps> = ({ title, base, version, view }) => (
             <kbd>1</kbd>–<kbd>5</kbd> tabs
           </p>
         </aside>
-      </div>
+        <section
+          id="jobs-panel"
+          class="jobs-panel"
+          role="tabpanel"
+          aria-labelledby={`tab-${view.state}`}
+        >
+          <div class="list-head">
+            <p id="list-summary" class="summary" aria-live="polite" />
+            <div id="bulk" class="bulk" hidden>
+              <button type="button" id="retry-all" class="btn">
+                Retry all
+              </button>
+              <button type="button" id="remove-all" class="btn danger">
+                Remove all
+              </button>
+            </div>
+          </div>
+          <ol id="jobs" class="jobs" aria-label="Jobs" />
+          <div id="sentinel" class="sentinel" aria-hidden="true" />
+          <p id="list-end" class="list-end" hidden />
+        </section>
+      </main>
       <dialog id="confirm" class="confirm" aria-labelledby="confirm-text">
         <form method="dialog">
           <p id="confirm-text" />

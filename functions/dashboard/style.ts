@@ -42,20 +42,31 @@ button, input, select { font: inherit; color: inherit; }
   background: var(--bad-soft); color: var(--bad); border: 1px solid var(--bad); border-radius: 8px;
 }
 .banner span { flex: 1; overflow-wrap: anywhere; }
-.icon { background: none; border: 0; font-size: 20px; line-height: 1; cursor: pointer; color: inherit; }
+.icon {
+  background: none; border: 0; font-size: 20px; line-height: 1; cursor: pointer; color: inherit;
+  min-width: 24px; min-height: 24px;
+}
 
 .layout {
-  display: grid; grid-template-columns: minmax(0, 1fr) 356px; gap: 20px;
+  display: grid; grid-template-columns: minmax(0, 1fr) 356px; gap: 0 20px;
   max-width: 1320px; margin: 0 auto; padding: 16px 20px 40px;
+  /* the side panels span both rows: the list starts right under the filters however tall they are */
+  grid-template-rows: auto 1fr; grid-template-areas: "controls side" "list side";
 }
-.side { display: flex; flex-direction: column; gap: 16px; }
+.controls { grid-area: controls; min-width: 0; }
+.side { grid-area: side; display: flex; flex-direction: column; gap: 16px; }
+.jobs-panel { grid-area: list; min-width: 0; }
 
-.tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--border); overflow-x: auto; scrollbar-width: none; }
+.tabs {
+  display: flex; gap: 4px; box-shadow: inset 0 -1px 0 var(--border); overflow-x: auto; scrollbar-width: none;
+}
 .tab {
-  display: inline-flex; gap: 8px; align-items: center; padding: 8px 12px; margin-bottom: -1px;
+  display: inline-flex; gap: 8px; align-items: center; padding: 8px 12px; border-radius: 6px 6px 0 0;
   background: none; border: 0; border-bottom: 2px solid transparent; cursor: pointer;
   color: var(--muted); white-space: nowrap; font-weight: 550;
 }
+/* The tab bar scrolls sideways, so it clips what sticks out of it: the ring is drawn inside the tab. */
+.tab:focus-visible { outline-offset: -2px; }
 .tab:hover { color: var(--text); }
 .tab[aria-selected=true] { color: var(--accent); border-bottom-color: var(--accent); }
 .count {
@@ -86,9 +97,12 @@ button, input, select { font: inherit; color: inherit; }
 .btn:disabled { opacity: 0.45; cursor: default; }
 .btn.danger { color: var(--bad); }
 .btn.danger:hover:not(:disabled) { border-color: var(--bad); color: var(--bad); background: var(--bad-soft); }
-.btn.small { padding: 2px 8px; font-size: 12px; }
+.btn.small { padding: 2px 8px; font-size: 12px; min-height: 24px; }
 .btn.pill { display: block; margin: 0 auto 8px; border-radius: 999px; background: var(--accent-soft); color: var(--accent); }
-.link { background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; font-weight: 600; }
+.link {
+  background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; font-weight: 600;
+  min-width: 24px; min-height: 24px; text-align: left;
+}
 
 .jobs { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
 .job {
@@ -96,6 +110,11 @@ button, input, select { font: inherit; color: inherit; }
   box-shadow: var(--shadow); overflow: hidden;
 }
 .job.open { border-color: var(--accent); }
+.job.held { border-style: dashed; }
+.job-moved {
+  margin: 0; padding: 6px 14px; font-size: 13px; color: var(--warn); background: var(--panel-2);
+  border-top: 1px solid var(--border);
+}
 .job.fresh { animation: fresh 1.5s ease-out; }
 @keyframes fresh { from { background: var(--accent-soft); } to { background: var(--panel); } }
 .job-row {
@@ -105,7 +124,7 @@ button, input, select { font: inherit; color: inherit; }
 .job-row:hover { background: var(--panel-2); }
 .job-head {
   display: flex; gap: 10px; align-items: baseline; min-width: 0; background: none; border: 0;
-  padding: 0; text-align: left; cursor: pointer; border-radius: 4px;
+  padding: 0; text-align: left; cursor: pointer; border-radius: 4px; min-height: 24px;
 }
 .job-head .id { font-family: var(--mono); color: var(--muted); font-size: 13px; }
 .job-head .type {
@@ -140,7 +159,7 @@ button, input, select { font: inherit; color: inherit; }
 }
 .tree { list-style: none; margin: 0; padding-left: 16px; }
 .tree-box > .tree { padding-left: 0; }
-.tree summary { cursor: pointer; }
+.tree summary { cursor: pointer; line-height: 24px; }
 .key { color: var(--accent); }
 .leaf { overflow-wrap: anywhere; white-space: pre-wrap; }
 .leaf.string { color: var(--ok); }
@@ -154,7 +173,7 @@ button, input, select { font: inherit; color: inherit; }
 .list-end { text-align: center; color: var(--muted); font-size: 13px; margin: 16px 0; }
 
 .card { background: var(--panel); border: 1px solid var(--border); border-radius: 10px; padding: 12px 14px; box-shadow: var(--shadow); }
-.card summary { cursor: pointer; list-style: none; display: flex; align-items: center; gap: 6px; }
+.card summary { cursor: pointer; list-style: none; display: flex; align-items: center; gap: 6px; min-height: 24px; }
 .card summary::-webkit-details-marker { display: none; }
 .card summary::after { content: "▾"; color: var(--muted); margin-left: auto; transition: transform 0.15s; }
 .card:not([open]) summary::after { transform: rotate(-90deg); }
@@ -194,9 +213,19 @@ kbd { font-family: var(--mono); font-size: 11px; padding: 0 4px; border: 1px sol
 .confirm .row { display: flex; justify-content: end; gap: 8px; }
 
 @media (max-width: 900px) {
-  .layout { grid-template-columns: minmax(0, 1fr); padding: 12px; gap: 12px; }
-  .side { order: -1; gap: 8px; }
+  .layout {
+    grid-template-columns: minmax(0, 1fr); grid-template-rows: none;
+    grid-template-areas: "controls" "side" "list"; padding: 12px; gap: 0;
+  }
+  .side { gap: 8px; margin-bottom: 12px; }
   .keys { display: none; }
+  /* One row of types that scrolls sideways, so the jobs stay in view below it. */
+  .type-list { display: flex; gap: 8px; overflow-x: auto; scroll-snap-type: x proximity; }
+  .type-row {
+    flex: 0 0 min(300px, 90%); padding: 8px 10px; border: 1px solid var(--border); border-radius: 8px;
+    scroll-snap-align: start;
+  }
+  .type-row + .type-row { border-top: 1px solid var(--border); padding-top: 8px; }
 }
 @media (max-width: 560px) {
   .top { padding: 10px 12px; }

@@ -398,6 +398,104 @@ describe('dashboard', () => {
     expect(await card(page, id).count()).toBe(0);
   });
 
+  it('keeps an open detail when its job changes state, until the user closes it', async () => {
+    const older = await create('watch', { title: 'Still running' });
+    const id = await create('watch', { title: 'Fails while read' });
+    // claims take the oldest first
+    expect(await claim(served.queue, 'watch')).toBe(older);
+    expect(await claim(served.queue, 'watch')).toBe(id);
+    const page = await open('./?state=active&type=watch');
+    await expect.poll(() => cardIds(page)).toEqual([id, older]);
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    await page.keyboard.press('j');
+    expect(await focused()).toBe(`job-${id}`);
+    await page.keyboard.press('Enter');
+    const state = card(page, id).locator('.detail select[data-action=state]');
+    await expect.poll(() => state.inputValue({ timeout: 1_000 })).toBe('active');
+
+    // the job fails while its detail is open: the detail stays, read again, showing it failed
+    await settle(served.queue, id, { error: 'Error: gave up\n    at work (job.ts:1:1)' });
+    await expect
+      .poll(() => state.inputValue({ timeout: 1_000 }), { timeout: 10_000 })
+      .toBe('failed');
+    await expect
+      .poll(() => card(page, id).locator('.detail .stack').textContent({ timeout: 1_000 }))
+      .toContain('at work (job.ts:1:1)');
+    expect(await card(page, id).locator('.job-moved').textContent()).toContain('Now Failed');
+    // the list no longer counts it (the server's list has one active job)
+    await expect.poll(() => page.locator('#list-summary').textContent()).toContain('1 of 1');
+    await shot(page, 'held-detail');
+
+    // j/k still walk the cards, the held one included; Escape closes it and it leaves the list,
+    // focus going to the card that is left
+    await page.keyboard.press('j');
+    expect(await focused()).toBe(`job-${older}`);
+    await page.keyboard.press('k');
+    expect(await focused()).toBe(`job-${id}`);
+    await page.keyboard.press('Escape');
+    await card(page, id).waitFor({ state: 'detached' });
+    expect(await cardIds(page)).toEqual([older]);
+    expect(await focused()).toBe(`job-${older}`);
+  });
+
+  it('re-reads the list while the event stream is down, in place, and stops once it is back', async () => {
+    // streams here end every 2 s and the page reconnects: a reconnection the test can refuse
+    const quick = await serveApp('edgekue polling', {}, { maxLifetimeMs: 2_000 });
+    let p: TestPage | undefined;
+    try {
+      const made = await quick.queue.createMany(
+        Array.from({ length: 60 }, (_, i) => ({ type: 'poll', data: { title: `poll ${i}` } })),
+      );
+      const ids = made.map((j) => j.id!);
+      p = await openPage(browser, new URL('./?state=inactive&order=asc', quick.url).href);
+      const page = p.page;
+      const at = (id: string) => page.locator(`#jobs > li[data-id="${id}"]`);
+      await at(ids[0]!).waitFor();
+      // the user reads a job part-way down the list, its detail open
+      const reading = ids[20]!;
+      await at(reading).locator('.job-head').click();
+      await at(reading).locator('.detail select[data-action=state]').waitFor();
+      await at(reading).evaluate((el) => el.scrollIntoView());
+      const topOf = () => at(reading).evaluate((el) => el.getBoundingClientRect().top);
+      const top = await topOf();
+
+      // list reads ask from the list's start; page loads ask from where the last page ended
+      const listReads: string[] = [];
+      const countReads: string[] = [];
+      page.on('request', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (/\/jobs\/.*\/0\.\.\d+\//.test(path)) listReads.push(path);
+        if (path.endsWith('/stats')) countReads.push(path);
+      });
+      await page.route('**/events*', (route) => route.abort('connectionrefused'));
+      await page.locator('#live[data-status=reconnecting]').waitFor({ timeout: 15_000 });
+
+      // two jobs above the one being read start running: no event says so
+      expect(await claim(quick.queue, 'poll')).toBe(ids[0]);
+      expect(await claim(quick.queue, 'poll')).toBe(ids[1]);
+      await at(ids[0]!).waitFor({ state: 'detached', timeout: 15_000 });
+      await at(ids[1]!).waitFor({ state: 'detached' });
+      expect(await at(reading).locator('.detail').isVisible()).toBe(true);
+      expect(Math.abs((await topOf()) - top)).toBeLessThan(2);
+      // one list read per poll, at the counts' pace
+      expect(listReads.length).toBeGreaterThan(0);
+      expect(listReads.length).toBeLessThanOrEqual(countReads.length + 1);
+
+      await page.unroute('**/events*');
+      await page.locator('#live[data-status=live]').waitFor({ timeout: 15_000 });
+      const readsWhenBack = listReads.length;
+      // longer than a poll's period: no list read once the stream is back
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(listReads.length).toBe(readsWhenBack);
+      expect(await at(reading).locator('.detail').isVisible()).toBe(true);
+    } finally {
+      await p?.context.close();
+      await quick.close();
+    }
+    // the refused reconnections are reported by the browser; those are expected
+    expect(p?.errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+  }, 60_000);
+
   it('clears an outage from the banner once a call goes through again', async () => {
     await create('outage', { title: 'Behind an outage' });
     const page = await open('./?state=inactive&type=outage');

@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { createQueue, list, type Queue } from '../../core/index.js';
+import type { EventStreamOptions } from '../../functions/api/deps.js';
 import { createApp } from '../../functions/app.js';
 import { envSchema } from '../../functions/config.js';
 import { dashboard } from '../../functions/dashboard/index.js';
@@ -35,8 +36,15 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** The real app behind basic auth, on a free loopback port, over a queue with a fresh prefix. */
-export async function serveApp(title: string, env: Record<string, string> = {}): Promise<Served> {
+/**
+ * The real app behind basic auth, on a free loopback port, over a queue with a fresh prefix.
+ * `events` tunes its GET /events (a short maxLifetimeMs makes the page reconnect soon).
+ */
+export async function serveApp(
+  title: string,
+  env: Record<string, string> = {},
+  events: Partial<EventStreamOptions> = {},
+): Promise<Served> {
   const queue = createQueue(
     { url: inject('bridgeUrl'), token: inject('bridgeToken') },
     { prefix: `dash-${randomBytes(5).toString('hex')}` },
@@ -53,7 +61,7 @@ export async function serveApp(title: string, env: Record<string, string> = {}):
     queue,
     config,
     dashboard: dashboard({ title }),
-    events: { pollMs: 100, heartbeatMs: 5_000 },
+    events: { pollMs: 100, heartbeatMs: 5_000, ...events },
     log: { warn: () => {}, error: (m, e) => console.error(m, e) },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -21,6 +21,18 @@ function progressBar(pct) {
     h('span', { class: 'pct', text: p + '%' }));
 }
 
+/** What a card's time is: each state labels its own moment ("failed 3m ago"), never a bare time. */
+const MOMENT_LABELS = { inactive: 'queued', active: 'started', delayed: 'delayed', failed: 'failed',
+  complete: 'completed' };
+
+/** When the job entered its state, as far as the job says. */
+function momentOf(job) {
+  if (job.state === 'inactive') return toMs(job.created_at);
+  if (job.state === 'active') return toMs(job.started_at) || toMs(job.updated_at);
+  if (job.state === 'failed') return toMs(job.failed_at) || toMs(job.updated_at);
+  return toMs(job.updated_at);
+}
+
 function cardMeta(job) {
   const items = [];
   if (job.priority !== 0) {
@@ -33,15 +45,11 @@ function cardMeta(job) {
   } else if (a.made > 0 && a.max > 1) {
     items.push(h('span', { text: a.made + '/' + a.max + ' attempts' }));
   }
-  const created = toMs(job.created_at);
-  const updated = toMs(job.updated_at);
   if (job.state === 'complete' && job.duration) {
     items.push(h('span', { class: 'muted', text: 'took ' + duration(job.duration) }));
-  } else if (job.state === 'active' && toMs(job.started_at)) {
-    items.push(timeAgo(toMs(job.started_at), 'started '));
-  } else if (created) {
-    items.push(timeAgo(job.state === 'inactive' || !updated ? created : updated,
-      job.state === 'inactive' ? 'queued ' : ''));
+  } else {
+    const at = momentOf(job) || toMs(job.created_at);
+    if (at) items.push(timeAgo(at, (MOMENT_LABELS[job.state] || 'updated') + ' '));
   }
   return items;
 }

@@ -129,6 +129,9 @@ async function refreshDetail(id) {
     renderCard(current.li, job);
     const box = current.li.querySelector('.detail');
     if (box) renderDetail(box, job, log);
+    // the detail stays open whatever the job's state: its card is held while the job is elsewhere
+    if (matchesView(job)) rejoinView(id);
+    else leaveView(id, job.state);
   } catch (err) {
     if (err.status === 404) dropCard(id, 'was removed');
     else showError(err);
@@ -182,6 +185,11 @@ function expand(id) {
 }
 
 function collapse(id) {
+  // a card held only for its open detail (its job left the view) goes with it
+  if (heldCards.has(id)) {
+    dropCard(id);
+    return;
+  }
   openCards.delete(id);
   const card = cards.get(id);
   if (!card) return;
@@ -198,10 +206,15 @@ function toggle(id) {
   else expand(id);
 }
 
-/** After a change, the job either still belongs to this view (refresh it) or leaves it. */
-async function afterChange(id, message) {
+/**
+ * After a change: a job the user moved out of the view leaves it at once (they asked for that);
+ * otherwise its card and detail show it as it is now (held, if it is elsewhere by now).
+ */
+async function afterChange(id, message, moved) {
   const job = await api('job/' + enc(id));
-  if (matchesView(job)) {
+  if (moved && !matchesView(job)) {
+    dropCard(id, message);
+  } else {
     announce('Job #' + id + ' ' + message + '.');
     const card = cards.get(id);
     if (card) {
@@ -209,8 +222,6 @@ async function afterChange(id, message) {
       renderCard(card.li, job);
     }
     await refreshDetail(id);
-  } else {
-    dropCard(id, message);
   }
   scheduleCounts();
 }
@@ -218,15 +229,15 @@ async function afterChange(id, message) {
 async function jobAction(id, action, value) {
   if (action === 'state') {
     await api('job/' + enc(id) + '/state/' + enc(value), { method: 'PUT' });
-    return afterChange(id, 'moved to ' + LABELS[value]);
+    return afterChange(id, 'moved to ' + LABELS[value], true);
   }
   if (action === 'priority') {
     await api('job/' + enc(id) + '/priority/' + enc(value), { method: 'PUT' });
-    return afterChange(id, 'now has priority ' + value);
+    return afterChange(id, 'now has priority ' + value, false);
   }
   if (action === 'restart') {
     await api('inactive/' + enc(id));
-    return afterChange(id, 'restarted');
+    return afterChange(id, 'restarted', true);
   }
   if (action === 'remove') {
     // next to Restart, and nothing brings a removed job back: ask, as the bulk removals do

@@ -44,7 +44,8 @@ function onKey(e) {
     const card = target instanceof Element ? target.closest('.job') : null;
     if (card && openCards.has(card.dataset.id)) {
       collapse(card.dataset.id);
-      card.querySelector('.job-head').focus();
+      // a held card leaves as it closes; focus went to its neighbour then
+      if (card.isConnected) card.querySelector('.job-head').focus();
     }
   }
 }

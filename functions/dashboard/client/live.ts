@@ -2,7 +2,7 @@
  * Client script, part 7: live updates from GET /events (Server-Sent Events). Progress events move
  * bars directly; other events are batched: jobs on screen are re-read, jobs that may enter the
  * view are fetched and placed, and counts are refreshed with a throttle. When the stream is down
- * the page falls back to polling the counts until it reconnects.
+ * the page falls back to polling the counts and the loaded list until it reconnects.
  */
 // biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
 export const live = String.raw`
@@ -61,8 +61,13 @@ function onEvent(ev) {
   }
   const next = stateAfter(ev);
   if (card) {
-    if (next && next !== view.state) dropCard(id, 'moved to ' + (LABELS[next] || next));
-    else pendingIds.add(id);
+    if (next && next !== view.state) {
+      leaveView(id, next);
+      // an open detail stays: it shows the job as it is now
+      markDetail(id);
+    } else {
+      pendingIds.add(id);
+    }
   } else if (!view.q && (!view.type || ev.type === view.type) && (!next || next === view.state)) {
     pendingIds.add(id);
   }
@@ -103,7 +108,7 @@ async function flushEvents() {
 /** Whether a job not on screen would land among the loaded pages (else paging will bring it). */
 function couldEnter(id) {
   if (listState.done) return true;
-  const last = jobsEl.lastElementChild;
+  const last = lastListed();
   return !last || before(id, last.dataset.id);
 }
 
@@ -129,6 +134,8 @@ function startPolling() {
   pollTimer = setInterval(() => {
     scheduleCounts();
     scheduleChart();
+    // no event says that a job on screen moved: the list is read again, at the counts' pace
+    attempt(rereadList);
   }, 5000);
 }
 
