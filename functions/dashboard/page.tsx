@@ -136,7 +136,16 @@ export const Page: FC<PageProps> = ({ title, base, version, view }) => (
           aria-labelledby={`tab-${view.state}`}
         >
           <div class="list-head">
-            <p id="list-summary" class="summary" aria-live="polite" />
+            {/* One live region: a type paused or resumed meanwhile is announced with the counts. */}
+            <div class="list-status" aria-live="polite">
+              <p id="list-summary" class="summary" />
+              <p id="paused-note" class="paused-note" hidden>
+                <span id="paused-text" />
+                <button type="button" id="paused-resume" class="btn small" hidden>
+                  Resume
+                </button>
+              </p>
+            </div>
             <div id="bulk" class="bulk" hidden>
               <button type="button" id="retry-all" class="btn">
                 Retry all

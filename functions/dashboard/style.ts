@@ -86,7 +86,12 @@ button, input, select { font: inherit; color: inherit; }
 .search .field { flex: 1; }
 
 .list-head { display: flex; align-items: center; gap: 12px; min-height: 34px; margin-bottom: 8px; }
-.summary { margin: 0; flex: 1; color: var(--muted); font-size: 13px; }
+.list-status { flex: 1; min-width: 0; }
+.summary { margin: 0; color: var(--muted); font-size: 13px; }
+.paused-note {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; margin: 4px 0 0; padding-left: 8px;
+  border-left: 3px solid var(--warn); font-size: 13px; overflow-wrap: anywhere;
+}
 .bulk { display: flex; gap: 8px; }
 
 .btn {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobStateSchema } from '../../core/schema.js';
+import { jobStateSchema, jobTypeSchema } from '../../core/schema.js';
 
 /** The tabs, in Kue's order of a job's life; keys 1–5 follow this order. */
 export const states = [
@@ -12,11 +12,13 @@ export const states = [
 
 /**
  * What the page shows, as kept in its URL (?state=failed&type=email&order=desc&q=...). Bad values
- * fall back to defaults instead of failing: a shared link should always open.
+ * fall back to defaults instead of failing: a shared link should always open. The client's
+ * readView (client/api.ts) reads the URL the same way, and rewrites it to what it shows. A type is
+ * kept if the API would accept its name, jobs or not: a link may name a type before its first job.
  */
 export const dashboardViewSchema = z.object({
   state: jobStateSchema.catch('active'),
-  type: z.string().max(200).catch(''),
+  type: jobTypeSchema.catch(''),
   order: z.enum(['asc', 'desc']).catch('desc'),
   q: z.string().max(500).catch(''),
 });

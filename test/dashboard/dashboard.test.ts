@@ -194,6 +194,46 @@ describe('dashboard', () => {
     expect(await shared.locator('#search').inputValue()).toBe('quokka');
   });
 
+  it('rewrites a URL with values the view ignored to the view it shows, in place', async () => {
+    // how many history entries the tab had as each page loaded (before the app's script ran)
+    const p = await openPage(
+      browser,
+      new URL(`./?state=bogus&order=sideways&type=not-yet&q=${'x'.repeat(501)}`, served.url).href,
+      {
+        prepare: (context) =>
+          context.addInitScript(() => {
+            (window as unknown as { entriesAtLoad: number }).entriesAtLoad = history.length;
+          }),
+      },
+    );
+    opened.push(p);
+    const page = p.page;
+    const entries = () =>
+      page.evaluate(() => ({
+        now: history.length,
+        atLoad: (window as unknown as { entriesAtLoad: number }).entriesAtLoad,
+      }));
+    // a type with no jobs yet is well formed: it is the filter shown, and its jobs would show live
+    await expect.poll(() => new URL(page.url()).search).toBe('?type=not-yet');
+    expect(await page.locator('#type-filter').inputValue()).toBe('not-yet');
+    expect(await page.locator('#tab-active').getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('#order').inputValue()).toBe('desc');
+    expect(await page.locator('#search').inputValue()).toBe('');
+    await expect.poll(() => page.locator('#list-end').textContent()).toBe('No jobs here.');
+    const first = await entries();
+    expect(first.now).toBe(first.atLoad);
+
+    // a type name the API would refuse (a control character) is dropped; a padded query is trimmed
+    await page.goto(
+      new URL('./?state=failed&type=a%01b&order=asc&q=%20needle%20', served.url).href,
+    );
+    await expect.poll(() => new URL(page.url()).search).toBe('?state=failed&order=asc&q=needle');
+    expect(await page.locator('#type-filter').inputValue()).toBe('');
+    expect((await page.locator('#search').inputValue()).trim()).toBe('needle');
+    const second = await entries();
+    expect(second.now).toBe(second.atLoad);
+  });
+
   it('restarts a failed job: it leaves Failed and shows in Queued', async () => {
     const id = await create('flaky', { title: 'Charge card' });
     await claim(served.queue, 'flaky');
@@ -349,6 +389,78 @@ describe('dashboard', () => {
     await row.getByRole('button', { name: 'Resume' }).click();
     await row.locator('.chip.paused').waitFor({ state: 'hidden' });
   });
+
+  it('says beside the list that the viewed type is paused, live, and resumes it from there', async () => {
+    const id = await create('hold', { title: 'Waits while paused' });
+    const page = await open('./?state=inactive&type=hold');
+    await card(page, id).waitFor();
+    const note = page.locator('#paused-note');
+    const noteText = page.locator('#paused-text');
+    const option = page.locator('#type-filter option[value=hold]');
+    const resume = page.locator('#paused-resume');
+    expect(await note.isHidden()).toBe(true);
+    expect(await option.textContent()).toBe('hold');
+
+    // paused elsewhere (another tab, a script): the pause event reaches the list and the select
+    await served.queue.pause('hold');
+    await expect
+      .poll(() => noteText.textContent(), { timeout: 10_000 })
+      .toBe('hold is paused: its queued jobs wait until it is resumed.');
+    expect(await option.textContent()).toBe('hold (paused)');
+    expect(await resume.isVisible()).toBe(true);
+    expect(await resume.getAttribute('aria-label')).toBe('Resume hold');
+    await shot(page, 'paused-note');
+
+    // Resume calls the API the types panel's button calls
+    await resume.click();
+    await expect
+      .poll(
+        async () =>
+          (await served.api<{ type: string; paused: boolean }[]>('types')).find(
+            (t) => t.type === 'hold',
+          )?.paused,
+      )
+      .toBe(false);
+    await note.waitFor({ state: 'hidden' });
+    expect(await option.textContent()).toBe('hold');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('type-filter');
+
+    // all types: the note names the paused ones, with no Resume of its own
+    await served.queue.pause('hold');
+    await note.waitFor({ timeout: 10_000 });
+    await page.locator('#type-filter').selectOption('');
+    await expect.poll(() => noteText.textContent()).toMatch(/^\d+ types? paused: .*\bhold\b/);
+    expect(await resume.isHidden()).toBe(true);
+    await served.queue.resume('hold');
+    await note.waitFor({ state: 'hidden', timeout: 10_000 });
+  });
+
+  it('shows a pause while the event stream is down, from the counts it polls', async () => {
+    const id = await create('drift', { title: 'Paused behind an outage' });
+    const p = await openPage(browser, new URL('./?state=inactive&type=drift', served.url).href, {
+      // no stream from the start: nothing but the poll can bring the pause
+      prepare: (context) =>
+        context.route('**/events*', (route) => route.abort('connectionrefused')),
+      waitLive: false,
+    });
+    opened.push(p);
+    const page = p.page;
+    await page
+      .locator('#live:is([data-status=reconnecting], [data-status=offline])')
+      .waitFor({ timeout: 15_000 });
+    await card(page, id).waitFor();
+    await served.queue.pause('drift');
+    await expect
+      .poll(() => page.locator('#paused-text').textContent(), { timeout: 15_000 })
+      .toBe('drift is paused: its queued jobs wait until it is resumed.');
+    expect(await page.locator('#type-filter option[value=drift]').textContent()).toBe(
+      'drift (paused)',
+    );
+    await served.queue.resume('drift');
+    await page.locator('#paused-note').waitFor({ state: 'hidden', timeout: 15_000 });
+    // the refused connections are reported by the browser; those are expected
+    p.errors = p.errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED'));
+  }, 40_000);
 
   it('shows API errors in a banner', async () => {
     const page = await open('./?state=inactive&type=ghost');

@@ -127,6 +127,10 @@ export async function openPage(
     colorScheme?: 'light' | 'dark';
     /** 'reduce' turns the page's transitions off, for screenshots of a settled page. */
     reducedMotion?: 'reduce' | 'no-preference';
+    /** Runs before the page's first load: routes and init scripts that must see it. */
+    prepare?: (context: BrowserContext) => Promise<unknown>;
+    /** Whether to wait for the live stream (default) or only for the page's load. */
+    waitLive?: boolean;
   } = {},
 ): Promise<TestPage> {
   const context = await browser.newContext({
@@ -141,8 +145,9 @@ export async function openPage(
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await opts.prepare?.(context);
   await page.goto(url);
-  await page.locator('#live[data-status=live]').waitFor();
+  if (opts.waitLive ?? true) await page.locator('#live[data-status=live]').waitFor();
   return { page, context, errors };
 }
 

@@ -37,6 +37,13 @@ describe('dashboard routes', () => {
     const bad = await page(app, '/?state=nope&order=sideways');
     expect(bad.html).toMatch(/id="tab-active"[^>]*aria-selected="true"/);
     expect(bad.html).toMatch(/<option value="desc" selected="">/);
+    // a type name the API refuses is no filter (as the client reads it); an over-long query none
+    const odd = await page(app, `/?type=a%01b&q=${'x'.repeat(501)}`);
+    expect(odd.html).not.toContain('<option value="a\u0001b"');
+    expect(odd.html).toMatch(
+      /<select id="type-filter" name="type"><option value="">All types<\/option><\/select>/,
+    );
+    expect(odd.html).toMatch(/id="search"[^>]*value=""/);
   });
 
   it('serves each asset with its type, caches versioned URLs for good and answers 304', async () => {

@@ -3,7 +3,6 @@
  * relative to the dashboard's root, found from this script's own URL, so the app can be mounted
  * under any path.
  */
-// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
 export const api = String.raw`
 const base = new URL('../', (document.currentScript && document.currentScript.src) || location.href);
 
@@ -82,21 +81,39 @@ const LABELS = { inactive: 'Queued', active: 'Active', delayed: 'Delayed', faile
 const DEFAULT_VIEW = { state: 'active', type: '', order: 'desc', q: '' };
 const PRIORITIES = { critical: -15, high: -10, medium: -5, normal: 0, low: 10 };
 
+/**
+ * A type name the API accepts (core's jobTypeSchema): 1 to 200 characters, no control character.
+ * (URL decoding never yields the lone surrogate the schema also refuses.) A well-formed type with
+ * no jobs yet is a type: its jobs show as they are created.
+ */
+function isTypeName(type) {
+  return type.length > 0 && type.length <= 200 && !/[\u0000-\u001f\u007f]/.test(type);
+}
+
+/** The view in the URL; a bad value falls back to its default, as the server's parseView (view.ts) does. */
 function readView() {
   const p = new URLSearchParams(location.search);
   const state = p.get('state');
+  const type = p.get('type') || '';
   const order = p.get('order');
+  const q = p.get('q') || '';
   return {
     state: STATES.includes(state) ? state : DEFAULT_VIEW.state,
-    type: (p.get('type') || '').slice(0, 200),
+    type: isTypeName(type) ? type : DEFAULT_VIEW.type,
     order: order === 'asc' || order === 'desc' ? order : DEFAULT_VIEW.order,
-    q: (p.get('q') || '').trim().slice(0, 500),
+    // an over-long query is dropped, not cut: a cut one would search for something else
+    q: q.length <= 500 ? q.trim() : DEFAULT_VIEW.q,
   };
 }
 
 /** The current filters; always mirrored in the URL so a view can be shared. */
 const view = readView();
 
+/**
+ * Mirrors the view in the URL, its defaults left out: push makes a new history entry (the user
+ * changed the view), else the current entry is rewritten (a URL read with values the view ignored).
+ * Parameters that are not the view's are kept.
+ */
 function writeView(push) {
   const p = new URLSearchParams(location.search);
   for (const key of ['state', 'type', 'order', 'q']) {

@@ -11,6 +11,7 @@ function syncControls() {
   }
   $('jobs-panel').setAttribute('aria-labelledby', 'tab-' + view.state);
   renderTypeFilter();
+  renderPausedNote();
   $('order').value = view.order;
   if ($('search').value.trim() !== view.q) $('search').value = view.q;
   renderCounts();
@@ -51,6 +52,7 @@ function start() {
   $('banner-close').addEventListener('click', hideBanner);
   $('retry-all').addEventListener('click', () => attempt(() => bulk('retry', view.state, view.type)));
   $('remove-all').addEventListener('click', () => attempt(() => bulk('remove', view.state, view.type)));
+  $('paused-resume').addEventListener('click', () => attempt(() => setPaused(view.type, false)));
 
   jobsEl.addEventListener('click', (e) => {
     const li = e.target.closest('.job');
@@ -93,6 +95,7 @@ function start() {
   document.addEventListener('keydown', onKey);
   window.addEventListener('popstate', () => {
     Object.assign(view, readView());
+    writeView(false);
     syncControls();
     resetList();
   });
@@ -122,6 +125,9 @@ function start() {
   // On a phone the side panels sit above the jobs: the chart starts folded, and the types are one
   // row that scrolls sideways (style.ts), so the first jobs stay in view.
   if (window.matchMedia('(max-width: 900px)').matches) $('chart-card').open = false;
+  // The address bar shows the view as shown: values the view ignored (a bogus state, an over-long
+  // query) would stay in a copied link and say something the page does not show.
+  writeView(false);
   syncControls();
   attempt(refreshCounts);
   attempt(refreshChart);

@@ -20,6 +20,7 @@ async function refreshCounts() {
   renderCounts();
   renderTypeFilter();
   renderTypes();
+  renderPausedNote();
   updateSummary();
   updateBulk();
 }
@@ -36,16 +37,69 @@ function renderCounts() {
   document.title = (stats ? '(' + num(countOf('active')) + ') ' : '') + pageTitle;
 }
 
+/** Whether claiming of a type is paused (as of the last GET /types). */
+function isPaused(type) {
+  const row = typeRows.find((r) => r.type === type);
+  return Boolean(row && row.paused);
+}
+
+/** A paused type says so in the Type select: filtering by it shows jobs that will not run yet. */
+function typeOptionLabel(type) {
+  return isPaused(type) ? type + ' (paused)' : type;
+}
+
+/** The types, and the viewed one even if it has no jobs yet (a link may name a type before its first job). */
 function renderTypeFilter() {
   const select = $('type-filter');
   const names = typeRows.map((r) => r.type);
   if (view.type && !names.includes(view.type)) names.push(view.type);
-  const current = Array.from(select.options).slice(1).map((o) => o.value);
-  if (current.join('\n') !== names.join('\n')) {
+  const options = Array.from(select.options).slice(1);
+  if (options.map((o) => o.value).join('\n') !== names.join('\n')) {
     select.replaceChildren(h('option', { value: '', text: 'All types' }),
-      ...names.map((n) => h('option', { value: n, text: n })));
+      ...names.map((n) => h('option', { value: n, text: typeOptionLabel(n) })));
+  } else {
+    // labels change in place: a select rebuilt while the user has it open would close
+    for (const o of options) {
+      const label = typeOptionLabel(o.value);
+      if (o.textContent !== label) o.textContent = label;
+    }
   }
   select.value = view.type;
+}
+
+/** Paused types the all-types note names; the types panel lists every one. */
+const PAUSED_NAMED = 3;
+
+function namesBriefly(names) {
+  const shown = names.slice(0, PAUSED_NAMED).join(', ');
+  return names.length > PAUSED_NAMED ? shown + ' and ' + num(names.length - PAUSED_NAMED) + ' more' : shown;
+}
+
+/** What the list says of paused types: the viewed one's jobs wait, or which types are paused. */
+function pausedNoteText() {
+  if (view.type) {
+    return isPaused(view.type) ? view.type + ' is paused: its queued jobs wait until it is resumed.' : '';
+  }
+  const paused = typeRows.filter((r) => r.paused).map((r) => r.type);
+  if (paused.length === 0) return '';
+  return num(paused.length) + (paused.length === 1 ? ' type' : ' types') + ' paused: ' + namesBriefly(paused) + '.';
+}
+
+/**
+ * Beside the list's summary, as the types panel may be folded or out of sight: a paused type's
+ * jobs wait however long the user watches them. The viewed type can be resumed from here.
+ */
+function renderPausedNote() {
+  const text = pausedNoteText();
+  const resume = $('paused-resume');
+  const canResume = Boolean(view.type) && text !== '';
+  // the button goes once the type runs again: focus goes to the filter that names the type
+  if (!canResume && resume.contains(document.activeElement)) $('type-filter').focus();
+  if ($('paused-text').textContent !== text) $('paused-text').textContent = text;
+  resume.hidden = !canResume;
+  // the types panel has a Resume per type too: this one names its type to a screen reader
+  if (canResume) resume.setAttribute('aria-label', 'Resume ' + view.type);
+  $('paused-note').hidden = text === '';
 }
 
 const typeEls = new Map();
@@ -58,7 +112,7 @@ function typeRowEl(type) {
   const pause = h('button', { type: 'button', class: 'btn small', 'data-type-action': 'pause' });
   const retry = h('button', { type: 'button', class: 'btn small', text: 'Retry failed' });
   const remove = h('button', { type: 'button', class: 'btn small danger', text: 'Remove failed' });
-  pause.addEventListener('click', () => attempt(() => togglePause(type)));
+  pause.addEventListener('click', () => attempt(() => setPaused(type, !isPaused(type))));
   retry.addEventListener('click', () => attempt(() => bulk('retry', 'failed', type)));
   remove.addEventListener('click', () => attempt(() => bulk('remove', 'failed', type)));
   const li = h('li', { class: 'type-row', 'data-type': type },
@@ -111,9 +165,9 @@ function renderTypes() {
   }
 }
 
-async function togglePause(type) {
-  const row = typeRows.find((r) => r.type === type);
-  await api('types/' + enc(type) + (row && row.paused ? '/resume' : '/pause'), { method: 'POST' });
+/** Pauses or resumes claiming of a type on every worker; the types panel and the list's note both use it. */
+async function setPaused(type, paused) {
+  await api('types/' + enc(type) + (paused ? '/pause' : '/resume'), { method: 'POST' });
   await refreshCounts();
 }
 
