@@ -26,6 +26,15 @@ export interface JobWriter {
 
 export type JobListener = (...args: unknown[]) => void;
 
+/**
+ * The promise itself, marked as handled: a caller that drops it is not told of its rejection (no
+ * unhandled rejection, which Node, Deno and Bun turn into an exit), one that awaits it still is.
+ */
+function handledRejection<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 function int(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
@@ -293,15 +302,30 @@ export class Job {
     return this;
   }
 
-  /** Appends a printf-style line to the job's log. */
-  async log(fmt: unknown, ...args: unknown[]): Promise<void> {
+  /**
+   * Appends a printf-style line to the job's log. Kue's code calls it without awaiting (a voided
+   * call that fails never takes the process down; awaited, it rejects).
+   */
+  log(fmt: unknown, ...args: unknown[]): Promise<void> {
+    return handledRejection(this.#log(fmt, args));
+  }
+
+  async #log(fmt: unknown, args: unknown[]): Promise<void> {
     const line = cutText(format(fmt, ...args), defaults.maxLineBytes);
     if (this.writer) return this.writer.log(line);
     await this.queue.touch([{ id: this.#requireId(), logs: [line] }]);
   }
 
-  /** Records progress: min(100, floor(completed * 100 / total)), with optional data. */
-  async progress(completed: number, total: number, data?: unknown): Promise<void> {
+  /**
+   * Records progress: min(100, floor(completed * 100 / total)), with optional data. Called without
+   * awaiting as Kue's README does (`job.progress(frames, totalFrames)`), a refused value or a failed
+   * write never takes the process down; awaited, it rejects.
+   */
+  progress(completed: number, total: number, data?: unknown): Promise<void> {
+    return handledRejection(this.#setProgress(completed, total, data));
+  }
+
+  async #setProgress(completed: number, total: number, data?: unknown): Promise<void> {
     if (!Number.isFinite(completed) || !Number.isFinite(total) || total <= 0) {
       throw new ValidationError('progress needs finite numbers and a total above 0', 'progress');
     }

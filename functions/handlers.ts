@@ -1,7 +1,7 @@
 /**
- * The one place where job handlers are registered: the Worker (functions/worker.ts) and the Node
- * server (functions/node-server.ts) both run what is registered here. Replace the demo handlers
- * with your own:
+ * The one place where job handlers are registered: every entry point (worker.ts, node-server.ts,
+ * deno.ts, bun.ts, vercel.ts) runs what is registered here. Replace the demo handlers with your
+ * own:
  *
  *   handlers.process('email', 10, async (job, ctx) => { ...; return result; });
  *   handlers.process('email', (job, done) => { ...; done(err, result); });   // Kue's style
@@ -27,7 +27,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 interface DemoData {
   to?: string;
-  frames?: number;
+  frames?: unknown;
   failRate?: number;
 }
 
@@ -46,7 +46,9 @@ handlers.process('email', 5, async (job, ctx) => {
 
 /** A long job in steps, with progress and a log line per step (coalesced by the worker). */
 handlers.process('video', 2, (job, done, ctx) => {
-  const frames = Math.min(Math.max(data(job).frames ?? 20, 1), 200);
+  // anything a client sent: a number of frames from 1 to 200, else 20
+  const asked = Number(data(job).frames ?? 20);
+  const frames = Number.isFinite(asked) ? Math.min(Math.max(Math.floor(asked), 1), 200) : 20;
   let frame = 0;
   const step = () => {
     if (ctx.signal.aborted) return done(ctx.signal.reason);

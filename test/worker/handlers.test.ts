@@ -1,6 +1,7 @@
 // Handlers in both of Kue's styles run inside a batch; results, errors, logs and progress land
 // on the job; chatty handlers are coalesced into a few touch calls.
 import { afterAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../core/index.js';
 import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
 import { bridgeStats } from '../support/stack.js';
 import { dropQueue, rawJob, sleep, testQueue } from './helpers.js';
@@ -79,6 +80,34 @@ describe('handlers', () => {
     expect(asyFail!.attempts()).toEqual({ made: 2, remaining: 0, max: 2 });
     expect(three!.result).toEqual({ worker: true, id: three!.id });
     expect((await rawJob(queue, cb!.id!)).lease).toBeUndefined();
+  });
+
+  it('lets a handler drop a refused progress or log call, as Kue code does, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let awaited: unknown;
+      const registry = new HandlerRegistry().process('voided', (job, done) => {
+        // Kue's README calls progress without awaiting; a NaN total is refused
+        void job.progress(1, Number.NaN);
+        void job.progress(1, 2, { big: 'x'.repeat(2 * 1024 * 1024) });
+        job.progress(1, 0).catch((error: unknown) => {
+          awaited = error;
+        });
+        setTimeout(() => done(null, 'still done'), 20);
+      });
+      const created = await queue.create('voided').save();
+      const r = await runBatch(queue, registry, { budgetMs: 5_000 });
+      expect(r.completed).toBe(1);
+      expect((await queue.getJob(created.id!)).state()).toBe('complete');
+      expect(awaited).toBeInstanceOf(ValidationError);
+      // a rejection is reported after a turn of the event loop
+      await sleep(50);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it("leaves a finished job's progress alone when a flush arrives after its ack", async () => {
