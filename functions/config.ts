@@ -44,8 +44,14 @@ const flag = z.preprocess(
 
 export const envSchema = z.object({
   /** HTTP Redis (Upstash REST protocol) */
-  UPSTASH_REDIS_REST_URL: z.url(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  UPSTASH_REDIS_REST_URL: z.url({
+    protocol: /^https?$/,
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required'
+        : 'must be an http(s) URL: an Upstash REST endpoint, or the bridge in front of a Redis (infra/redis-http)',
+  }),
+  UPSTASH_REDIS_REST_TOKEN: z.string({ error: 'is required' }).min(1),
   /** Key prefix (Kue's `prefix`) */
   EDGEKUE_PREFIX: z.string().optional().default('q'),
   /**
@@ -162,7 +168,9 @@ export class ConfigError extends Error {
 }
 
 export function readConfig(env: Record<string, unknown>): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty var counts as unset (a `.env` template's `EDGEKUE_AUTH_TOKEN=`), for every var.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid edgekue configuration:\n  ${lines.join('\n  ')}`);

@@ -61,6 +61,27 @@ describe('worker settings', () => {
   });
 });
 
+describe('the Redis endpoint and empty vars', () => {
+  it('says a missing URL or token is required, and refuses a URL that is not http(s)', () => {
+    expect(() => readConfig({})).toThrow(/UPSTASH_REDIS_REST_URL: is required/);
+    expect(() => readConfig({})).toThrow(/UPSTASH_REDIS_REST_TOKEN: is required/);
+    refusesNaming('UPSTASH_REDIS_REST_URL', 'redis://127.0.0.1:6379');
+    refusesNaming('UPSTASH_REDIS_REST_URL', 'not a url');
+    expect(readConfig({ ...base, UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })).toMatchObject({
+      UPSTASH_REDIS_REST_URL: 'https://x.upstash.io',
+    });
+  });
+
+  it("reads every empty var as unset, as a .env template's NAME= leaves them", () => {
+    const empty = Object.fromEntries(
+      Object.keys(envSchema.shape)
+        .filter((name) => !name.startsWith('UPSTASH_REDIS_REST_'))
+        .map((name) => [name, '']),
+    );
+    expect(readConfig({ ...base, ...empty })).toEqual(readConfig(base));
+  });
+});
+
 describe('queue options', () => {
   const all = {
     EDGEKUE_PREFIX: 'shop',
