@@ -1,5 +1,4 @@
 /** The dashboard's stylesheet: light and dark (following the system), and a phone layout. */
-// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
 export const styleSheet = String.raw`
 :root {
   --bg: #f5f6f8; --panel: #fff; --panel-2: #f0f2f5; --text: #1b2230; --muted: #687385;
@@ -180,7 +179,7 @@ button, input, select { font: inherit; color: inherit; }
 .card { background: var(--panel); border: 1px solid var(--border); border-radius: 10px; padding: 12px 14px; box-shadow: var(--shadow); }
 .card summary { cursor: pointer; list-style: none; display: flex; align-items: center; gap: 6px; min-height: 24px; }
 .card summary::-webkit-details-marker { display: none; }
-.card summary::after { content: "▾"; color: var(--muted); margin-left: auto; transition: transform 0.15s; }
+.card summary::after { content: "\25BE"; color: var(--muted); margin-left: auto; transition: transform 0.15s; }
 .card:not([open]) summary::after { transform: rotate(-90deg); }
 .card h2 { font-size: 13px; margin: 0; font-weight: 650; }
 .card[open] summary { margin-bottom: 8px; }

@@ -1,6 +1,7 @@
 // The dashboard's own routes, without a browser: the page, its assets, and mounting under a path.
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { assets } from '../../functions/dashboard/assets.js';
 import { dashboard } from '../../functions/dashboard/index.js';
 
 const page = async (app: Hono, path: string) => {
@@ -25,6 +26,13 @@ describe('dashboard routes', () => {
     expect(urls.length).toBe(3);
     for (const url of urls)
       expect(url).toMatch(/^_dashboard\/(app\.js|style\.css|icon\.svg)\?v=\w+$/);
+  });
+
+  it('keeps its assets ASCII, so no runtime rewrites them (Bun turned "▾" into a CSS escape it broke)', () => {
+    for (const [name, asset] of Object.entries(assets)) {
+      const outside = [...asset.body].filter((ch) => ch.charCodeAt(0) > 0x7e);
+      expect(outside, name).toEqual([]);
+    }
   });
 
   it('renders the view in the URL, and falls back to defaults for bad values', async () => {

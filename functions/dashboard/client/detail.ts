@@ -1,5 +1,4 @@
 /** Client script, part 4: a card's expanded view, with the job's editors, data, error and log. */
-// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
 export const detail = String.raw`
 const TREE_LIMIT = 500;
 
@@ -27,7 +26,7 @@ function tree(value, depth) {
     }
   }
   if (entries.length > TREE_LIMIT) {
-    ul.append(h('li', { class: 'muted', text: '… ' + num(entries.length - TREE_LIMIT) + ' more' }));
+    ul.append(h('li', { class: 'muted', text: '\u2026 ' + num(entries.length - TREE_LIMIT) + ' more' }));
   }
   return ul;
 }
@@ -177,7 +176,7 @@ function expand(id) {
   let box = card.li.querySelector('.detail');
   if (!box) {
     box = h('div', { class: 'detail', id: 'detail-' + id, role: 'region', 'aria-labelledby': 'job-' + id },
-      h('p', { class: 'muted', text: 'Loading…' }));
+      h('p', { class: 'muted', text: 'Loading\u2026' }));
     card.li.append(box);
   }
   box.hidden = false;

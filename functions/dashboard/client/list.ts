@@ -5,7 +5,6 @@
  * ids instead, filtered to the view. A job that leaves the view takes its card with it, unless
  * the user has its detail open: that card is held (shown as moved) until the detail is closed.
  */
-// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
 export const list = String.raw`
 const PAGE = 50;
 /** Pages of search ids that may find nothing before loading waits for the user. */
@@ -334,15 +333,15 @@ function updateSummary() {
   if (view.q) {
     const total = listState.ids ? listState.ids.length : null;
     text = total === null
-      ? 'Searching…'
-      : num(total) + ' job' + (total === 1 ? '' : 's') + ' match “' + view.q + '” in all states; ' +
+      ? 'Searching\u2026'
+      : num(total) + ' job' + (total === 1 ? '' : 's') + ' match \u201C' + view.q + '\u201D in all states; ' +
         num(listedCount()) + ' ' + label + ofType + ' shown';
   } else {
     const total = countOf(view.state);
     const of = Math.max(total, listedCount());
     text = 'Showing ' + num(listedCount()) + ' of ' + num(of) + ' ' + label + ofType + ' job' + (of === 1 ? '' : 's');
   }
-  $('list-summary').textContent = announcement ? text + ' · ' + announcement : text;
+  $('list-summary').textContent = announcement ? text + ' \u00B7 ' + announcement : text;
 }
 
 function updateListEnd() {
@@ -354,7 +353,7 @@ function updateListEnd() {
       loadMore();
     } }));
   } else if (listState.loading && listedCount() === 0) {
-    end.append('Loading…');
+    end.append('Loading\u2026');
   } else if (view.q && !listState.done && listState.emptyPages >= EMPTY_SEARCH_PAGES) {
     end.append(h('button', { type: 'button', class: 'btn', text: 'Search further', onclick: () => {
       listState.emptyPages = 0;

@@ -4,7 +4,6 @@
  * view are fetched and placed, and counts are refreshed with a throttle. When the stream is down
  * the page falls back to polling the counts and the loaded list until it reconnects.
  */
-// biome-ignore lint/complexity/noUselessStringRaw: client code keeps its backslashes as written
 export const live = String.raw`
 const EVENT_NAMES = ['enqueue', 'promotion', 'start', 'progress', 'failed attempt', 'failed',
   'complete', 'remove', 'state', 'update', 'pause', 'resume'];
@@ -173,7 +172,7 @@ function connectLive() {
       slow = setTimeout(() => {
         slow = null;
         if (source && source.readyState !== EventSource.OPEN) {
-          setLive('reconnecting', 'reconnecting…');
+          setLive('reconnecting', 'reconnecting\u2026');
           startPolling();
         }
       }, 3000);

@@ -31,7 +31,7 @@ const scheduleCounts = throttle(() => attempt(refreshCounts), 500);
 function renderCounts() {
   for (const el of document.querySelectorAll('[data-count]')) {
     const n = stats ? countOf(el.dataset.count) : 0;
-    el.textContent = stats ? num(n) : '–';
+    el.textContent = stats ? num(n) : '\u2013';
     el.classList.toggle('nonzero', n > 0);
   }
   document.title = (stats ? '(' + num(countOf('active')) + ') ' : '') + pageTitle;
