@@ -91,7 +91,34 @@ export class RedisFull extends EdgekueError {
 /** Redis' and Upstash's answers to a write when there is no room left. */
 const FULL = /\bOOM command not allowed|DB capacity quota exceeded/i;
 
+/** @upstash/redis ends an error's message with `, command was: <the whole request>`: job data. */
+const COMMAND_ECHO = /, command was: .*$/gm;
+
+/** The text without the Redis client's echo of the command (job data, which may hold secrets). */
+export function withoutCommandEcho(text: string): string {
+  return text.replace(COMMAND_ECHO, '');
+}
+
+/**
+ * The error without the Redis client's echo of the command, in its message, stack and causes, so
+ * that logging it does not log job data. An error without one is given back as it is.
+ */
+export function withoutCommands(error: unknown, depth = 0): unknown {
+  if (typeof error === 'string') return withoutCommandEcho(error);
+  if (!(error instanceof Error) || depth > 8) return error;
+  const cause = withoutCommands(error.cause, depth + 1);
+  const message = withoutCommandEcho(error.message);
+  const stack = error.stack === undefined ? undefined : withoutCommandEcho(error.stack);
+  if (message === error.message && stack === error.stack && cause === error.cause) return error;
+  const copy = new Error(message, cause === undefined ? undefined : { cause });
+  copy.name = error.name;
+  if (stack !== undefined) copy.stack = stack;
+  return copy;
+}
+
 /** A failed Redis call as a typed error: RedisFull when there is no room, else RedisFailure. */
 export function redisError(message: string, cause?: unknown): RedisFailure | RedisFull {
-  return FULL.test(message) ? new RedisFull(message, cause) : new RedisFailure(message, cause);
+  const text = withoutCommandEcho(message);
+  const clean = withoutCommands(cause);
+  return FULL.test(text) ? new RedisFull(text, clean) : new RedisFailure(text, clean);
 }

@@ -14,6 +14,8 @@ export {
   RedisFull,
   redisError,
   ValidationError,
+  withoutCommandEcho,
+  withoutCommands,
 } from './errors.js';
 export { type EventListener, QueueEvents } from './events.js';
 export { format } from './format.js';

@@ -9,7 +9,12 @@
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).
 import '@hono/zod-openapi';
-import { createServerRuntime } from './server-runtime.js';
+import {
+  createServerRuntime,
+  listenAddress,
+  onStopSignals,
+  startFailure,
+} from './server-runtime.js';
 
 /** The part of Bun's API used here (the project is typechecked without Bun's types). */
 interface BunServer {
@@ -36,8 +41,7 @@ function main(): void {
     remoteAddress: (c) => (c.env as BunServer | undefined)?.requestIP(c.req.raw)?.address,
   });
   const server = Bun.serve({
-    port: Number(env.PORT ?? 3000),
-    hostname: env.HOST ?? '127.0.0.1',
+    ...listenAddress(env),
     idleTimeout: 0,
     fetch: (request, srv) => runtime.fetch(request, srv),
   });
@@ -45,22 +49,24 @@ function main(): void {
   console.log(`ready http://${host}:${server.port}`);
   runtime.startTicking();
 
-  let signals = 0;
-  const stop = () => {
-    signals++;
-    if (signals > 1) process.exit(1);
-    console.error('edgekue: shutting down (running jobs get their grace)');
-    const stopped = runtime.stop();
-    // Event streams would hold a graceful stop open: cut what is still open after a moment.
-    const closed = server.stop();
-    const cut = setTimeout(() => void server.stop(true), 1_000);
-    void Promise.all([stopped, closed]).then(() => {
-      clearTimeout(cut);
-      process.exit(0);
-    });
-  };
+  const stop = onStopSignals(
+    async () => {
+      const stopped = runtime.stop();
+      // Requests in flight get a moment; then every connection is cut, event streams included.
+      // (Bun 1.3's stop() then stop(true) leaves open streams open: only stop(true) alone cuts them.)
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 1_000))]);
+      await server.stop(true);
+      await stopped;
+    },
+    (code) => process.exit(code),
+  );
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  console.error(startFailure(error));
+  process.exit(1);
+}

@@ -11,7 +11,12 @@
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).
 import '@hono/zod-openapi';
-import { createServerRuntime } from './server-runtime.js';
+import {
+  createServerRuntime,
+  listenAddress,
+  onStopSignals,
+  startFailure,
+} from './server-runtime.js';
 
 /** The part of Deno's API used here (the project is typechecked without Deno's types). */
 interface ServeInfo {
@@ -43,8 +48,7 @@ function main(): void {
   });
   const server = Deno.serve(
     {
-      port: Number(env.PORT ?? 3000),
-      hostname: env.HOST ?? '127.0.0.1',
+      ...listenAddress(env),
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(':') ? `[${hostname}]` : hostname;
         console.log(`ready http://${host}:${port}`);
@@ -53,19 +57,22 @@ function main(): void {
     },
     (request, info) => runtime.fetch(request, info),
   );
-  let signals = 0;
-  const stop = () => {
-    signals++;
-    if (signals > 1) Deno.exit(1);
-    console.error('edgekue: shutting down (running jobs get their grace)');
-    // Event streams would hold a graceful shutdown open: the runtime's stop ends the jobs, and
-    // the server's shutdown is not waited for past a moment.
-    const stopped = runtime.stop();
-    const closed = Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 1_000))]);
-    void Promise.all([stopped, closed]).then(() => Deno.exit(0));
-  };
+  const stop = onStopSignals(
+    async () => {
+      const stopped = runtime.stop();
+      // An open event stream would hold a graceful shutdown open: it is not waited for past a moment.
+      await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 1_000))]);
+      await stopped;
+    },
+    (code) => Deno.exit(code),
+  );
   Deno.addSignalListener('SIGINT', stop);
   Deno.addSignalListener('SIGTERM', stop);
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  console.error(startFailure(error));
+  Deno.exit(1);
+}

@@ -3,7 +3,9 @@
  * same cron tick on a timer. Reads process.env (see functions/config.ts; PORT and HOST choose
  * where to listen) and prints `ready <url>` once it serves. Handlers come from ./handlers.ts.
  *
- *   UPSTASH_REDIS_REST_URL=... UPSTASH_REDIS_REST_TOKEN=... npx tsx functions/node-server.ts
+ *   UPSTASH_REDIS_REST_URL=... UPSTASH_REDIS_REST_TOKEN=... node_modules/.bin/tsx functions/node-server.ts
+ *
+ * (`npx tsx` too, but npx does not pass SIGTERM on: under a process manager, call tsx itself.)
  */
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).
@@ -16,7 +18,12 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Queue } from '../core/index.js';
 import type { HandlerRegistry } from '../worker-handlers/index.js';
 import { nodeRedis } from './node-redis.js';
-import { createServerRuntime } from './server-runtime.js';
+import {
+  createServerRuntime,
+  listenAddress,
+  onStopSignals,
+  startFailure,
+} from './server-runtime.js';
 import type { WakeMode } from './wake/index.js';
 
 export interface NodeServerOptions {
@@ -57,8 +64,9 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
     intervalMs: options.intervalMs,
   });
 
-  const port = options.port ?? Number(env.PORT ?? 3000);
-  const hostname = options.host ?? env.HOST ?? '127.0.0.1';
+  const listen = listenAddress(env);
+  const port = options.port ?? listen.port;
+  const hostname = options.host ?? listen.hostname;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: runtime.fetch, port, hostname }, () => resolve(s as Server));
     s.once('error', reject);
@@ -94,20 +102,17 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
 async function main(): Promise<void> {
   const server = await startNodeServer();
   process.stdout.write(`ready ${server.url}\n`);
-  let signals = 0;
-  const stop = () => {
-    signals++;
-    if (signals > 1) process.exit(1);
-    console.error('edgekue: shutting down (running jobs get their grace)');
-    void server.close().then(() => process.exit(0));
-  };
+  const stop = onStopSignals(
+    () => server.close(),
+    (code) => process.exit(code),
+  );
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(startFailure(error));
     process.exit(1);
   });
 }

@@ -4,7 +4,7 @@
  * each add only their HTTP server, their Redis client and their signals.
  */
 import type { Context } from 'hono';
-import { type Connection, createQueue, type Queue } from '../core/index.js';
+import { type Connection, createQueue, type Queue, withoutCommands } from '../core/index.js';
 import {
   type HandlerRegistry,
   runTick,
@@ -13,7 +13,7 @@ import {
 } from '../worker-handlers/index.js';
 import type { ErrorLog } from './api/errors.js';
 import { createApp } from './app.js';
-import { type Config, invocationOptions, queueOptions, readConfig } from './config.js';
+import { type Config, ConfigError, invocationOptions, queueOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
 import { createWake, type WakeMode } from './wake/index.js';
@@ -96,18 +96,29 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
     log,
   });
 
+  // A tick that cannot reach Redis says so once, and again when it can (a wrong token or URL
+  // is otherwise silent until a request comes).
+  let unreachable = false;
   const tickLoop = async () => {
     while (!signal.aborted) {
       try {
-        await runTick(queue, registry, {
+        const result = await runTick(queue, registry, {
           ...invocationOptions(config),
           budgetMs: options.tickBudgetMs ?? 60_000,
           intervalMs: options.intervalMs ?? workerDefaults.tickIntervalMs,
           signal,
           onRetry: (jobs) => wake(jobs, { waitUntil: track }),
         });
+        if (result.errors > 0 && !unreachable) {
+          log.warn(
+            `edgekue: the cron tick cannot reach Redis: ${withoutCommands(result.lastError ?? 'no answer')}`,
+          );
+        } else if (result.errors === 0 && unreachable) {
+          log.warn('edgekue: the cron tick reaches Redis again');
+        }
+        unreachable = result.errors > 0;
       } catch (error) {
-        log.error('edgekue: tick failed', error);
+        log.error('edgekue: tick failed', withoutCommands(error));
         await sleep(workerDefaults.tickIntervalMs, signal);
       }
     }
@@ -134,5 +145,55 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
       })();
       return stopped;
     },
+  };
+}
+
+/** Where a server listens, from PORT and HOST: PORT unset or empty is 3000, 0 any free port. */
+export function listenAddress(env: Record<string, string | undefined>): {
+  port: number;
+  hostname: string;
+} {
+  const text = env.PORT ?? '';
+  const port = text === '' ? 3000 : Number(text);
+  if (!/^\d+$/.test(text === '' ? '3000' : text) || port > 65_535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${text}"`);
+  }
+  return { port, hostname: env.HOST || '127.0.0.1' };
+}
+
+/** What a start that failed prints: its message alone (a configuration error is one to fix, not a stack to read). */
+export function startFailure(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return `edgekue: could not start: ${text}`;
+}
+
+/**
+ * The shutdown every server runs on SIGINT and SIGTERM: the first stops claiming and lets running
+ * jobs end within their grace, then exits 0; a second exits at once, leaving what still runs to
+ * lease recovery.
+ */
+export function onStopSignals(
+  stop: () => Promise<void>,
+  exit: (code: number) => void,
+  log: (line: string) => void = (line) => console.error(line),
+): () => void {
+  let signals = 0;
+  return () => {
+    signals++;
+    if (signals > 1) {
+      log('edgekue: stopping now; jobs still running are retried once their leases expire');
+      exit(1);
+      return;
+    }
+    log(
+      'edgekue: shutting down: no new claims; running handlers see their signal and have the grace to finish',
+    );
+    void stop().then(
+      () => exit(0),
+      (error: unknown) => {
+        log(`edgekue: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        exit(1);
+      },
+    );
   };
 }

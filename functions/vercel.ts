@@ -10,7 +10,7 @@
 import '@hono/zod-openapi';
 import { waitUntil } from '@vercel/functions';
 import { type ExecutionContext, Hono } from 'hono';
-import { createQueue } from '../core/index.js';
+import { createQueue, withoutCommands } from '../core/index.js';
 import { type HandlerRegistry, runTick, runWake } from '../worker-handlers/index.js';
 import type { WaitUntil } from './api/index.js';
 import { createApp } from './app.js';
@@ -27,6 +27,9 @@ export interface VercelFunctionOptions {
   registry?: HandlerRegistry;
 }
 
+/** How long one GET /events stream lasts: under the function's maxDuration (vercel.json: 60 s). */
+export const EVENT_STREAM_MS = 50_000;
+
 const log = {
   warn: (message: string) => console.warn(message),
   error: (message: string, error?: unknown) => console.error(message, error),
@@ -35,7 +38,11 @@ const log = {
 // Vercel's waitUntil keeps the invocation alive for the promise; failures are only logged.
 const vercelWaitUntil: WaitUntil = {
   waitUntil: (p) => {
-    waitUntil(p.catch((error: unknown) => log.error('edgekue: background task failed', error)));
+    waitUntil(
+      p.catch((error: unknown) =>
+        log.error('edgekue: background task failed', withoutCommands(error)),
+      ),
+    );
   },
 };
 
@@ -67,6 +74,9 @@ function build(options: VercelFunctionOptions): Hono {
     remoteAddress: () => undefined,
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
     log,
+    // A stream ends itself (the client resumes from its last id) before vercel.json's maxDuration
+    // of 60 s would cut it.
+    events: { maxLifetimeMs: EVENT_STREAM_MS },
   });
 
   const cronSecret = env.CRON_SECRET ? secretMatcher(env.CRON_SECRET) : undefined;

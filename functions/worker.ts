@@ -7,7 +7,7 @@
 import '@hono/zod-openapi';
 import { Redis } from '@upstash/redis/cloudflare';
 import type { Context, ExecutionContext } from 'hono';
-import { Queue } from '../core/index.js';
+import { Queue, withoutCommands } from '../core/index.js';
 import { runTick, runWake } from '../worker-handlers/index.js';
 import type { Wake } from './api/index.js';
 import { createApp } from './app.js';
@@ -109,7 +109,7 @@ export default {
         // finish, and only new claims stop.
         calls: { remaining: maxCalls },
         onRetry: (jobs) => wake(jobs, ctx),
-      }).catch((error: unknown) => log.error('edgekue: cron tick failed', error)),
+      }).catch((error: unknown) => log.error('edgekue: cron tick failed', withoutCommands(error))),
     );
   },
 };

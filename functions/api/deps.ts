@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Job, Queue } from '../../core/index.js';
+import { type Job, type Queue, withoutCommands } from '../../core/index.js';
 import type { ErrorLog } from './errors.js';
 
 /** What the routes need from the app: the queue, the wake-up hook and where to log. */
@@ -49,7 +49,7 @@ export function waitUntilOf(c: Context, log: ErrorLog): WaitUntil {
     ctx = undefined;
   }
   const guard = (p: Promise<unknown>) =>
-    p.catch((error: unknown) => log.error('background task failed', error));
+    p.catch((error: unknown) => log.error('background task failed', withoutCommands(error)));
   if (ctx) {
     const exec = ctx;
     return { waitUntil: (p) => exec.waitUntil(guard(p)) };

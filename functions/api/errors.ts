@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { EdgekueError, type ErrorCode } from '../../core/index.js';
+import { EdgekueError, type ErrorCode, withoutCommands } from '../../core/index.js';
 
 /**
  * The one place where errors become HTTP answers. Bodies keep Kue's `{error: message}` shape;
@@ -73,12 +73,12 @@ export function onError(log: ErrorLog): ErrorHandler {
     if (known && known.status < 500) return errorJson(c, known.status, known.message);
     if (known) {
       // the details (hosts, Redis replies) go to the log, not to the client
-      log.error(`${c.req.method} ${c.req.path}: ${known.message}`, error);
+      log.error(`${c.req.method} ${c.req.path}: ${known.message}`, withoutCommands(error));
       const told = error instanceof EdgekueError ? redisAnswers[error.code] : undefined;
       return errorJson(c, known.status, told ?? 'internal error');
     }
     // unexpected: log everything, answer nothing that would help an attacker
-    log.error(`${c.req.method} ${c.req.path}: unexpected error`, error);
+    log.error(`${c.req.method} ${c.req.path}: unexpected error`, withoutCommands(error));
     return errorJson(c, 500, 'internal error');
   };
 }

@@ -1,5 +1,5 @@
 import { Redis } from '@upstash/redis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createQueue } from '../../core/index.js';
 import { errorSchema } from '../../functions/api/schema.js';
 import { dropQueue, newQueue, testApp } from './support.js';
@@ -26,6 +26,30 @@ describe('server-side failures', () => {
     }
     expect(t.log.lines.filter((l) => l.startsWith('error'))).toHaveLength(3);
     expect(t.woken).toEqual([]);
+  });
+
+  it("logs a refused Redis call without the client's echo of the command (job data, secrets)", async () => {
+    // the bridge refuses the token: @upstash/redis ends its error with the whole request
+    const redis = new Redis({ url: inject('bridgeUrl'), token: 'wrong-token', retry: false });
+    const refused = createQueue({ redis }, { prefix: 'refused' });
+    const logged: unknown[] = [];
+    const t = testApp({}, { log: { warn: () => {}, error: (m, e) => logged.push(m, e) } }, refused);
+    const res = await t.send('POST', '/job', { type: 'email', data: { apiKey: 'sk-SECRET-123' } });
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(logged.length).toBeGreaterThan(0);
+    const text = logged
+      .map((e) => {
+        const parts: string[] = [];
+        for (let x: unknown = e; x !== undefined; x = (x as Error).cause) {
+          parts.push(x instanceof Error ? `${x.message}\n${x.stack}` : String(x));
+          if (!(x instanceof Error)) break;
+        }
+        return parts.join('\n');
+      })
+      .join('\n');
+    expect(text).toMatch(/unauthori[sz]ed|401|token/i);
+    expect(text).not.toContain('sk-SECRET-123');
+    expect(text).not.toContain('command was');
   });
 
   it('an unexpected error answers 500 {error: internal error} with no stack, and is logged', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createQueue } from '../../core/index.js';
 import { createdSchema, jobSchema, statsSchema } from '../../functions/api/schema.js';
+import { assetVersion } from '../../functions/dashboard/assets.js';
 import { testRedis } from '../support/stack.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -97,6 +98,7 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
   it('serves the API and the dashboard, runs jobs, and stops on SIGTERM', async () => {
     const prefix = `rt-${randomBytes(5).toString('hex')}`;
     const s = await start(command, args, prefix);
+    let streaming: ReadableStreamDefaultReader<Uint8Array> | undefined;
     const json = async (path: string, init?: RequestInit) => {
       const r = await fetch(`${s.url}${path}`, init);
       return { status: r.status, body: (await r.json()) as unknown };
@@ -147,19 +149,56 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
       expect(promoted.state).toBe('complete');
       await behind.close();
 
+      // served byte for byte as on Node: the asset URLs carry a hash of their content
+      const html = await (await fetch(`${s.url}/`)).text();
+      expect(html).toContain(`?v=${assetVersion}"`);
+
+      // an open event stream (a dashboard tab) must not hold the shutdown open
       const events = await fetch(`${s.url}/events`);
       expect(events.headers.get('content-type')).toMatch(/text\/event-stream/);
       const reader = events.body!.getReader();
       const first = new TextDecoder().decode((await reader.read()).value);
       expect(first).toMatch(/^retry: \d+/m);
-      await reader.cancel();
+      streaming = reader;
     } finally {
       s.child.kill('SIGTERM');
     }
     expect(await s.exited, s.output()).toBe(0);
+    await streaming?.cancel().catch(() => {});
     expect(s.output()).not.toMatch(/error|uncaught|panic/i);
     const redis = testRedis();
     const keys = await redis.keys(`*${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
   }, 60_000);
+
+  it('refuses to start on bad configuration with one message and exit code 1', async () => {
+    for (const env of [{ UPSTASH_REDIS_REST_URL: '' }, { PORT: 'abc' }]) {
+      const child = spawn(command, args, {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NO_COLOR: '1',
+          UPSTASH_REDIS_REST_URL: inject('bridgeUrl'),
+          UPSTASH_REDIS_REST_TOKEN: inject('bridgeToken'),
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      started.push(child);
+      let text = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
+      child.stderr?.on('data', (d: Buffer) => {
+        text += d.toString();
+      });
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code, text).toBe(1);
+      expect(text).toMatch(/^edgekue: could not start: /);
+      expect(text).toMatch(Object.keys(env)[0]!);
+      // no stack trace, no source excerpt
+      expect(text, text).not.toMatch(/^\s+at |\bat .*:\d+:\d+|\^/m);
+    }
+  });
 });
