@@ -43,35 +43,41 @@ afterAll(() => {
   for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-async function start(command: string, args: readonly string[], prefix: string): Promise<Started> {
+/** Runs an entry with the test bridge's address and `env` on top; its output is collected. */
+function spawnEntry(command: string, args: readonly string[], env: Record<string, string>) {
   const child = spawn(command, args, {
     cwd: root,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      // Deno and Bun keep caches under these; the defaults are fine, only quieter.
       NO_COLOR: '1',
       UPSTASH_REDIS_REST_URL: inject('bridgeUrl'),
       UPSTASH_REDIS_REST_TOKEN: inject('bridgeToken'),
-      EDGEKUE_PREFIX: prefix,
-      PORT: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
   let text = '';
-  child.stdout?.on('data', (d: Buffer) => {
+  const collect = (d: Buffer) => {
     text += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
+  return { child, output: () => text, exited };
+}
+
+async function start(command: string, args: readonly string[], prefix: string): Promise<Started> {
+  const { child, output, exited } = spawnEntry(command, args, {
+    EDGEKUE_PREFIX: prefix,
+    PORT: '0',
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
-      const ready = /^ready (http:\/\/\S+)$/m.exec(text);
+      const ready = /^ready (http:\/\/\S+)$/m.exec(output());
       if (ready?.[1]) {
         clearInterval(timer);
         resolve(ready[1]);
@@ -79,10 +85,10 @@ async function start(command: string, args: readonly string[], prefix: string): 
     }, 50);
     void exited.then((code) => {
       clearInterval(timer);
-      reject(new Error(`${command} exited with ${code} before ready:\n${text}`));
+      reject(new Error(`${command} exited with ${code} before ready:\n${output()}`));
     });
   });
-  return { child, url, output: () => text, exited };
+  return { child, url, output, exited };
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms: number) {
@@ -172,28 +178,13 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
   }, 60_000);
 
   it('refuses to start on bad configuration with one message and exit code 1', async () => {
-    for (const env of [{ UPSTASH_REDIS_REST_URL: '' }, { PORT: 'abc' }]) {
-      const child = spawn(command, args, {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          NO_COLOR: '1',
-          UPSTASH_REDIS_REST_URL: inject('bridgeUrl'),
-          UPSTASH_REDIS_REST_TOKEN: inject('bridgeToken'),
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      started.push(child);
-      let text = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        text += d.toString();
-      });
-      child.stderr?.on('data', (d: Buffer) => {
-        text += d.toString();
-      });
-      const code = await new Promise<number | null>((r) => child.once('exit', r));
+    for (const env of [{ UPSTASH_REDIS_REST_URL: '' }, { PORT: 'abc' }] as Record<
+      string,
+      string
+    >[]) {
+      const { output, exited } = spawnEntry(command, args, env);
+      const code = await exited;
+      const text = output();
       expect(code, text).toBe(1);
       expect(text).toMatch(/^edgekue: could not start: /);
       expect(text).toMatch(Object.keys(env)[0]!);
