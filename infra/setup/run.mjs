@@ -44,11 +44,16 @@ function printSummary() {
 
 /** Runs steps one after another, stopping at the first failure; forwards Ctrl-C to the child. */
 async function runSteps(steps) {
+  // A step ended by the signal we passed on was stopped, not failed.
+  let signalled = false;
   for (const [name, file, args] of steps) {
     log(`\n== ${name}`);
     const code = await new Promise((resolve) => {
       const child = spawn(file, args, { cwd: root, stdio: 'inherit' });
-      const forward = (sig) => child.kill(sig);
+      const forward = (sig) => {
+        signalled = true;
+        child.kill(sig);
+      };
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);
       child.on('exit', (c, sig) => {
@@ -57,6 +62,7 @@ async function runSteps(steps) {
         resolve(c ?? (sig ? 1 : 0));
       });
     });
+    if (code !== 0 && signalled) process.exit(code);
     if (code !== 0) {
       log(`${name} failed (exit ${code})`);
       if (file.endsWith('vitest')) printSummary();
