@@ -4,7 +4,7 @@
  * HOST choose where to listen, PORT=0 any free port) and prints `ready <url>` once it serves.
  * Handlers come from ./handlers.ts. From a checkout with node_modules installed:
  *
- *   bun functions/bun.ts
+ *   node_modules/.bin/bun functions/bun.ts
  */
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).

@@ -4,7 +4,7 @@
  * HOST choose where to listen, PORT=0 any free port) and prints `ready <url>` once it serves.
  * Handlers come from ./handlers.ts. From a checkout with node_modules installed:
  *
- *   deno run --allow-net --allow-env --allow-read --unstable-sloppy-imports functions/deno.ts
+ *   node_modules/.bin/deno run --allow-net --allow-env --allow-read --unstable-sloppy-imports functions/deno.ts
  *
  * (`--unstable-sloppy-imports`: the sources import `./x.js` for `./x.ts`, as tsc wants.)
  */

@@ -1,7 +1,8 @@
 /**
  * edgekue as a long-lived server, whatever runs it: the app, the wake-ups and the cron tick on a
  * timer, with no runtime API of its own. Node (node-server.ts), Deno (deno.ts) and Bun (bun.ts)
- * each add only their HTTP server, their Redis client and their signals.
+ * each add only their HTTP server, their client address and their signals; Node also its Redis
+ * client (node-redis.ts).
  */
 import type { Context } from 'hono';
 import { type Connection, createQueue, type Queue, withoutCommands } from '../core/index.js';

@@ -110,7 +110,17 @@ export function vercelFunction(options: VercelFunctionOptions = {}): {
   let app: Hono | undefined;
   return {
     fetch: async (request) => {
-      app ??= build(options);
+      try {
+        app ??= build(options);
+      } catch (error) {
+        // Read at the first request: a bad variable fails every request until it is fixed, and
+        // the client is told no more than that (the log names the variable).
+        log.error('edgekue: not configured', error instanceof Error ? error.message : error);
+        return Response.json(
+          { error: "edgekue is not configured: see the function's log" },
+          { status: 500 },
+        );
+      }
       return app.fetch(request, {}, executionContext);
     },
   };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createQueue } from '../../core/index.js';
 import { createdSchema, jobSchema, statsSchema } from '../../functions/api/schema.js';
+import { vercelFunction } from '../../functions/vercel.js';
 import { testRedis } from '../support/stack.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -107,6 +108,23 @@ describe('functions on Vercel', () => {
     expect(result.completed).toBeGreaterThanOrEqual(1);
     await settled();
     expect(jobSchema.parse(await (await call(`/job/${job.id}`)).json()).state).toBe('complete');
+  });
+
+  it('answers 500 naming nothing while a variable is bad, and logs which', async () => {
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => logged.push(...args);
+    try {
+      const broken = vercelFunction({ env: () => ({ UPSTASH_REDIS_REST_URL: 'redis://x:1' }) });
+      const res = await broken.fetch(new Request('https://edgekue.vercel.app/stats'));
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({
+        error: "edgekue is not configured: see the function's log",
+      });
+    } finally {
+      console.error = original;
+    }
+    expect(logged.join(' ')).toMatch(/UPSTASH_REDIS_REST_URL: must be an http\(s\) URL/);
   });
 
   it('ships a vercel.json that sends every path, and the cron, to that entry', () => {
