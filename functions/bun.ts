@@ -13,7 +13,7 @@ import {
   createServerRuntime,
   listenAddress,
   onStopSignals,
-  startFailure,
+  startOrExit,
 } from './server-runtime.js';
 
 /** The part of Bun's API used here (the project is typechecked without Bun's types). */
@@ -64,9 +64,4 @@ function main(): void {
   process.on('SIGTERM', stop);
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(startFailure(error));
-  process.exit(1);
-}
+startOrExit(main, (code) => process.exit(code));

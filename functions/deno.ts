@@ -15,7 +15,7 @@ import {
   createServerRuntime,
   listenAddress,
   onStopSignals,
-  startFailure,
+  startOrExit,
 } from './server-runtime.js';
 
 /** The part of Deno's API used here (the project is typechecked without Deno's types). */
@@ -70,9 +70,4 @@ function main(): void {
   Deno.addSignalListener('SIGTERM', stop);
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(startFailure(error));
-  Deno.exit(1);
-}
+startOrExit(main, (code) => Deno.exit(code));

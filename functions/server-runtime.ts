@@ -168,6 +168,16 @@ export function startFailure(error: unknown): string {
   return `edgekue: could not start: ${text}`;
 }
 
+/** Runs an entry's synchronous start; a failure is printed as one line and exits with 1. */
+export function startOrExit(start: () => void, exit: (code: number) => void): void {
+  try {
+    start();
+  } catch (error) {
+    console.error(startFailure(error));
+    exit(1);
+  }
+}
+
 /**
  * The shutdown every server runs on SIGINT and SIGTERM: the first stops claiming and lets running
  * jobs end within their grace, then exits 0; a second exits at once, leaving what still runs to

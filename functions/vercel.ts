@@ -14,7 +14,7 @@ import { createQueue, withoutCommands } from '../core/index.js';
 import { type HandlerRegistry, runTick, runWake } from '../worker-handlers/index.js';
 import type { WaitUntil } from './api/index.js';
 import { createApp } from './app.js';
-import { secretMatcher } from './auth/safe-equal.js';
+import { bearerToken, secretMatcher } from './auth/safe-equal.js';
 import { invocationOptions, queueOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
@@ -89,9 +89,8 @@ function build(options: VercelFunctionOptions): Hono {
         403,
       );
     }
-    const header = c.req.header('authorization') ?? '';
-    const presented = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
-    if (!(await cronSecret(presented)))
+    const presented = bearerToken(c.req.header('authorization'));
+    if (presented === undefined || !(await cronSecret(presented)))
       return c.json({ error: 'wrong or missing CRON_SECRET' }, 401);
     const result = await runTick(queue, registry, {
       ...invocationOptions(config),

@@ -25,3 +25,8 @@ export function secretMatcher(secret: string): (candidate: string) => Promise<bo
     return equalBytes(a, b);
   };
 }
+
+/** The token of an `Authorization: Bearer <token>` header (any case, any spaces), if it is one. */
+export function bearerToken(header: string | null | undefined): string | undefined {
+  return /^bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
+}

@@ -1,5 +1,5 @@
 import { Receiver } from '@upstash/qstash';
-import { secretMatcher } from '../auth/safe-equal.js';
+import { bearerToken, secretMatcher } from '../auth/safe-equal.js';
 
 export interface WorkAuthOptions {
   /** EDGEKUE_WORKER_SECRET: `Authorization: Bearer <secret>`. */
@@ -33,8 +33,7 @@ export function workAuth(options: WorkAuthOptions): WorkAuth {
       'POST /work is closed: set EDGEKUE_WORKER_SECRET, or QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY';
   }
   return async (request, body) => {
-    const authorization = request.headers.get('authorization') ?? '';
-    const bearer = /^bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
+    const bearer = bearerToken(request.headers.get('authorization'));
     if (secret && bearer !== undefined && (await secret(bearer))) return undefined;
     const signature = request.headers.get('upstash-signature');
     if (receiver && signature) {
