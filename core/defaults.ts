@@ -8,6 +8,13 @@ export const defaults = {
   maxDataBytes: 512 * 1024,
   /** Kept log lines per job: a chatty handler must not grow a job without bound. */
   maxLogLines: 1_000,
+  /**
+   * Runs of a job cut short by the end of their invocation (its time budget, or a server told to
+   * stop) given back without counting an attempt. An invocation ends every 25 s or so, so a job
+   * longer than the grace can be cut by no fault of its own; the bound keeps a job longer than
+   * any invocation from coming back for ever: past it, each cut fails an attempt (Kue's Shutdown).
+   */
+  maxInterruptions: 3,
   /** Search: words per job and the longest word indexed. */
   maxSearchWords: 256,
   maxWordLength: 64,

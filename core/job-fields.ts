@@ -32,6 +32,7 @@ export const JOB_FIELDS = {
   unique: 'uq',
   search: 'sw',
   log_mark: 'lm',
+  interruptions: 'it',
 } as const;
 
 export type JobField = keyof typeof JOB_FIELDS;

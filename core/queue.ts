@@ -177,6 +177,7 @@ export class Queue {
       eventsMax: o.eventsMax ?? defaults.eventsMax,
       maxDataBytes: o.maxDataBytes ?? defaults.maxDataBytes,
       maxLogLines: o.maxLogLines ?? defaults.maxLogLines,
+      maxInterruptions: o.maxInterruptions ?? defaults.maxInterruptions,
       maxSearchResults: o.maxSearchResults ?? defaults.maxSearchResults,
       keepComplete: o.keepComplete,
       keepFailed: o.keepFailed,
@@ -189,6 +190,7 @@ export class Queue {
     this.scripts = new ScriptRunner(redis, this.keys, {
       events_max: this.options.eventsMax,
       events_off: !this.options.jobEvents,
+      interruptions_max: this.options.maxInterruptions,
       ...(o.keepComplete !== undefined ? { keep_complete: o.keepComplete } : {}),
       ...(o.keepFailed !== undefined ? { keep_failed: o.keepFailed } : {}),
       ...(o.keepCompleteMs !== undefined ? { keep_complete_ms: o.keepCompleteMs } : {}),

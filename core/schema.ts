@@ -82,6 +82,7 @@ export const queueOptionsSchema = z
       .max(10 * 1024 * 1024)
       .optional(),
     maxLogLines: z.number().int().min(1).max(1_000_000).optional(),
+    maxInterruptions: z.number().int().min(0).max(1_000).optional(),
     maxSearchResults: z.number().int().min(1).max(1_000_000).optional(),
     keepComplete: z.number().int().min(0).max(1_000_000_000).optional(),
     keepFailed: z.number().int().min(0).max(1_000_000_000).optional(),

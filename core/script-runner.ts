@@ -8,6 +8,8 @@ import { type ScriptName, scripts } from './scripts/index.generated.js';
 export interface ScriptConfig {
   events_max: number;
   events_off?: boolean;
+  /** Interrupted runs given back without counting an attempt (lib/fail-attempt.lua give_back). */
+  interruptions_max?: number;
   /**
    * Complete and failed jobs kept at most, and for at most this many ms after they finish
    * (lib/retention.lua); absent: all, for ever.

@@ -65,6 +65,8 @@ export const envSchema = z.object({
   EDGEKUE_MAX_DATA_BYTES: wholeNumber,
   EDGEKUE_MAX_LOG_LINES: wholeNumber,
   EDGEKUE_MAX_SEARCH_RESULTS: wholeNumber,
+  /** Runs cut by the end of their invocation given back without counting an attempt (0: none). */
+  EDGEKUE_MAX_INTERRUPTIONS: wholeNumber,
   /** Complete and failed jobs kept at most, the newest; unset: all (as Kue). */
   EDGEKUE_KEEP_COMPLETE: wholeNumber,
   EDGEKUE_KEEP_FAILED: wholeNumber,
@@ -147,6 +149,7 @@ const queueOptionVars = {
   eventsMax: 'EDGEKUE_EVENTS_MAX',
   maxDataBytes: 'EDGEKUE_MAX_DATA_BYTES',
   maxLogLines: 'EDGEKUE_MAX_LOG_LINES',
+  maxInterruptions: 'EDGEKUE_MAX_INTERRUPTIONS',
   maxSearchResults: 'EDGEKUE_MAX_SEARCH_RESULTS',
   keepComplete: 'EDGEKUE_KEEP_COMPLETE',
   keepFailed: 'EDGEKUE_KEEP_FAILED',

@@ -24,7 +24,7 @@ export interface BatchOptions {
   budgetMs?: number;
   /** Lease length; leases are extended every leaseMs / 3 while jobs run. */
   leaseMs?: number;
-  /** Claiming stops at budgetMs - graceMs; running jobs get until budgetMs, then fail with Shutdown. */
+  /** Claiming stops at budgetMs - graceMs; running jobs get until budgetMs, then are cut (Shutdown). */
   graceMs?: number;
   /** Jobs run at once by this invocation. */
   maxJobs?: number;
@@ -65,7 +65,10 @@ export interface BatchResult {
   completed: number;
   /** Failed attempts, retried or not. */
   failed: number;
-  /** Jobs still running at the end of the budget, failed with `Shutdown`. */
+  /**
+   * Runs cut short by the end of the budget or a shutdown signal: given back without counting an
+   * attempt (queue option `maxInterruptions`), or past that failed with `Shutdown`.
+   */
   shutdown: number;
   /** Jobs whose lease was lost before they could be settled (another invocation owns them now). */
   lost: number;
@@ -340,6 +343,7 @@ class Batch {
       // A handler that gave up because the signal fired failed for the signal's reason.
       const cause = running.controller.signal.aborted && reason instanceof Error ? reason : error;
       shutdown = cause instanceof Shutdown;
+      if (shutdown) entry.interrupted = true;
       entry.error ??= cutText(errorText(cause), defaults.maxLineBytes);
       entry.delay = this.#customDelay(running);
     }
@@ -490,7 +494,7 @@ class Batch {
   #count(f: Finished, settled: Settlement): void {
     if (settled === 'complete') this.#result.completed++;
     else if (settled === 'lost') this.#result.lost++;
-    else if (f.shutdown) this.#result.shutdown++;
+    else if (f.shutdown || settled === 'interrupted') this.#result.shutdown++;
     else this.#result.failed++;
   }
 
@@ -506,7 +510,10 @@ class Batch {
     for (const running of this.#running.values()) running.controller.abort(new Shutdown());
   }
 
-  /** The budget is spent: jobs still running fail with Shutdown (retried if attempts remain). */
+  /**
+   * The budget is spent: jobs still running are settled as interrupted (given back without
+   * counting an attempt while their `maxInterruptions` allow, else failed with Shutdown).
+   */
   #forceShutdown(): void {
     this.#forced = true;
     this.#beginShutdown();

@@ -32,9 +32,12 @@ export interface AckEntry {
   error?: string;
   /** A custom backoff's delay in ms, -1 for none. */
   delay?: number;
+  /** Cut short by the end of its invocation: given back without counting an attempt (ack.lua). */
+  interrupted?: boolean;
 }
 
-export type Settlement = 'complete' | 'retry' | 'failed' | 'lost';
+/** What ack.lua did with a job: 'interrupted' is a run given back without counting an attempt. */
+export type Settlement = 'complete' | 'retry' | 'failed' | 'lost' | 'interrupted';
 
 type FlatJob = string[];
 
@@ -78,7 +81,7 @@ function toJobs(
  * ack.lua's input for finished jobs: the lease tokens once (a batch's jobs share one), and a job
  * completed without a result as [id, token index], a tenth of the bytes of { id, token, ok }.
  */
-function ackInput(done: AckEntry[]) {
+function ackInput(done: AckEntry[], maxLogLines: number) {
   const tokens: string[] = [];
   const index = new Map<string, number>();
   const entries = done.map((d) => {
@@ -91,7 +94,10 @@ function ackInput(done: AckEntry[]) {
     const { token: _token, ...rest } = d;
     return { ...rest, k };
   });
-  return { tokens, done: entries };
+  // the log's cap, for the line ack.lua writes to a job given back
+  return done.some((d) => d.interrupted)
+    ? { tokens, done: entries, max_log: maxLogLines }
+    : { tokens, done: entries };
 }
 
 /**
@@ -134,7 +140,11 @@ export async function ack(
     jobs: FlatJob[] | object;
     now: number;
     retries?: [number, string, number][] | object;
-  }>('ack', { request: callId, ...ackInput(done), ...(request ? { claim: request } : {}) });
+  }>('ack', {
+    request: callId,
+    ...ackInput(done, queue.options.maxLogLines),
+    ...(request ? { claim: request } : {}),
+  });
   // A retry put off by its backoff, as a delayed job due at promote_at (what a wake-up reads).
   const retries = list(r.retries as [number, string, number][]).map(([id, type, at]) =>
     Job.fromHash(queue, [

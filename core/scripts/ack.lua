@@ -1,24 +1,31 @@
---[=[ ack: settles leased jobs in one step (each completes or fails an attempt), then claims their
-  replacements, so a busy worker pays one round trip per batch of finished jobs.
+--[=[ ack: settles leased jobs in one step (each completes, fails an attempt or, cut short by the
+  end of its invocation, is given back), then claims their replacements, so a busy worker pays
+  one round trip per batch of finished jobs.
   A job is settled only while the caller still holds its lease (token match, state active): a
   stale worker whose job was recovered and re-claimed gets 'lost' and changes nothing (fencing).
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
-  ARGV[3]  input JSON { request?, tokens?, done: [{ id, token | k, ok, result?, error?, delay? }
-                        | [id, k]], claim?: { count, lease_ms, token, worker, types, max_bytes? } }
+  ARGV[3]  input JSON { request?, tokens?, done: [{ id, token | k, ok, result?, error?, delay?,
+                        interrupted? } | [id, k]], max_log?,
+                        claim?: { count, lease_ms, token, worker, types, max_bytes? } }
            k: the lease token as an index (from 0) into `tokens`, which a batch's jobs share;
            [id, k]: completed without a result (most acks, in a tenth of the bytes)
            request: a fresh id per call; run again with it, the call answers what it answered
            the first time (lib/replay.lua)
            result: JSON text; delay: a caller-side backoff function's delay in ms, -1 for none
+           interrupted: the run was cut by the end of its invocation (lib/fail-attempt.lua
+           give_back: back to inactive, no attempt counted, while cfg.interruptions_max allows);
+           max_log: the job log's cap, for the line that says so
   Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
            ids (read: the counter bounds a page of the kept jobs to trim),
            leases, stats, throughput:<minute>, types, unique, search:<word>, paused, events,
            request:<request> (the answer, kept 60 s)
-  Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'], jobs: [[field, value, ...]], now,
-                  retries: [[id, type, promote_at]] }  retries: attempts put off by a backoff
-  Events:  complete, failed attempt, failed (+ remove for removeOnComplete and for jobs beyond
-           retention drops, lib/retention.lua; start for claims)
+  Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'|'interrupted'],
+                  jobs: [[field, value, ...]], now, retries: [[id, type, promote_at]] }
+           retries: attempts put off by a backoff
+  Events:  complete, failed attempt, failed, state (a run given back) (+ remove for
+           removeOnComplete and for jobs beyond retention drops, lib/retention.lua; start for
+           claims)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua
@@ -98,7 +105,12 @@ for i, d in ipairs(input.done or {}) do
       if f[3] == '1' then remove_job(P, cfg, id) end
       settled[i] = 'complete'
     else
-      settled[i] = fail_attempt(P, cfg, id, job, d.error or 'failed', now, tonumber(d.delay) or -1)
+      if d.interrupted then
+        settled[i] = give_back(P, cfg, id, job, now, tonumber(input.max_log) or 1000)
+      else
+        settled[i] = fail_attempt(P, cfg, id, job, d.error or 'failed', now,
+          tonumber(d.delay) or -1)
+      end
       if settled[i] == 'failed' then failed = failed + 1 end
       if settled[i] == 'retry' and job.state == 'delayed' then
         retries[#retries + 1] = { tonumber(id), job.type, tonumber(job.promote_at) }

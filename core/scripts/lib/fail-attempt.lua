@@ -41,3 +41,28 @@ local function fail_attempt(P, cfg, id, job, err, now, custom_delay)
   emit_job(P, cfg, id, job, 'failed', { err })
   return 'failed'
 end
+
+-- A run cut short by the end of its invocation (its budget ran out, or its server was told to
+-- stop) while the caller held the lease: the job goes back to inactive without counting an
+-- attempt, up to cfg.interruptions_max times; past that each cut fails an attempt with Kue's
+-- 'Shutdown', so a job longer than any invocation cannot come back for ever. The job's log says
+-- which it was. Returns 'interrupted', 'retry' or 'failed'.
+local function give_back(P, cfg, id, job, now, max_log)
+  local jkey = K.job(P, id)
+  local limit = tonumber(cfg.interruptions_max) or 0
+  local n = (tonumber(redis.call('HGET', jkey, F.interruptions)) or 0) + 1
+  local line
+  if n > limit then
+    line = 'cut short by the end of its invocation: attempt failed with Shutdown'
+  else
+    line = 'cut short by the end of its invocation: given back without counting an attempt ('
+      .. n .. ' of ' .. limit .. ')'
+  end
+  local lkey = K.log(P, id)
+  redis.call('RPUSH', lkey, line)
+  redis.call('LTRIM', lkey, -max_log, -1)
+  if n > limit then return fail_attempt(P, cfg, id, job, 'Shutdown', now, -1) end
+  set_state(P, id, job, 'inactive', now, { F.interruptions, n }, { F.workerId })
+  emit_job(P, cfg, id, job, 'state', { 'inactive', 'active' })
+  return 'interrupted'
+end

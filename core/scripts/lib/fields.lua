@@ -32,6 +32,7 @@ local F = {
   unique = 'uq',
   search = 'sw',
   log_mark = 'lm',    -- '<lease token>:<lines>': log lines a worker wrote under that lease
+  interruptions = 'it', -- runs cut by the end of their invocation, given back (lib/fail-attempt.lua)
 }
 
 -- A time as the hash keeps it: ms after the job's creation.

@@ -5,8 +5,8 @@
 -- attempt it never ran. Kept 60 s in request:<id> (the retries come within seconds), compact:
 -- created or claimed ids as runs, an ack's settlements one letter a job.
 local REPLAY_MS = 60000
-local SETTLED_LETTER = { complete = 'c', retry = 'r', failed = 'f', lost = 'l' }
-local LETTER_SETTLED = { c = 'complete', r = 'retry', f = 'failed', l = 'lost' }
+local SETTLED_LETTER = { complete = 'c', retry = 'r', failed = 'f', lost = 'l', interrupted = 'i' }
+local LETTER_SETTLED = { c = 'complete', r = 'retry', f = 'failed', l = 'lost', i = 'interrupted' }
 
 local function id_runs(ids)
   local runs = {}

@@ -101,7 +101,7 @@ export class WorkerPool {
     return Object.fromEntries(this.#slots.map((s, i) => [`worker${i}`, s.child.pid]));
   }
 
-  /** Graceful stop of every worker (SIGTERM: running jobs finish or fail with Shutdown). */
+  /** Graceful stop of every worker (SIGTERM: running jobs finish or are given back). */
   async stop(): Promise<void> {
     await Promise.all(this.#slots.map((s) => s.child.stop(10_000)));
     await Promise.all(this.#retired.map((c) => c.stop(1_000)));
