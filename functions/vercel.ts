@@ -70,8 +70,8 @@ function build(options: VercelFunctionOptions): Hono {
     config,
     wake,
     work: workRoute({ queue, registry, config, log, wake }),
-    // Nothing reaches a Vercel Function over loopback: every caller needs the configured auth.
-    remoteAddress: () => undefined,
+    // No remoteAddress: nothing reaches a Vercel Function over loopback, so every caller needs the
+    // configured auth (and is told so without the word about "this machine").
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
     log,
     // A stream ends itself (the client resumes from its last id) before vercel.json's maxDuration

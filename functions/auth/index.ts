@@ -53,8 +53,13 @@ function decodeBasic(value: string): string | undefined {
   }
 }
 
-export const unconfiguredMessage =
-  'edgekue serves only this machine until auth is configured: set EDGEKUE_AUTH_TOKEN (16+ characters), or EDGEKUE_AUTH_USER and EDGEKUE_AUTH_PASSWORD';
+const SET_AUTH =
+  'set EDGEKUE_AUTH_TOKEN (16+ characters), or EDGEKUE_AUTH_USER and EDGEKUE_AUTH_PASSWORD';
+
+export const unconfiguredMessage = `edgekue serves only this machine until auth is configured: ${SET_AUTH}`;
+
+/** Where no caller can be local (a platform that gives no client address, as Vercel). */
+export const unconfiguredRemoteMessage = `edgekue answers no request until auth is configured (no caller of this deployment is local): ${SET_AUTH}`;
 
 export function auth(options: AuthOptions): MiddlewareHandler {
   const realm = options.realm ?? 'edgekue';
@@ -64,6 +69,7 @@ export function auth(options: AuthOptions): MiddlewareHandler {
       ? secretMatcher(`${options.user}:${options.password}`)
       : undefined;
   const warn = options.warn ?? ((m: string) => console.warn(m));
+  const refusal = options.remoteAddress ? unconfiguredMessage : unconfiguredRemoteMessage;
   let warned = false;
 
   async function authorised(header: string | undefined): Promise<boolean> {
@@ -85,9 +91,9 @@ export function auth(options: AuthOptions): MiddlewareHandler {
       if (isLoopback(options.remoteAddress?.(c)) && !forwardedFromElsewhere(c)) return next();
       if (!warned) {
         warned = true;
-        warn(`edgekue: refusing requests from other hosts: ${unconfiguredMessage}`);
+        warn(`edgekue: refusing requests from other hosts: ${refusal}`);
       }
-      return c.json({ error: unconfiguredMessage }, 403);
+      return c.json({ error: refusal }, 403);
     }
     if (await authorised(c.req.header('authorization'))) return next();
     c.header(

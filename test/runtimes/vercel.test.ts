@@ -110,6 +110,33 @@ describe('functions on Vercel', () => {
     expect(jobSchema.parse(await (await call(`/job/${job.id}`)).json()).state).toBe('complete');
   });
 
+  it('without auth configured, refuses every caller, saying what to set (none is local here)', async () => {
+    const warned: unknown[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warned.push(...args);
+    try {
+      const open = vercelFunction({
+        env: () => ({
+          UPSTASH_REDIS_REST_URL: inject('bridgeUrl'),
+          UPSTASH_REDIS_REST_TOKEN: inject('bridgeToken'),
+          EDGEKUE_PREFIX: prefix,
+        }),
+      });
+      const res = await open.fetch(
+        new Request('https://edgekue.vercel.app/stats', {
+          headers: { 'x-forwarded-for': '127.0.0.1' },
+        }),
+      );
+      expect(res.status).toBe(403);
+      const { error } = (await res.json()) as { error: string };
+      expect(error).toContain('EDGEKUE_AUTH_TOKEN');
+      expect(error).not.toContain('this machine');
+    } finally {
+      console.warn = original;
+    }
+    expect(warned.join(' ')).toContain('no caller of this deployment is local');
+  });
+
   it('answers 500 naming nothing while a variable is bad, and logs which', async () => {
     const logged: unknown[] = [];
     const original = console.error;
