@@ -46,7 +46,7 @@ export async function settleJob(
   queue: Queue,
   leased: LeasedJob,
   outcome: Outcome,
-): Promise<Exclude<Settlement, 'lost'>> {
+): Promise<Exclude<Settlement, 'lost' | 'interrupted'>> {
   const id = leased.job.id!;
   const entry = outcome.ok
     ? {
@@ -59,7 +59,8 @@ export async function settleJob(
   const r = await ack(queue, [entry], undefined);
   const settled = r.settled[0] ?? 'lost';
   if (settled === 'lost') throw new LeaseLost(id);
-  return settled;
+  // 'interrupted' answers only an entry sent as interrupted, which this one is not
+  return settled as Exclude<Settlement, 'lost' | 'interrupted'>;
 }
 
 /** Extends leases by hand; throws LeaseLost for the first lease that is gone. */

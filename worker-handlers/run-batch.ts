@@ -91,6 +91,23 @@ interface RunningJob {
   readonly writes: JobWrites;
   settled: boolean;
   ttlTimer?: ReturnType<typeof setTimeout>;
+  /**
+   * How the run was cut, if it was: 'running' at the end of the budget (its handler may still be
+   * going: JavaScript cannot stop it), 'unstarted' when it was claimed after shutdown began.
+   */
+  cut?: 'running' | 'unstarted';
+}
+
+/**
+ * Whether a handler's error says it stopped because its signal fired: the signal's reason (what
+ * `signal.throwIfAborted()` and an aborted `fetch` throw), or an AbortError.
+ */
+function stoppedOnSignal(error: unknown, reason: unknown): boolean {
+  return (
+    error === reason ||
+    error instanceof Shutdown ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
 }
 
 /** One finished job waiting for the next ack call. */
@@ -295,13 +312,19 @@ class Batch {
     };
     this.#running.set(id, running);
     job.writer = running.writes;
+    if (this.#shuttingDown) {
+      // claimed by a call answered after shutdown began: given back unrun, no interruption counted
+      running.cut = 'unstarted';
+      running.controller.abort(new Shutdown());
+      this.#settle(running, false, undefined, new Shutdown());
+      return;
+    }
     const ttl = job.ttl();
     if (ttl) {
       // The ttl counts from started_at in Redis time; translate to a local timer.
       const endsIn = Number(job.started_at ?? serverNow) + ttl - serverNow;
       running.ttlTimer = setTimeout(() => this.#ttlExceeded(running), Math.max(0, endsIn));
     }
-    if (this.#shuttingDown) running.controller.abort(new Shutdown());
     if (!running.registration) {
       this.#settle(running, false, undefined, new Error(`no handler for type "${job.type}"`));
       return;
@@ -339,11 +362,24 @@ class Batch {
       }
     }
     if (!entry.ok) {
-      const reason = running.controller.signal.reason;
-      // A handler that gave up because the signal fired failed for the signal's reason.
-      const cause = running.controller.signal.aborted && reason instanceof Error ? reason : error;
+      const { signal } = running.controller;
+      const reason: unknown = signal.aborted ? signal.reason : undefined;
+      // A handler that gave up because the signal fired failed for the signal's reason. One that
+      // failed on its own during a shutdown's grace (or whose result was refused here) failed for
+      // its own: only a run the shutdown cut is given back (ack.lua's interrupted).
+      const onSignal =
+        reason instanceof Error &&
+        (!(reason instanceof Shutdown) ||
+          running.cut !== undefined ||
+          (error !== undefined && stoppedOnSignal(error, reason)));
+      const cause = onSignal ? reason : error;
       shutdown = cause instanceof Shutdown;
-      if (shutdown) entry.interrupted = true;
+      if (shutdown) {
+        entry.interrupted = true;
+        // a handler still going keeps the job for a lease's length, as its lease would have
+        if (running.cut === 'running') entry.hold = this.#o.leaseMs;
+        if (running.cut === 'unstarted') entry.unstarted = true;
+      }
       entry.error ??= cutText(errorText(cause), defaults.maxLineBytes);
       entry.delay = this.#customDelay(running);
     }
@@ -518,6 +554,7 @@ class Batch {
     this.#forced = true;
     this.#beginShutdown();
     for (const running of [...this.#running.values()]) {
+      running.cut = 'running';
       this.#settle(running, false, undefined, new Shutdown());
     }
     this.#maybeEnd();

@@ -34,6 +34,10 @@ export interface AckEntry {
   delay?: number;
   /** Cut short by the end of its invocation: given back without counting an attempt (ack.lua). */
   interrupted?: boolean;
+  /** Given back to delayed for this many ms (its cut handler may still be running), not inactive. */
+  hold?: number;
+  /** Claimed after shutdown began and never run: given back without counting an interruption. */
+  unstarted?: boolean;
 }
 
 /** What ack.lua did with a job: 'interrupted' is a run given back without counting an attempt. */

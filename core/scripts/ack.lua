@@ -6,7 +6,7 @@
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { request?, tokens?, done: [{ id, token | k, ok, result?, error?, delay?,
-                        interrupted? } | [id, k]], max_log?,
+                        interrupted?, hold?, unstarted? } | [id, k]], max_log?,
                         claim?: { count, lease_ms, token, worker, types, max_bytes? } }
            k: the lease token as an index (from 0) into `tokens`, which a batch's jobs share;
            [id, k]: completed without a result (most acks, in a tenth of the bytes)
@@ -14,7 +14,9 @@
            the first time (lib/replay.lua)
            result: JSON text; delay: a caller-side backoff function's delay in ms, -1 for none
            interrupted: the run was cut by the end of its invocation (lib/fail-attempt.lua
-           give_back: back to inactive, no attempt counted, while cfg.interruptions_max allows);
+           give_back: back to inactive, or delayed for `hold` ms while its cut handler may still
+           run, no attempt counted, while cfg.interruptions_max allows; `unstarted`: claimed
+           after the shutdown began, never run, no interruption counted);
            max_log: the job log's cap, for the line that says so
   Touches: job:<id>, job:<id>:log, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed,
            ids (read: the counter bounds a page of the kept jobs to trim),
@@ -22,7 +24,7 @@
            request:<request> (the answer, kept 60 s)
   Returns: JSON { settled: ['complete'|'retry'|'failed'|'lost'|'interrupted'],
                   jobs: [[field, value, ...]], now, retries: [[id, type, promote_at]] }
-           retries: attempts put off by a backoff
+           retries: attempts put off by a backoff, and runs given back to delayed (hold)
   Events:  complete, failed attempt, failed, state (a run given back) (+ remove for
            removeOnComplete and for jobs beyond retention drops, lib/retention.lua; start for
            claims)
@@ -106,13 +108,14 @@ for i, d in ipairs(input.done or {}) do
       settled[i] = 'complete'
     else
       if d.interrupted then
-        settled[i] = give_back(P, cfg, id, job, now, tonumber(input.max_log) or 1000)
+        settled[i] = give_back(P, cfg, id, job, now, tonumber(input.max_log) or 1000,
+          tonumber(d.hold) or 0, not d.unstarted, tonumber(d.delay) or -1)
       else
         settled[i] = fail_attempt(P, cfg, id, job, d.error or 'failed', now,
           tonumber(d.delay) or -1)
       end
       if settled[i] == 'failed' then failed = failed + 1 end
-      if settled[i] == 'retry' and job.state == 'delayed' then
+      if (settled[i] == 'retry' or settled[i] == 'interrupted') and job.state == 'delayed' then
         retries[#retries + 1] = { tonumber(id), job.type, tonumber(job.promote_at) }
       end
     end

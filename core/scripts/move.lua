@@ -50,7 +50,11 @@ for _, raw in ipairs(ids) do
       job.promote_at = now + delay
       redis.call('HSET', jkey, F.promote_at, job.promote_at)
     end
-    if input.reset_attempts then redis.call('HSET', jkey, F.attempts, 0) end
+    if input.reset_attempts then
+      redis.call('HSET', jkey, F.attempts, 0)
+      -- a retry by hand starts over with every interruption too (lib/fail-attempt.lua give_back)
+      redis.call('HDEL', jkey, F.interruptions)
+    end
     -- back to inactive it starts over at 0, complete is 100: both are an absent progress
     local drop = nil
     if input.to == 'inactive' or input.to == 'complete' then drop = { F.progress } end

@@ -119,7 +119,7 @@ describe('lanes', () => {
     expect(max).toBe(10);
     expect(r).toMatchObject({ claimed: 10, shutdown: 10, completed: 0, lost: 0 });
     expect(await queue.activeCount('laned')).toBe(0);
-    // each stopped job goes back to wait for its second attempt
+    // each stopped job goes back to wait, without counting an attempt (given back)
     expect(await queue.inactiveCount('laned')).toBe(30);
   });
 

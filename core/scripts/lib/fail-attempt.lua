@@ -43,26 +43,43 @@ local function fail_attempt(P, cfg, id, job, err, now, custom_delay)
 end
 
 -- A run cut short by the end of its invocation (its budget ran out, or its server was told to
--- stop) while the caller held the lease: the job goes back to inactive without counting an
--- attempt, up to cfg.interruptions_max times; past that each cut fails an attempt with Kue's
--- 'Shutdown', so a job longer than any invocation cannot come back for ever. The job's log says
--- which it was. Returns 'interrupted', 'retry' or 'failed'.
-local function give_back(P, cfg, id, job, now, max_log)
+-- stop) while the caller held the lease: the job goes back without counting an attempt, up to
+-- cfg.interruptions_max times; past that each cut fails an attempt with Kue's 'Shutdown', so a job
+-- longer than any invocation cannot come back for ever. The job's log says which it was.
+-- hold: ms the job waits in delayed first (its cut handler may still be running: JavaScript cannot
+-- stop it), 0: straight back to inactive. counted: false for a job claimed after the shutdown
+-- began and never run (no interruption counted, nothing logged).
+-- Returns 'interrupted', 'retry' or 'failed'.
+local function give_back(P, cfg, id, job, now, max_log, hold, counted, custom_delay)
   local jkey = K.job(P, id)
-  local limit = tonumber(cfg.interruptions_max) or 0
-  local n = (tonumber(redis.call('HGET', jkey, F.interruptions)) or 0) + 1
-  local line
-  if n > limit then
-    line = 'cut short by the end of its invocation: attempt failed with Shutdown'
-  else
-    line = 'cut short by the end of its invocation: given back without counting an attempt ('
-      .. n .. ' of ' .. limit .. ')'
+  local set = {}
+  if counted then
+    local limit = tonumber(cfg.interruptions_max) or 0
+    local n = (tonumber(redis.call('HGET', jkey, F.interruptions)) or 0) + 1
+    local line
+    if n > limit then
+      line = 'cut short by the end of its invocation: attempt failed with Shutdown'
+    else
+      line = 'cut short by the end of its invocation: given back without counting an attempt ('
+        .. n .. ' of ' .. limit .. ')'
+      if hold > 0 then line = line .. ', to run again in ' .. math.ceil(hold / 1000) .. ' s' end
+    end
+    local lkey = K.log(P, id)
+    redis.call('RPUSH', lkey, line)
+    redis.call('LTRIM', lkey, -max_log, -1)
+    if n > limit then return fail_attempt(P, cfg, id, job, 'Shutdown', now, custom_delay) end
+    set = { F.interruptions, n }
   end
-  local lkey = K.log(P, id)
-  redis.call('RPUSH', lkey, line)
-  redis.call('LTRIM', lkey, -max_log, -1)
-  if n > limit then return fail_attempt(P, cfg, id, job, 'Shutdown', now, -1) end
-  set_state(P, id, job, 'inactive', now, { F.interruptions, n }, { F.workerId })
-  emit_job(P, cfg, id, job, 'state', { 'inactive', 'active' })
+  -- back to waiting it starts over: no progress, no worker
+  local drop = { F.workerId, F.progress }
+  if hold > 0 then
+    job.promote_at = now + hold
+    set[#set + 1] = F.promote_at
+    set[#set + 1] = job.promote_at
+    set_state(P, id, job, 'delayed', now, set, drop)
+  else
+    set_state(P, id, job, 'inactive', now, set, drop)
+  end
+  emit_job(P, cfg, id, job, 'state', { job.state, 'active' })
   return 'interrupted'
 end
