@@ -41,8 +41,9 @@ export interface BatchOptions {
    */
   calls?: CallBudget;
   /**
-   * Jobs whose failed attempt was put off by their backoff (delayed, with promote_at): give them to
-   * a wake-up that schedules a run for when they fall due (QStash), or they wait for a cron tick.
+   * Jobs whose failed attempt was put off by their backoff, or whose cut run was given back to
+   * delayed (with promote_at): give them to a wake-up that schedules a run for when they fall due
+   * (QStash), or they wait for a cron tick.
    */
   onRetry?: (jobs: Job[]) => void;
 }
@@ -67,7 +68,8 @@ export interface BatchResult {
   failed: number;
   /**
    * Runs cut short by the end of the budget or a shutdown signal: given back without counting an
-   * attempt (queue option `maxInterruptions`), or past that failed with `Shutdown`.
+   * attempt (queue option `maxInterruptions`), or past that failed with `Shutdown`; and jobs
+   * claimed after the shutdown began, given back unrun.
    */
   shutdown: number;
   /** Jobs whose lease was lost before they could be settled (another invocation owns them now). */

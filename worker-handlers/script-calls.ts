@@ -149,7 +149,8 @@ export async function ack(
     ...ackInput(done, queue.options.maxLogLines),
     ...(request ? { claim: request } : {}),
   });
-  // A retry put off by its backoff, as a delayed job due at promote_at (what a wake-up reads).
+  // A retry put off by its backoff, or a cut run given back to delayed, as a delayed job due at
+  // promote_at (what a wake-up reads).
   const retries = list(r.retries as [number, string, number][]).map(([id, type, at]) =>
     Job.fromHash(queue, [
       'id',

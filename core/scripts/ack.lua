@@ -65,8 +65,9 @@ local now = now_ms()
 local minute = math.floor(now / 60000)
 local settled = {}
 
--- retries: jobs whose failed attempt was put off by their backoff, [id, type, promote_at], so the
--- caller can wake a worker when they fall due (nothing else would before the next cron tick)
+-- retries: jobs whose failed attempt was put off by their backoff, or given back to delayed (a cut
+-- run's hold), [id, type, promote_at], so the caller can wake a worker when they fall due
+-- (nothing else would before the next cron tick)
 local retries = {}
 -- counted per call, not per job: a batch pays for its stats once
 local completed, failed, work_time = 0, 0, 0

@@ -148,6 +148,15 @@ describe('shutdown', () => {
       expect(failed.state()).toBe('failed');
       expect(failed.error).toBe('Shutdown');
 
+      // a handler still going when the grace ends: its retry waits a lease, as a given-back run does
+      const held = await q.create('slow').attempts(2).save();
+      await runBatch(q, stubbornHandler('slow'), { budgetMs: 800, graceMs: 300, leaseMs: 2_000 });
+      const waiting = await q.getJob(held.id!);
+      expect(waiting.state()).toBe('delayed');
+      expect(waiting.error).toBe('Shutdown');
+      expect(waiting.attempts()).toMatchObject({ made: 1 });
+      expect(Number(waiting.promote_at) - Number(waiting.updated_at)).toBe(2_000);
+
       // the failed attempt takes its type's custom backoff, as any failed attempt
       const retried = await q
         .create('paced')

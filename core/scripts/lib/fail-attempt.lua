@@ -1,6 +1,7 @@
 -- A failed run: counts the attempt, then retries (delayed by the job's backoff, or straight back
 -- to inactive) while attempts remain, else marks the job failed.
 -- custom_delay: the delay a caller-side backoff function computed, or -1 when there is none.
+-- min_delay (optional): the retry waits at least this long (a cut run's handler may still go on).
 local function backoff_delay(job_delay, backoff_json, made, custom_delay)
   if not backoff_json or backoff_json == '' then return 0 end
   local b = cjson.decode(backoff_json)
@@ -17,7 +18,7 @@ local function backoff_delay(job_delay, backoff_json, made, custom_delay)
 end
 
 -- Returns 'retry' or 'failed'.
-local function fail_attempt(P, cfg, id, job, err, now, custom_delay)
+local function fail_attempt(P, cfg, id, job, err, now, custom_delay, min_delay)
   local jkey = K.job(P, id)
   local f = redis.call('HMGET', jkey, F.attempts, F.max_attempts, F.backoff, F.delay)
   local made = (tonumber(f[1]) or 0) + 1
@@ -27,6 +28,7 @@ local function fail_attempt(P, cfg, id, job, err, now, custom_delay)
   redis.call('HDEL', jkey, F.workerId)
   if made < max then
     local delay = backoff_delay(tonumber(f[4]) or 0, f[3], made, custom_delay)
+    if min_delay and delay < min_delay then delay = min_delay end
     if delay > 0 then
       job.promote_at = now + delay
       redis.call('HSET', jkey, F.promote_at, job.promote_at)
@@ -67,7 +69,7 @@ local function give_back(P, cfg, id, job, now, max_log, hold, counted, custom_de
     local lkey = K.log(P, id)
     redis.call('RPUSH', lkey, line)
     redis.call('LTRIM', lkey, -max_log, -1)
-    if n > limit then return fail_attempt(P, cfg, id, job, 'Shutdown', now, custom_delay) end
+    if n > limit then return fail_attempt(P, cfg, id, job, 'Shutdown', now, custom_delay, hold) end
     set = { F.interruptions, n }
   end
   -- back to waiting it starts over: no progress, no worker
