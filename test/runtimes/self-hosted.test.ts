@@ -1,7 +1,8 @@
 // The self-hosted entry points on their own runtimes: functions/deno.ts in Deno and functions/bun.ts
 // in Bun (both installed from npm as devDependencies), against the test bridge. Each must serve
 // the API and the dashboard, run a created job at once (wake-up) and a delayed one from its tick
-// timer, tell a loopback caller from a forwarded one, and stop cleanly on SIGTERM.
+// timer, tell a loopback caller from a forwarded one, and stop cleanly on SIGTERM, giving back
+// the job it cuts without counting an attempt.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -105,6 +106,7 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
     const prefix = `rt-${randomBytes(5).toString('hex')}`;
     const s = await start(command, args, prefix);
     let streaming: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let interrupted: string | undefined;
     const json = async (path: string, init?: RequestInit) => {
       const r = await fetch(`${s.url}${path}`, init);
       return { status: r.status, body: (await r.json()) as unknown };
@@ -166,12 +168,41 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
       const first = new TextDecoder().decode((await reader.read()).value);
       expect(first).toMatch(/^retry: \d+/m);
       streaming = reader;
+
+      // a deploy: SIGTERM while a long job runs (200 frames, 20 s) gives it back uncounted
+      const long = createdSchema.parse(
+        (
+          await json('/job', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ type: 'video', data: { frames: 200 } }),
+          })
+        ).body,
+      );
+      const running = await until(
+        async () => jobSchema.parse((await json(`/job/${long.id}`)).body),
+        (job) => job.state === 'active',
+        10_000,
+      );
+      expect(running.state).toBe('active');
+      interrupted = String(long.id);
     } finally {
       s.child.kill('SIGTERM');
     }
     expect(await s.exited, s.output()).toBe(0);
     await streaming?.cancel().catch(() => {});
     expect(s.output()).not.toMatch(/error|uncaught|panic/i);
+    const after = createQueue(
+      { url: inject('bridgeUrl'), token: inject('bridgeToken') },
+      { prefix },
+    );
+    const back = await after.getJob(interrupted!);
+    expect(back.state()).toBe('inactive');
+    expect(back.attempts()).toMatchObject({ made: 0 });
+    expect(await after.logs(interrupted!)).toContain(
+      'cut short by the end of its invocation: given back without counting an attempt (1 of 3)',
+    );
+    await after.close();
     const redis = testRedis();
     const keys = await redis.keys(`*${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
