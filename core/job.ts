@@ -60,6 +60,11 @@ export class Job {
   failed_at: string | undefined;
   duration: string | undefined;
   workerId: string | undefined;
+  /**
+   * Runs of this job cut short by the end of their invocation and given back without counting an
+   * attempt (queue option maxInterruptions); undefined when none was. Not Kue's.
+   */
+  interruptions: number | undefined;
   /** The lease a worker holds on this job while it runs it. */
   lease: { token: string; until: number } | undefined;
   /** Installed by a worker while the job runs: log and progress go through it. */
@@ -121,6 +126,7 @@ export class Job {
     job.failed_at = h.failed_at;
     job.duration = h.duration;
     job.workerId = h.workerId;
+    job.interruptions = int(h.interruptions);
     if (h.lease) job.lease = { token: h.lease, until: int(h.lease_until) ?? 0 };
     return job;
   }
@@ -413,6 +419,7 @@ export class Job {
       workerId: this.workerId,
       ttl: this.#ttl,
       attempts: a,
+      interruptions: this.interruptions,
     };
   }
 }

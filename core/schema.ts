@@ -113,6 +113,8 @@ export const jobJsonSchema = z.object({
   workerId: z.string().optional(),
   ttl: z.number().optional(),
   attempts: z.object({ made: z.number(), remaining: z.number(), max: z.number() }),
+  /** Runs given back uncounted after the end of their invocation cut them (not Kue's). */
+  interruptions: z.number().optional(),
 });
 export type JobJson = z.infer<typeof jobJsonSchema>;
 

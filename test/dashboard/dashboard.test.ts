@@ -4,6 +4,7 @@
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KueStats } from '../../core/index.js';
+import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
 import {
   claim,
   launchBrowser,
@@ -284,6 +285,34 @@ describe('dashboard', () => {
     await page.locator('#confirm-ok').click();
     await card(page, id).waitFor({ state: 'detached' });
     await expect(served.queue.getJob(id)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+  });
+
+  it('says in the detail how often a job was given back after its invocation ended', async () => {
+    const id = await create('cut', { title: 'Long render' });
+    const stopsOnSignal = new HandlerRegistry().process('cut', async (_job, ctx) => {
+      await new Promise((_resolve, reject) => {
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+      });
+    });
+    const r = await runBatch(served.queue, stopsOnSignal, { budgetMs: 700, graceMs: 300 });
+    expect(r.shutdown).toBe(1);
+    const page = await open('./?state=inactive&type=cut');
+    await card(page, id).locator('.job-head').click();
+    const given = card(page, id).locator('dt', { hasText: 'Given back' });
+    await given.waitFor();
+    expect(await given.locator('xpath=following-sibling::dd[1]').textContent()).toBe(
+      '1 time, cut by the end of an invocation',
+    );
+    expect(await card(page, id).locator('.log li').allTextContents()).toEqual([
+      'cut short by the end of its invocation: given back without counting an attempt (1 of 3)',
+    ]);
+    expect(await card(page, id).locator('dt', { hasText: 'Attempts' }).count()).toBe(1);
+    // a job never cut says nothing of it
+    const plain = await create('cut-not', { title: 'Quick' });
+    const other = await open('./?state=inactive&type=cut-not');
+    await card(other, plain).locator('.job-head').click();
+    await card(other, plain).locator('.log, .muted').first().waitFor();
+    expect(await card(other, plain).locator('dt', { hasText: 'Given back' }).count()).toBe(0);
   });
 
   it('changes a priority, and the change sticks', async () => {

@@ -63,6 +63,13 @@ describe('shutdown', () => {
     expect(Number(back.promote_at) - Number(back.updated_at)).toBe(2_000);
     expect(back.error).toBeUndefined();
     expect(back.attempts()).toMatchObject({ made: 0, remaining: 1 });
+    expect(back.interruptions).toBe(1);
+    expect(JSON.parse(JSON.stringify(back)).interruptions).toBe(1);
+    const never = await queue.create('other').save();
+    expect('interruptions' in JSON.parse(JSON.stringify(await queue.getJob(never.id!)))).toBe(
+      false,
+    );
+    await (await queue.getJob(never.id!)).remove();
     const raw = await rawJob(queue, job.id!);
     expect(raw).toMatchObject({ interruptions: '1' });
     expect(raw.lease).toBeUndefined();

@@ -73,6 +73,9 @@ function renderDetail(box, job, log) {
   const a = job.attempts || { made: 0, remaining: 0, max: 1 };
   const facts = h('dl', { class: 'facts' },
     fact('Attempts', a.made + ' of ' + a.max + (a.remaining ? ', ' + a.remaining + ' left' : '')),
+    fact('Given back', job.interruptions
+      ? job.interruptions + (job.interruptions === 1 ? ' time' : ' times') + ', cut by the end of an invocation'
+      : undefined),
     fact('Progress', job.state === 'active' || job.progress ? progressBar(job.progress) : undefined),
     fact('Duration', job.duration ? duration(job.duration) : undefined),
     fact('Created', when(job.created_at)),
