@@ -114,6 +114,17 @@ export const envSchema = z.object({
     .optional()
     .default(30_000),
   /**
+   * The servers (Node, Deno, Bun) only: how often their cron tick starts, which is also how long
+   * one may run, in ms (a Worker's cron fires every minute)
+   */
+  EDGEKUE_TICK_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(invocationBounds.maxMs)
+    .optional()
+    .default(60_000),
+  /**
    * Jobs a worker invocation leases per call (and runs at once per lane), and its lanes: batches
    * run side by side under a backlog (worker-handlers' `lanes`).
    */

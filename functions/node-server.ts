@@ -33,7 +33,7 @@ export interface NodeServerOptions {
   registry?: HandlerRegistry;
   /** Run the cron tick on a timer (default true). */
   tick?: boolean;
-  /** How long one tick runs before the next starts (a Worker's cron fires every minute). */
+  /** How often a tick starts, and how long it may run (default EDGEKUE_TICK_MS, a minute). */
   tickBudgetMs?: number;
   intervalMs?: number;
 }

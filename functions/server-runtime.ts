@@ -30,7 +30,10 @@ export interface ServerRuntimeOptions {
   remoteAddress?: (c: Context) => string | undefined;
   /** Run the cron tick on a timer (default true). */
   tick?: boolean;
-  /** How long one tick runs before the next starts (a Worker's cron fires every minute). */
+  /**
+   * How often a tick starts, which is also how long one may run (default EDGEKUE_TICK_MS, a
+   * minute: a Worker's cron fires every minute).
+   */
   tickBudgetMs?: number;
   intervalMs?: number;
   log?: ErrorLog;
@@ -100,12 +103,16 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
   // A tick that cannot reach Redis says so once, and again when it can (a wrong token or URL
   // is otherwise silent until a request comes).
   let unreachable = false;
+  const periodMs = options.tickBudgetMs ?? config.EDGEKUE_TICK_MS;
   const tickLoop = async () => {
     while (!signal.aborted) {
+      // A tick starts once a period, as a cron fires: one that found the queue empty ends after
+      // its one call, and the next waits for the period's end (not at once: that spun on Redis).
+      const began = Date.now();
       try {
         const result = await runTick(queue, registry, {
           ...invocationOptions(config),
-          budgetMs: options.tickBudgetMs ?? 60_000,
+          budgetMs: periodMs,
           intervalMs: options.intervalMs ?? workerDefaults.tickIntervalMs,
           signal,
           onRetry: (jobs) => wake(jobs, { waitUntil: track }),
@@ -120,8 +127,8 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
         unreachable = result.errors > 0;
       } catch (error) {
         log.error('edgekue: tick failed', withoutCommands(error));
-        await sleep(workerDefaults.tickIntervalMs, signal);
       }
+      await sleep(began + periodMs - Date.now(), signal);
     }
   };
   let ticking: Promise<void> = Promise.resolve();

@@ -1,8 +1,9 @@
-// The self-hosted entry points on their own runtimes: functions/deno.ts in Deno and functions/bun.ts
-// in Bun (both installed from npm as devDependencies), against the test bridge. Each must serve
+// The self-hosted entry points on their own runtimes: functions/node-server.ts in Node,
+// functions/deno.ts in Deno and functions/bun.ts in Bun (both installed from npm as
+// devDependencies), against the test bridge. Each must serve
 // the API and the dashboard, run a created job at once (wake-up) and a delayed one from its tick
 // timer, tell a loopback caller from a forwarded one, and stop cleanly on SIGTERM, giving back
-// the job it cuts without counting an attempt.
+// the job it cuts without counting an attempt; idle, its tick costs one call a period.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,12 +11,14 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createQueue } from '../../core/index.js';
 import { createdSchema, jobSchema, statsSchema } from '../../functions/api/schema.js';
 import { assetVersion } from '../../functions/dashboard/assets.js';
+import { startBridge } from '../../infra/redis-http/index.js';
 import { testRedis } from '../support/stack.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
 const runtimes = [
+  { name: 'Node', command: bin('tsx'), args: ['functions/node-server.ts'] },
   {
     name: 'Deno',
     command: bin('deno'),
@@ -71,10 +74,20 @@ function spawnEntry(command: string, args: readonly string[], env: Record<string
   return { child, output: () => text, exited };
 }
 
-async function start(command: string, args: readonly string[], prefix: string): Promise<Started> {
+/** A tick every 2 s: a job only the tick can run starts within seconds. */
+const TICK_MS = 2_000;
+
+async function start(
+  command: string,
+  args: readonly string[],
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<Started> {
   const { child, output, exited } = spawnEntry(command, args, {
     EDGEKUE_PREFIX: prefix,
     PORT: '0',
+    EDGEKUE_TICK_MS: String(TICK_MS),
+    ...env,
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
@@ -207,6 +220,32 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
     const keys = await redis.keys(`*${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
   }, 60_000);
+
+  it('idle on an empty queue, makes one call a tick period and none between', async () => {
+    // a bridge of its own, so that only this server's requests are counted
+    const bridge = await startBridge({
+      redisUrl: inject('redisUrl'),
+      token: inject('bridgeToken'),
+      port: 0,
+      log: () => {},
+    });
+    const s = await start(command, args, `idle-${randomBytes(5).toString('hex')}`, {
+      UPSTASH_REDIS_REST_URL: bridge.url,
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const before = bridge.stats().requests;
+      await new Promise((r) => setTimeout(r, 2.5 * TICK_MS));
+      const calls = bridge.stats().requests - before;
+      // ticks at about 2 s and 4 s into the window (a tick that spun made thousands)
+      expect(calls).toBeGreaterThanOrEqual(1);
+      expect(calls).toBeLessThanOrEqual(4);
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.exited;
+      await bridge.close();
+    }
+  });
 
   it('refuses to start on bad configuration with one message and exit code 1', async () => {
     for (const env of [{ UPSTASH_REDIS_REST_URL: '' }, { PORT: 'abc' }] as Record<
