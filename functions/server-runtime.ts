@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { type Connection, createQueue, type Queue, withoutCommands } from '../core/index.js';
 import {
   type HandlerRegistry,
+  invocationBounds,
   runTick,
   runWake,
   workerDefaults,
@@ -31,8 +32,8 @@ export interface ServerRuntimeOptions {
   /** Run the cron tick on a timer (default true). */
   tick?: boolean;
   /**
-   * How often a tick starts, which is also how long one may run (default EDGEKUE_TICK_MS, a
-   * minute: a Worker's cron fires every minute).
+   * How often a tick starts (default EDGEKUE_TICK_MS, a minute: a Worker's cron fires every
+   * minute); a tick runs while jobs wait, up to the budget.
    */
   tickBudgetMs?: number;
   intervalMs?: number;
@@ -51,6 +52,9 @@ export interface ServerRuntime {
   stop(): Promise<void>;
 }
 
+/** A server's invocation budget unless EDGEKUE_BUDGET_MS is set: the longest allowed, a day. */
+export const SERVER_BUDGET_MS = invocationBounds.maxMs;
+
 const consoleLog: ErrorLog = {
   warn: (message) => console.error(message),
   error: (message, error) => console.error(message, error),
@@ -58,6 +62,8 @@ const consoleLog: ErrorLog = {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
+    // a stop that came while the tick ran must not wait out the rest of the period
+    if (signal.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
@@ -78,7 +84,12 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
   const queue = createQueue(connection, queueOptions(config));
   const stopping = new AbortController();
   const { signal } = stopping;
-  const batch = { ...invocationOptions(config), signal };
+  // A server's runs need not end with an invocation, as a Worker's must: unless EDGEKUE_BUDGET_MS
+  // is set, its ticks and wake-ups may run a day, so a long job is not cut (and run again) at
+  // the end of a tick or a wake-up. A stop signal still cuts it after the grace.
+  const budgetMs =
+    (options.env.EDGEKUE_BUDGET_MS ?? '') === '' ? SERVER_BUDGET_MS : config.EDGEKUE_BUDGET_MS;
+  const batch = { ...invocationOptions(config), budgetMs, signal };
   const { wake, mode } = createWake(config, {
     runLocal: () => runWake(queue, registry, batch),
     log,
@@ -108,13 +119,15 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
     while (!signal.aborted) {
       // A tick starts once a period, as a cron fires: one that found the queue empty ends after
       // its one call, and the next waits for the period's end (not at once: that spun on Redis).
+      // One that finds work runs (looking every interval) while jobs wait, for up to the
+      // budget; one that cannot reach Redis ends at once, to say so and try at the next period.
       const began = Date.now();
       try {
         const result = await runTick(queue, registry, {
-          ...invocationOptions(config),
-          budgetMs: periodMs,
+          ...batch,
+          budgetMs: Math.max(periodMs, budgetMs),
           intervalMs: options.intervalMs ?? workerDefaults.tickIntervalMs,
-          signal,
+          endOnError: true,
           onRetry: (jobs) => wake(jobs, { waitUntil: track }),
         });
         if (result.errors > 0 && !unreachable) {

@@ -25,6 +25,11 @@ export interface InvocationOptions extends BatchOptions {
 export interface TickOptions extends InvocationOptions {
   /** How often an idle tick looks for work and due jobs (Kue promoted every 5 s). */
   intervalMs?: number;
+  /**
+   * End at the first claim that fails (Redis unreachable) instead of trying again every interval
+   * for the rest of the budget: a server with long ticks reports it and tries at its next tick.
+   */
+  endOnError?: boolean;
 }
 
 export interface WakeOptions extends InvocationOptions {
@@ -217,7 +222,7 @@ export function runTick(
     registry,
     options,
     (r, polledAt) => nextLook(r, polledAt, intervalMs),
-    (polledAt) => polledAt + intervalMs,
+    (polledAt) => (options.endOnError ? undefined : polledAt + intervalMs),
   );
 }
 

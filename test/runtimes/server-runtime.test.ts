@@ -1,6 +1,8 @@
 // What every server entry (Node, Deno, Bun) shares from functions/server-runtime.ts: where it
 // listens, what a failed start prints, its signals, and a tick that cannot reach Redis saying so.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
+import { createQueue } from '../../core/index.js';
 import { ConfigError } from '../../functions/config.js';
 import {
   createServerRuntime,
@@ -8,6 +10,19 @@ import {
   onStopSignals,
   startFailure,
 } from '../../functions/server-runtime.js';
+import { HandlerRegistry } from '../../worker-handlers/index.js';
+import { testRedis } from '../support/stack.js';
+
+const bridgeEnv = () => ({
+  UPSTASH_REDIS_REST_URL: inject('bridgeUrl'),
+  UPSTASH_REDIS_REST_TOKEN: inject('bridgeToken'),
+});
+
+async function dropPrefix(prefix: string) {
+  const redis = testRedis();
+  const keys = await redis.keys(`*${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+}
 
 describe('the server runtime', () => {
   it('listens on PORT and HOST: unset or empty is 3000 on loopback, anything else must be a port', () => {
@@ -70,4 +85,70 @@ describe('the server runtime', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/the cron tick cannot reach Redis: .+/);
   });
+
+  it('stops at once on a stop signal during a tick, not at the end of the tick period', async () => {
+    const prefix = `stop-${randomBytes(4).toString('hex')}`;
+    // a job due in an hour: the tick keeps looking (every interval) instead of ending
+    const other = createQueue(
+      { url: inject('bridgeUrl'), token: inject('bridgeToken') },
+      { prefix },
+    );
+    await other.create('later', {}).delay(3_600_000).save();
+    const runtime = createServerRuntime({
+      env: { ...bridgeEnv(), EDGEKUE_PREFIX: prefix, EDGEKUE_TICK_MS: '60000' },
+      registry: new HandlerRegistry(),
+    });
+    try {
+      runtime.startTicking();
+      await new Promise((r) => setTimeout(r, 500));
+      const t = Date.now();
+      await runtime.stop();
+      // before the fix it slept out the tick's minute
+      expect(Date.now() - t).toBeLessThan(20_000);
+    } finally {
+      await dropPrefix(prefix);
+    }
+  }, 90_000);
+
+  it("runs a job longer than a tick's period to the end: a server's ticks need not stop", async () => {
+    const prefix = `long-${randomBytes(4).toString('hex')}`;
+    const other = createQueue(
+      { url: inject('bridgeUrl'), token: inject('bridgeToken') },
+      { prefix },
+    );
+    // created behind the server's back: only its tick runs it
+    const job = await other.create('long', {}).save();
+    const registry = new HandlerRegistry().process('long', async (_job, ctx) => {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, 2_500);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(ctx.signal.reason);
+        });
+      });
+      return 'done';
+    });
+    const runtime = createServerRuntime({
+      env: { ...bridgeEnv(), EDGEKUE_PREFIX: prefix },
+      registry,
+      tickBudgetMs: 1_000,
+      intervalMs: 200,
+    });
+    try {
+      runtime.startTicking();
+      const deadline = Date.now() + 15_000;
+      let state = '';
+      while (Date.now() < deadline && state !== 'complete' && state !== 'failed') {
+        await new Promise((r) => setTimeout(r, 200));
+        state = (await other.getJob(job.id!)).state() ?? '';
+      }
+      const done = await other.getJob(job.id!);
+      expect(done.state()).toBe('complete');
+      expect(done.attempts()).toMatchObject({ made: 1 });
+      expect(done.interruptions).toBeUndefined();
+    } finally {
+      await runtime.stop();
+      await dropPrefix(prefix);
+    }
+  }, 60_000);
 });
