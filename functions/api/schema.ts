@@ -190,7 +190,7 @@ export const newJobOptionsSchema = jobOptionsSchema
     delay: intLike(0, MAX_DELAY_MS).optional(),
     ttl: intLike(1, MAX_DELAY_MS).optional(),
     priority: z
-      .union([z.number().int(), z.string().max(20)], { error: priorityMessage })
+      .union([z.number(), z.string().max(20)], { error: priorityMessage })
       .refine((v) => isPriority(String(v)), { message: priorityMessage })
       .optional(),
     backoff: backoffSchema.optional(),

@@ -236,6 +236,7 @@ export const badCases: Bad[] = [
   job({ type: 'a', options: { priority: -5.5 } }, /^options\.priority: must be low, normal/),
   job({ type: 'a', options: { priority: null } }, /^options\.priority: must be low, normal/),
   job({ type: 'a', options: { attempts: 1e20 } }, /^options\.attempts: .*1000000/),
+  job({ type: 'a', options: { priority: 1e20 } }, /^options\.priority: must be low, normal/),
   job({ type: 'a', options: { backoff: { type: 'linear' } } }, /^options\.backoff\.type: .*fixed/),
   job({ type: 'a', options: { searchKeys: ['a', 2] } }, /^options\.searchKeys\[1\]: .*string/),
   job(
