@@ -1,61 +1,35 @@
 // The dashboard as a keyboard user and a phone user meet it: focus rings, labelled times, target
 // sizes (WCAG 2.2: 24×24 CSS px), Tab order against the visual order, and the phone layout. The
 // real app in headless Chromium, as in dashboard.test.ts.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  claim,
-  launchBrowser,
-  openPage,
-  type Served,
-  screenshotDir,
-  serveApp,
-  settle,
-  type TestPage,
-} from './harness.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, claim, screenshotDir, settle } from './harness.js';
 
-let served: Served;
-let browser: Browser;
-let opened: TestPage[] = [];
+const suite = browserSuite('edgekue a11y');
 const wide = { width: 1280, height: 860 };
 const phone = { width: 390, height: 844 };
 let failedId = '';
 
 beforeAll(async () => {
-  served = await serveApp('edgekue a11y');
-  browser = await launchBrowser();
   // a few types, and a job in every state but active
   for (const type of ['email', 'video.transcode', 'invoice.pdf', 'report']) {
-    await served.queue.createMany(
+    await suite.served.queue.createMany(
       Array.from({ length: 3 }, (_, i) => ({ type, data: { title: `${type} ${i}` } })),
     );
   }
-  const [failing] = await served.queue.createMany([
+  const [failing] = await suite.served.queue.createMany([
     { type: 'label', data: { title: 'Charge card', order: { id: 7, lines: [1, 2] } } },
   ]);
   failedId = failing!.id!;
-  expect(await claim(served.queue, 'label')).toBe(failedId);
-  await settle(served.queue, failedId, { error: 'Error: card declined' });
-  await served.queue.createMany([
+  expect(await claim(suite.served.queue, 'label')).toBe(failedId);
+  await settle(suite.served.queue, failedId, { error: 'Error: card declined' });
+  await suite.served.queue.createMany([
     { type: 'label', data: { title: 'Remind later' }, options: { delay: 3_600_000 } },
   ]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
-
-afterEach(async () => {
-  const pages = opened;
-  opened = [];
-  for (const p of pages) await p.context.close();
-  for (const p of pages) expect(p.errors).toEqual([]);
-});
-
 async function open(path: string, size = wide): Promise<Page> {
-  const p = await openPage(browser, new URL(path, served.url).href, size);
-  opened.push(p);
+  const p = await suite.open(path, size);
   await p.page.locator('#jobs > li').first().waitFor();
   await p.page.locator('.type-row[data-type=report]').waitFor({ state: 'attached' });
   return p.page;

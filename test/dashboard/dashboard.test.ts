@@ -1,46 +1,24 @@
 // The dashboard end to end: the real app (createApp, basic auth) over the shared test bridge,
 // driven in headless Debian Chromium. Every test opens its own page and fails on any console
 // error or uncaught exception in it. Screenshots go to test-results/dashboard/.
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { KueStats } from '../../core/index.js';
 import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
 import {
+  browserSuite,
   claim,
-  launchBrowser,
   openPage,
-  type Served,
   screenshotDir,
   serveApp,
   settle,
   type TestPage,
 } from './harness.js';
 
-let served: Served;
-let browser: Browser;
-let opened: TestPage[] = [];
-
-beforeAll(async () => {
-  served = await serveApp('edgekue test');
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
-
-afterEach(async () => {
-  const pages = opened;
-  opened = [];
-  for (const p of pages) await p.context.close();
-  for (const p of pages) expect(p.errors).toEqual([]);
-});
+const suite = browserSuite('edgekue test');
 
 async function open(path: string): Promise<Page> {
-  const p = await openPage(browser, new URL(path, served.url).href);
-  opened.push(p);
-  return p.page;
+  return (await suite.open(path)).page;
 }
 
 const shot = (page: Page, name: string) =>
@@ -54,9 +32,9 @@ const cardIds = (page: Page) =>
 const card = (page: Page, id: string) => page.locator(`#jobs > li[data-id="${id}"]`);
 
 async function create(type: string, data: unknown, options = {}): Promise<string> {
-  const job = served.queue.create(type, data);
+  const job = suite.served.queue.create(type, data);
   if (Object.keys(options).length) {
-    const [made] = await served.queue.createMany([{ type, data, options }]);
+    const [made] = await suite.served.queue.createMany([{ type, data, options }]);
     return made!.id!;
   }
   await job.save();
@@ -64,7 +42,7 @@ async function create(type: string, data: unknown, options = {}): Promise<string
 }
 
 async function stateOf(id: string): Promise<string | undefined> {
-  return (await served.queue.getJob(id)).state();
+  return (await suite.served.queue.getJob(id)).state();
 }
 
 describe('dashboard', () => {
@@ -72,14 +50,18 @@ describe('dashboard', () => {
     for (let i = 0; i < 4; i++) await create('count', { title: `queued ${i}` });
     await create('count', { title: 'later' }, { delay: 3_600_000 });
     await create('count', { title: 'later too' }, { delay: 3_600_000 });
-    const active = await claim(served.queue, 'count');
-    await settle(served.queue, await claim(served.queue, 'count'), { result: { ok: true } });
-    await settle(served.queue, await claim(served.queue, 'count'), { error: 'Error: nope' });
+    const active = await claim(suite.served.queue, 'count');
+    await settle(suite.served.queue, await claim(suite.served.queue, 'count'), {
+      result: { ok: true },
+    });
+    await settle(suite.served.queue, await claim(suite.served.queue, 'count'), {
+      error: 'Error: nope',
+    });
     expect(await stateOf(active)).toBe('active');
 
     const page = await open('./');
     await page.locator('[data-count=inactive]:not(:text("–"))').waitFor();
-    const stats = await served.api<KueStats>('stats');
+    const stats = await suite.served.api<KueStats>('stats');
     const shown = await page
       .locator('[data-count]')
       .evaluateAll((els) =>
@@ -103,7 +85,7 @@ describe('dashboard', () => {
   });
 
   it('loads pages of a 300-job state in order as the user scrolls', async () => {
-    const made = await served.queue.createMany(
+    const made = await suite.served.queue.createMany(
       Array.from({ length: 300 }, (_, i) => ({ type: 'scroll', data: { title: `scroll ${i}` } })),
     );
     const ids = made.map((j) => j.id!);
@@ -135,7 +117,10 @@ describe('dashboard', () => {
           data: { title: `wide ${i}`, body: 'x'.repeat(2_000) },
         })),
       );
-      const p = await openPage(browser, new URL('./?state=inactive&order=asc', small.url).href);
+      const p = await openPage(
+        suite.browser,
+        new URL('./?state=inactive&order=asc', small.url).href,
+      );
       // closed before its server (afterEach would close it after: its live stream cut short)
       closing = p;
       await p.page.locator('#jobs > li').first().waitFor();
@@ -158,16 +143,16 @@ describe('dashboard', () => {
 
   it('moves a progress bar while progress is reported, without a reload', async () => {
     const id = await create('render', { title: 'Render the annual report' });
-    expect(await claim(served.queue, 'render')).toBe(id);
+    expect(await claim(suite.served.queue, 'render')).toBe(id);
     const page = await open('./?state=active&type=render');
     const bar = card(page, id).locator('[role=progressbar]');
     await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('0');
     await page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
     });
-    await served.queue.touch([{ id, token: 't', progress: [40] }]);
+    await suite.served.queue.touch([{ id, token: 't', progress: [40] }]);
     await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('40');
-    await served.queue.touch([{ id, token: 't', progress: [80] }]);
+    await suite.served.queue.touch([{ id, token: 't', progress: [80] }]);
     await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('80');
     expect(await card(page, id).locator('.pct').textContent()).toBe('80%');
     expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true);
@@ -176,7 +161,7 @@ describe('dashboard', () => {
 
   it('searches through the API, beyond the loaded pages, and keeps the query in the URL', async () => {
     const oldest = await create('haystack', { title: 'quokka report', owner: 'ana' });
-    await served.queue.createMany(
+    await suite.served.queue.createMany(
       Array.from({ length: 60 }, (_, i) => ({ type: 'haystack', data: { title: `filler ${i}` } })),
     );
     const newest = await create('haystack', { title: 'quokka summary', owner: 'li' });
@@ -197,17 +182,12 @@ describe('dashboard', () => {
 
   it('rewrites a URL with values the view ignored to the view it shows, in place', async () => {
     // how many history entries the tab had as each page loaded (before the app's script ran)
-    const p = await openPage(
-      browser,
-      new URL(`./?state=bogus&order=sideways&type=not-yet&q=${'x'.repeat(501)}`, served.url).href,
-      {
-        prepare: (context) =>
-          context.addInitScript(() => {
-            (window as unknown as { entriesAtLoad: number }).entriesAtLoad = history.length;
-          }),
-      },
-    );
-    opened.push(p);
+    const p = await suite.open(`./?state=bogus&order=sideways&type=not-yet&q=${'x'.repeat(501)}`, {
+      prepare: (context) =>
+        context.addInitScript(() => {
+          (window as unknown as { entriesAtLoad: number }).entriesAtLoad = history.length;
+        }),
+    });
     const page = p.page;
     const entries = () =>
       page.evaluate(() => ({
@@ -226,7 +206,7 @@ describe('dashboard', () => {
 
     // a type name the API would refuse (a control character) is dropped; a padded query is trimmed
     await page.goto(
-      new URL('./?state=failed&type=a%01b&order=asc&q=%20needle%20', served.url).href,
+      new URL('./?state=failed&type=a%01b&order=asc&q=%20needle%20', suite.served.url).href,
     );
     await expect.poll(() => new URL(page.url()).search).toBe('?state=failed&order=asc&q=needle');
     expect(await page.locator('#type-filter').inputValue()).toBe('');
@@ -237,8 +217,10 @@ describe('dashboard', () => {
 
   it('restarts a failed job: it leaves Failed and shows in Queued', async () => {
     const id = await create('flaky', { title: 'Charge card' });
-    await claim(served.queue, 'flaky');
-    await settle(served.queue, id, { error: 'Error: card declined\n    at charge (pay.ts:9:3)' });
+    await claim(suite.served.queue, 'flaky');
+    await settle(suite.served.queue, id, {
+      error: 'Error: card declined\n    at charge (pay.ts:9:3)',
+    });
     expect(await stateOf(id)).toBe('failed');
 
     const page = await open('./?state=failed&type=flaky');
@@ -280,11 +262,11 @@ describe('dashboard', () => {
     );
     await page.keyboard.press('Escape');
     await page.locator('#confirm').waitFor({ state: 'hidden' });
-    expect((await served.queue.getJob(id)).id).toBe(id);
+    expect((await suite.served.queue.getJob(id)).id).toBe(id);
     await card(page, id).getByRole('button', { name: 'Remove', exact: true }).click();
     await page.locator('#confirm-ok').click();
     await card(page, id).waitFor({ state: 'detached' });
-    await expect(served.queue.getJob(id)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    await expect(suite.served.queue.getJob(id)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
   });
 
   it('says in the detail how often a job was given back after its invocation ended', async () => {
@@ -294,7 +276,7 @@ describe('dashboard', () => {
         ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
       });
     });
-    const r = await runBatch(served.queue, stopsOnSignal, { budgetMs: 700, graceMs: 300 });
+    const r = await runBatch(suite.served.queue, stopsOnSignal, { budgetMs: 700, graceMs: 300 });
     expect(r.shutdown).toBe(1);
     const page = await open('./?state=inactive&type=cut');
     await card(page, id).locator('.job-head').click();
@@ -322,7 +304,7 @@ describe('dashboard', () => {
     await card(page, id).locator('select[data-action=priority]').selectOption('critical');
     await card(page, id).locator('button[data-action=apply][data-field=priority]').click();
     await expect
-      .poll(async () => (await served.queue.getJob(id)).priority(), { timeout: 10_000 })
+      .poll(async () => (await suite.served.queue.getJob(id)).priority(), { timeout: 10_000 })
       .toBe(-15);
 
     await page.reload();
@@ -350,17 +332,17 @@ describe('dashboard', () => {
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => move.isVisible()).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
-    expect((await served.queue.getJob(id)).state()).toBe('inactive');
+    expect((await suite.served.queue.getJob(id)).state()).toBe('inactive');
     // Escape from the select closes the detail without moving anything
     await page.keyboard.press('Escape');
     await card(page, id).locator('.detail').waitFor({ state: 'detached' });
-    expect((await served.queue.getJob(id)).state()).toBe('inactive');
+    expect((await suite.served.queue.getJob(id)).state()).toBe('inactive');
 
     await card(page, id).locator('.job-head').click();
     await card(page, id).locator('select[data-action=state]').selectOption('failed');
     await card(page, id).locator('button[data-action=apply][data-field=state]').click();
     await expect
-      .poll(async () => (await served.queue.getJob(id)).state(), { timeout: 10_000 })
+      .poll(async () => (await suite.served.queue.getJob(id)).state(), { timeout: 10_000 })
       .toBe('failed');
   });
 
@@ -394,8 +376,8 @@ describe('dashboard', () => {
   it('retries all failed jobs of a type after a confirmation, and pauses a type', async () => {
     for (let i = 0; i < 2; i++) {
       const id = await create('batch', { title: `batch ${i}` });
-      await claim(served.queue, 'batch');
-      await settle(served.queue, id, { error: 'Error: upstream down' });
+      await claim(suite.served.queue, 'batch');
+      await settle(suite.served.queue, id, { error: 'Error: upstream down' });
     }
     const page = await open('./?state=failed&type=batch');
     await expect.poll(() => cardIds(page)).toHaveLength(2);
@@ -406,14 +388,14 @@ describe('dashboard', () => {
       'Queue 2 failed batch jobs again?',
     );
     await page.locator('#confirm-ok').click();
-    await expect.poll(() => served.queue.failedCount('batch'), { timeout: 10_000 }).toBe(0);
-    expect(await served.queue.inactiveCount('batch')).toBe(2);
+    await expect.poll(() => suite.served.queue.failedCount('batch'), { timeout: 10_000 }).toBe(0);
+    expect(await suite.served.queue.inactiveCount('batch')).toBe(2);
     await expect.poll(() => cardIds(page)).toEqual([]);
 
     const row = page.locator('.type-row[data-type=batch]');
     await row.getByRole('button', { name: 'Pause' }).click();
     await row.locator('.chip.paused:visible').waitFor();
-    const types = await served.api<{ type: string; paused: boolean }[]>('types');
+    const types = await suite.served.api<{ type: string; paused: boolean }[]>('types');
     expect(types.find((t) => t.type === 'batch')?.paused).toBe(true);
     await row.getByRole('button', { name: 'Resume' }).click();
     await row.locator('.chip.paused').waitFor({ state: 'hidden' });
@@ -431,7 +413,7 @@ describe('dashboard', () => {
     expect(await option.textContent()).toBe('hold');
 
     // paused elsewhere (another tab, a script): the pause event reaches the list and the select
-    await served.queue.pause('hold');
+    await suite.served.queue.pause('hold');
     await expect
       .poll(() => noteText.textContent(), { timeout: 10_000 })
       .toBe('hold is paused: its queued jobs wait until it is resumed.');
@@ -445,7 +427,7 @@ describe('dashboard', () => {
     await expect
       .poll(
         async () =>
-          (await served.api<{ type: string; paused: boolean }[]>('types')).find(
+          (await suite.served.api<{ type: string; paused: boolean }[]>('types')).find(
             (t) => t.type === 'hold',
           )?.paused,
       )
@@ -455,37 +437,36 @@ describe('dashboard', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('type-filter');
 
     // all types: the note names the paused ones, with no Resume of its own
-    await served.queue.pause('hold');
+    await suite.served.queue.pause('hold');
     await note.waitFor({ timeout: 10_000 });
     await page.locator('#type-filter').selectOption('');
     await expect.poll(() => noteText.textContent()).toMatch(/^\d+ types? paused: .*\bhold\b/);
     expect(await resume.isHidden()).toBe(true);
-    await served.queue.resume('hold');
+    await suite.served.queue.resume('hold');
     await note.waitFor({ state: 'hidden', timeout: 10_000 });
   });
 
   it('shows a pause while the event stream is down, from the counts it polls', async () => {
     const id = await create('drift', { title: 'Paused behind an outage' });
-    const p = await openPage(browser, new URL('./?state=inactive&type=drift', served.url).href, {
+    const p = await suite.open('./?state=inactive&type=drift', {
       // no stream from the start: nothing but the poll can bring the pause
       prepare: (context) =>
         context.route('**/events*', (route) => route.abort('connectionrefused')),
       waitLive: false,
     });
-    opened.push(p);
     const page = p.page;
     await page
       .locator('#live:is([data-status=reconnecting], [data-status=offline])')
       .waitFor({ timeout: 15_000 });
     await card(page, id).waitFor();
-    await served.queue.pause('drift');
+    await suite.served.queue.pause('drift');
     await expect
       .poll(() => page.locator('#paused-text').textContent(), { timeout: 15_000 })
       .toBe('drift is paused: its queued jobs wait until it is resumed.');
     expect(await page.locator('#type-filter option[value=drift]').textContent()).toBe(
       'drift (paused)',
     );
-    await served.queue.resume('drift');
+    await suite.served.queue.resume('drift');
     await page.locator('#paused-note').waitFor({ state: 'hidden', timeout: 15_000 });
     // the refused connections are reported by the browser; those are expected
     p.errors = p.errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED'));
@@ -509,13 +490,13 @@ describe('dashboard', () => {
     await page.locator('#banner:visible').waitFor();
     expect(await page.locator('#banner-text').textContent()).toBe(`job ${id} not found`);
     // the browser reports the 404 itself; that one is expected
-    const last = opened[opened.length - 1]!;
+    const last = suite.pages[suite.pages.length - 1]!;
     last.errors = last.errors.filter((e) => !e.includes('404'));
   });
 
   it('drops a job that finished while its page was on the way, not showing it active for ever', async () => {
     await create('race', { title: 'Done in transit' });
-    const id = await claim(served.queue, 'race');
+    const id = await claim(suite.served.queue, 'race');
     const page = await open('./?state=inactive&type=nothing-here');
     let held = false;
     let fulfilled = false;
@@ -524,13 +505,13 @@ describe('dashboard', () => {
       const response = await route.fetch();
       if (!held) {
         held = true;
-        await settle(served.queue, id, { result: 'done' });
+        await settle(suite.served.queue, id, { result: 'done' });
         await new Promise((r) => setTimeout(r, 800));
       }
       await route.fulfill({ response });
       fulfilled = true;
     });
-    await page.goto(new URL('./?state=active&type=race', served.url).href);
+    await page.goto(new URL('./?state=active&type=race', suite.served.url).href);
     await expect.poll(() => fulfilled, { timeout: 10_000 }).toBe(true);
     // the page is placed with the job as the server read it, then read again
     await page.locator('#jobs:not([aria-busy])').waitFor({ state: 'attached' });
@@ -543,8 +524,8 @@ describe('dashboard', () => {
     const older = await create('watch', { title: 'Still running' });
     const id = await create('watch', { title: 'Fails while read' });
     // claims take the oldest first
-    expect(await claim(served.queue, 'watch')).toBe(older);
-    expect(await claim(served.queue, 'watch')).toBe(id);
+    expect(await claim(suite.served.queue, 'watch')).toBe(older);
+    expect(await claim(suite.served.queue, 'watch')).toBe(id);
     const page = await open('./?state=active&type=watch');
     await expect.poll(() => cardIds(page)).toEqual([id, older]);
     const focused = () => page.evaluate(() => document.activeElement?.id);
@@ -555,7 +536,7 @@ describe('dashboard', () => {
     await expect.poll(() => state.inputValue({ timeout: 1_000 })).toBe('active');
 
     // the job fails while its detail is open: the detail stays, read again, showing it failed
-    await settle(served.queue, id, { error: 'Error: gave up\n    at work (job.ts:1:1)' });
+    await settle(suite.served.queue, id, { error: 'Error: gave up\n    at work (job.ts:1:1)' });
     await expect
       .poll(() => state.inputValue({ timeout: 1_000 }), { timeout: 10_000 })
       .toBe('failed');
@@ -588,7 +569,7 @@ describe('dashboard', () => {
         Array.from({ length: 60 }, (_, i) => ({ type: 'poll', data: { title: `poll ${i}` } })),
       );
       const ids = made.map((j) => j.id!);
-      p = await openPage(browser, new URL('./?state=inactive&order=asc', quick.url).href);
+      p = await openPage(suite.browser, new URL('./?state=inactive&order=asc', quick.url).href);
       const page = p.page;
       const at = (id: string) => page.locator(`#jobs > li[data-id="${id}"]`);
       await at(ids[0]!).waitFor();
@@ -654,7 +635,7 @@ describe('dashboard', () => {
     await page.unroute('**/jobs/outage/inactive/**', outage);
     await page.getByRole('button', { name: 'Retry loading' }).click();
     await page.locator('#banner').waitFor({ state: 'hidden' });
-    const last = opened[opened.length - 1]!;
+    const last = suite.pages[suite.pages.length - 1]!;
     last.errors = last.errors.filter((e) => !e.includes('503'));
   });
 });

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { createQueue, list, type Queue } from '../../core/index.js';
 import type { EventStreamOptions } from '../../functions/api/deps.js';
 import { createApp } from '../../functions/app.js';
@@ -118,20 +118,22 @@ export interface TestPage {
   errors: string[];
 }
 
+export interface OpenOptions {
+  width?: number;
+  height?: number;
+  colorScheme?: 'light' | 'dark';
+  /** 'reduce' turns the page's transitions off, for screenshots of a settled page. */
+  reducedMotion?: 'reduce' | 'no-preference';
+  /** Runs before the page's first load: routes and init scripts that must see it. */
+  prepare?: (context: BrowserContext) => Promise<unknown>;
+  /** Whether to wait for the live stream (default) or only for the page's load. */
+  waitLive?: boolean;
+}
+
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: {
-    width?: number;
-    height?: number;
-    colorScheme?: 'light' | 'dark';
-    /** 'reduce' turns the page's transitions off, for screenshots of a settled page. */
-    reducedMotion?: 'reduce' | 'no-preference';
-    /** Runs before the page's first load: routes and init scripts that must see it. */
-    prepare?: (context: BrowserContext) => Promise<unknown>;
-    /** Whether to wait for the live stream (default) or only for the page's load. */
-    waitLive?: boolean;
-  } = {},
+  opts: OpenOptions = {},
 ): Promise<TestPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 860 },
@@ -179,4 +181,51 @@ export async function settle(
       ? { id, token, ok: false, error: outcome.error }
       : { id, token, ok: true, result: JSON.stringify(outcome.result) };
   await queue.scripts.run('ack', { done: [done] });
+}
+
+/** A test file's app and browser, and the pages its current test opened. */
+export interface BrowserSuite {
+  readonly served: Served;
+  readonly browser: Browser;
+  /** Closed after each test, which fails on any console error or uncaught exception they saw. */
+  readonly pages: TestPage[];
+  /** Opens a path of the served app in a page of the current test. */
+  open(path: string, opts?: OpenOptions): Promise<TestPage>;
+}
+
+/** Serves the app and launches Chromium for a test file (its hooks), closing both after it. */
+export function browserSuite(title: string): BrowserSuite {
+  let served: Served | undefined;
+  let browser: Browser | undefined;
+  const pages: TestPage[] = [];
+  const suite: BrowserSuite = {
+    get served() {
+      if (!served) throw new Error('browserSuite: the app is not served yet');
+      return served;
+    },
+    get browser() {
+      if (!browser) throw new Error('browserSuite: the browser is not launched yet');
+      return browser;
+    },
+    pages,
+    async open(path, opts) {
+      const p = await openPage(suite.browser, new URL(path, suite.served.url).href, opts);
+      pages.push(p);
+      return p;
+    },
+  };
+  beforeAll(async () => {
+    served = await serveApp(title);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+  afterEach(async () => {
+    const done = pages.splice(0);
+    for (const p of done) await p.context.close();
+    for (const p of done) expect(p.errors).toEqual([]);
+  });
+  return suite;
 }
