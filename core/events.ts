@@ -2,6 +2,7 @@ import type { Keys } from './keys.js';
 import type { RedisClient, Subscription } from './redis-client.js';
 import { type QueueEvent, queueEventSchema } from './schema.js';
 import { list, type ScriptRunner } from './script-runner.js';
+import { sleep } from './sleep.js';
 
 export type EventListener = (...args: unknown[]) => void;
 
@@ -53,15 +54,6 @@ function liveEvents(message: unknown): unknown[] {
   }
   return Array.isArray(value) ? value : [value];
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 
 /**
  * A queue's events: the capped stream read over plain HTTP (resumable by stream id, no blocking

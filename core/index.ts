@@ -49,4 +49,5 @@ export type { Connection, RedisClient, Subscription } from './redis-client.js';
 export * from './schema.js';
 export { list, type ScriptConfig, ScriptRunner } from './script-runner.js';
 export { searchWords, words } from './search-words.js';
+export { sleep } from './sleep.js';
 export { type TouchChunk, type TouchEntry, touchChunks } from './touch-chunks.js';

@@ -5,7 +5,7 @@
  * client (node-redis.ts).
  */
 import type { Context } from 'hono';
-import { type Connection, createQueue, type Queue, withoutCommands } from '../core/index.js';
+import { type Connection, createQueue, type Queue, sleep, withoutCommands } from '../core/index.js';
 import {
   type HandlerRegistry,
   invocationBounds,
@@ -59,19 +59,6 @@ const consoleLog: ErrorLog = {
   warn: (message) => console.error(message),
   error: (message, error) => console.error(message, error),
 };
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    // a stop that came while the tick ran must not wait out the rest of the period
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntime {
   const config = readConfig(options.env);
@@ -141,6 +128,7 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
       } catch (error) {
         log.error('edgekue: tick failed', withoutCommands(error));
       }
+      // (a stop that came while the tick ran ends the wait at once)
       await sleep(began + periodMs - Date.now(), signal);
     }
   };

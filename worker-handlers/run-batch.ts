@@ -6,6 +6,7 @@ import {
   type Job,
   LeaseLost,
   type Queue,
+  sleep,
 } from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
 import { Shutdown, TtlExceeded } from './errors.js';
@@ -131,10 +132,6 @@ const CALL_RESERVE = 10;
  */
 export function fewestCalls(maxJobs: number, lanes: number): number {
   return maxJobs * lanes + CALL_RESERVE + 1;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Queue } from '../core/index.js';
+import { type Queue, sleep } from '../core/index.js';
 import { graceFor, workerDefaults } from './defaults.js';
 import { errorText } from './handler.js';
 import { checkInvocationOptions } from './options.js';
@@ -50,19 +50,6 @@ export interface TickResult {
   errors: number;
   lastError?: string;
   ms: number;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 function add(total: TickResult, r: BatchResult): void {
