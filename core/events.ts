@@ -6,6 +6,12 @@ import { sleep } from './sleep.js';
 
 export type EventListener = (...args: unknown[]) => void;
 
+/** A subscription to a queue's event channel (QueueEvents.watch). */
+export interface Watch {
+  failed: Promise<void>;
+  close(): Promise<void>;
+}
+
 function parseEvent(raw: unknown, sid?: string): QueueEvent | undefined {
   let value = raw;
   if (typeof value === 'string') {
@@ -105,6 +111,30 @@ export class QueueEvents {
         await sleep(opts.pollMs ?? 1000, opts.signal);
       }
     }
+  }
+
+  /**
+   * Calls `onChange` when a script publishes events, and once when the subscription is confirmed
+   * (what was published before it is unseen): a wake-up for a reader of the stream, which reads
+   * the stream itself, so a lost or late message costs latency, not events. Undefined when the
+   * client cannot subscribe; `failed` resolves if the subscription fails.
+   */
+  watch(onChange: () => void): Watch | undefined {
+    if (!this.#redis.subscribe) return undefined;
+    let fail = () => {};
+    const failed = new Promise<void>((resolve) => {
+      fail = resolve;
+    });
+    let sub: Subscription;
+    try {
+      sub = this.#redis.subscribe([this.#channel]);
+    } catch {
+      return undefined;
+    }
+    sub.on('message', () => onChange());
+    sub.on('subscribe', () => onChange());
+    sub.on('error', () => fail());
+    return { failed, close: () => sub.unsubscribe().catch(() => {}) };
   }
 
   /** Kue's queue events: 'job complete', 'job failed', 'job progress'... with (id, ...args). */

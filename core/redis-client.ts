@@ -12,8 +12,9 @@ export interface RedisClient {
 }
 
 export interface Subscription {
+  /** 'subscribe' once the server confirms, 'error' when the subscription fails. */
   // biome-ignore lint/suspicious/noExplicitAny: the client's listener types vary by event name
-  on(type: 'message', listener: (m: any) => void): void;
+  on(type: 'message' | 'subscribe' | 'error', listener: (m: any) => void): void;
   unsubscribe(channels?: string[]): Promise<void>;
 }
 

@@ -11,8 +11,15 @@ export interface WaitUntil {
 export type Wake = (jobs: Job[], ctx: WaitUntil) => void;
 
 export interface EventStreamOptions {
-  /** How long a quiet stream waits before reading Redis again. */
+  /** How long a quiet stream waits before reading Redis again (the least time between reads). */
   pollMs: number;
+  /**
+   * With a subscription to the queue's events channel (a client with `subscribe`, as
+   * @upstash/redis), a quiet stream reads when a script publishes, and at least this often in
+   * case a message was lost: Upstash bills every read, and an open dashboard tab would otherwise
+   * read once a pollMs on an idle queue.
+   */
+  quietPollMs: number;
   /** A comment line this often keeps proxies from closing an idle connection. */
   heartbeatMs: number;
   /**
@@ -26,6 +33,7 @@ export interface EventStreamOptions {
 
 export const defaultEventStreamOptions: EventStreamOptions = {
   pollMs: 1_000,
+  quietPollMs: 15_000,
   heartbeatMs: 15_000,
   maxLifetimeMs: 5 * 60_000,
   retryMs: 1_000,

@@ -2,7 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueue, type RedisClient, type Subscription } from '../../core/index.js';
 import { createdSchema, errorSchema, eventDataSchema } from '../../functions/api/schema.js';
+import { aroundCalls } from '../support/failing-call.js';
+import { channelSubscribers, randomPrefix, testRedis } from '../support/stack.js';
 import { ack, claim, dropQueue, type TestApp, testApp } from './support.js';
 
 interface Message {
@@ -170,5 +173,79 @@ describe('GET /events', () => {
       await new Promise((resolve) => server.close(resolve));
       await dropQueue(node.queue);
     }
+  });
+
+  describe('reads while quiet', () => {
+    /** A queue whose client counts its read-events calls, subscribing as `subscribe` says. */
+    function countingApp(subscribe: ((channels: string[]) => Subscription) | 'none') {
+      let reads = 0;
+      const client: RedisClient = aroundCalls('read-events', (send) => {
+        reads++;
+        return send();
+      });
+      if (subscribe !== 'none') client.subscribe = subscribe;
+      const queue = createQueue({ redis: client }, { prefix: randomPrefix('sse') });
+      const app = testApp(
+        {},
+        { events: { pollMs: 20, quietPollMs: 60_000, heartbeatMs: 60_000, maxLifetimeMs: 60_000 } },
+        queue,
+      );
+      return { app, reads: () => reads };
+    }
+    const upstash = testRedis();
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('over a subscription: reads when a script publishes, not every pollMs, and unsubscribes at the end', async () => {
+      const { app, reads } = countingApp((channels) => upstash.subscribe(channels));
+      try {
+        const abort = new AbortController();
+        const res = await app.app.request('/events', { signal: abort.signal });
+        await pause(1_500);
+        // the position, the first read, the read once subscribed (polling every 20 ms: ~75)
+        expect(reads()).toBeLessThanOrEqual(4);
+        expect(await channelSubscribers(app.queue.keys.events)).toBe(1);
+        const before = reads();
+        const { id } = createdSchema.parse(
+          await (await app.send('POST', '/job', { type: 'woken' })).json(),
+        );
+        // quietPollMs is a minute: only the publish can bring this in time
+        const seen = await readBlocks(res, (s) => jobEvents(s, String(id)).length > 0);
+        expect(jobEvents(seen, String(id)).map((m) => m.event)).toEqual(['enqueue']);
+        expect(reads() - before).toBeLessThanOrEqual(3);
+        abort.abort();
+        for (let i = 0; i < 50 && (await channelSubscribers(app.queue.keys.events)) > 0; i++) {
+          await pause(100);
+        }
+        expect(await channelSubscribers(app.queue.keys.events)).toBe(0);
+      } finally {
+        await dropQueue(app.queue);
+      }
+    });
+
+    it('without a subscription, or when it fails, polls every pollMs', async () => {
+      const failing: Subscription = {
+        on(type, listener) {
+          if (type === 'error') setTimeout(() => listener(new Error('refused')), 50);
+        },
+        unsubscribe: async () => {},
+      };
+      for (const subscribe of ['none', () => failing] as const) {
+        const { app, reads } = countingApp(subscribe);
+        try {
+          const abort = new AbortController();
+          const res = await app.app.request('/events', { signal: abort.signal });
+          await pause(1_000);
+          expect(reads()).toBeGreaterThan(10);
+          const { id } = createdSchema.parse(
+            await (await app.send('POST', '/job', { type: 'polled' })).json(),
+          );
+          const seen = await readBlocks(res, (s) => jobEvents(s, String(id)).length > 0);
+          expect(jobEvents(seen, String(id)).map((m) => m.event)).toEqual(['enqueue']);
+          abort.abort();
+        } finally {
+          await dropQueue(app.queue);
+        }
+      }
+    });
   });
 });

@@ -20,6 +20,12 @@ export function randomPrefix(label = 't'): string {
   return `${label}:${randomBytes(6).toString('hex')}:`;
 }
 
+/** How many subscribers a channel has on the shared test Redis (PUBSUB NUMSUB). */
+export async function channelSubscribers(channel: string): Promise<number> {
+  const [, count] = await testRedis().exec<[string, number]>(['PUBSUB', 'NUMSUB', channel]);
+  return count;
+}
+
 async function adminRequest(
   url: string,
   token: string,

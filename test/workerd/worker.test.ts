@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from '../../core/index.js';
 import { bootWorker, buildWorker } from '../../infra/build/workerd-bundle.js';
 import { findFreePort } from '../../infra/redis-server/index.js';
-import { testRedis } from '../support/stack.js';
+import { channelSubscribers, testRedis } from '../support/stack.js';
 import { dropQueue } from '../worker/helpers.js';
 
 const secret = 'workerd-test-secret-0123456789';
@@ -85,13 +85,11 @@ afterAll(async () => {
 describe('the Worker in workerd', () => {
   let tickOnly: URL;
   let tickMf: Miniflare;
+  const tickPrefix = `wd_tick_${Date.now()}`;
 
   beforeAll(async () => {
     const sink = `http://127.0.0.1:${(wakeSink.address() as AddressInfo).port}/work`;
-    const booted = await bootWorker(
-      script,
-      bindings(`wd_tick_${Date.now()}`, { EDGEKUE_WORKER_URL: sink }),
-    );
+    const booted = await bootWorker(script, bindings(tickPrefix, { EDGEKUE_WORKER_URL: sink }));
     started.push(booted.mf);
     tickOnly = booted.url;
     tickMf = booted.mf;
@@ -168,6 +166,31 @@ describe('the Worker in workerd', () => {
     expect(await queue.failedCount()).toBe(0);
     expect(await queue.inactiveCount()).toBeGreaterThan(0);
     expect((await queue.completeCount()) + (await queue.inactiveCount())).toBe(15);
+  });
+
+  it('streams events woken by a subscription to the queue channel', async () => {
+    const channel = new Queue(testRedis(), { prefix: tickPrefix }).keys.events;
+    const subscribed = async () => {
+      for (let i = 0; i < 100 && (await channelSubscribers(channel)) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return channelSubscribers(channel);
+    };
+    const abort = new AbortController();
+    const res = await fetch(new URL('/events', tickOnly), { signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect(await subscribed()).toBe(1);
+    const id = await createJob(tickOnly, { type: 'email', data: { to: 'live@example.com' } });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes(`"id":"${id}"`)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    expect(text).toContain('event: enqueue');
+    // workerd notices the client left at the stream's next write (a heartbeat), not at once
+    abort.abort();
   });
 
   it('refuses POST /work without the secret', async () => {

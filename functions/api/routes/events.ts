@@ -5,10 +5,12 @@ import { endpoint, errors } from '../endpoint.js';
 import { eventDataSchema, eventsHeaders, eventsQuery } from '../schema.js';
 
 /**
- * GET /events: the queue's event stream as Server-Sent Events. It polls core's capped stream over
+ * GET /events: the queue's event stream as Server-Sent Events. It reads core's capped stream over
  * plain HTTP Redis (no blocking connection, so it runs on Workers), resumes from Last-Event-ID
  * (or ?since=), sends a heartbeat comment while quiet, and ends after a bounded lifetime; the
- * client's EventSource then reconnects where it left off.
+ * client's EventSource then reconnects where it left off. While the client can subscribe, a quiet
+ * stream reads only when the scripts publish (or every quietPollMs): an open dashboard tab on an
+ * idle queue costs a few commands a minute instead of one a second.
  */
 const batch = 100;
 
@@ -36,23 +38,41 @@ export function eventRoutes(app: OpenAPIHono, { queue, log, events: o }: ApiDeps
       // resolved before answering, so a Redis outage is a 503 and not an empty stream
       let after = from === '$' ? (await queue.eventStream.read('$', 1)).last : from;
       return streamSSE(c, async (stream) => {
-        let wake = () => {};
-        stream.onAbort(() => wake());
-        const sleep = (ms: number) =>
+        // Two kinds of wait: any wait ends when the client leaves; a quiet one also ends when a
+        // script publishes on the queue's events channel.
+        let wakeAny = () => {};
+        let wakeQuiet = () => {};
+        const wait = (ms: number, quiet: boolean) =>
           new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, ms);
-            wake = () => {
+            const done = () => {
               clearTimeout(timer);
+              wakeAny = () => {};
+              wakeQuiet = () => {};
               resolve();
             };
+            const timer = setTimeout(done, ms);
+            wakeAny = done;
+            if (quiet) wakeQuiet = done;
           });
+        stream.onAbort(() => wakeAny());
+        let changed = false;
+        const watch = queue.eventStream.watch(() => {
+          changed = true;
+          wakeQuiet();
+        });
+        let watching = watch !== undefined;
+        void watch?.failed.then(() => {
+          watching = false;
+          wakeQuiet();
+        });
         const started = Date.now();
         let lastWrite = started;
         let sentId = after;
-        // an id-only block moves the client's Last-Event-ID without firing an event
-        await stream.write(`retry: ${o.retryMs}\nid: ${after}\n\n`);
         try {
+          // an id-only block moves the client's Last-Event-ID without firing an event
+          await stream.write(`retry: ${o.retryMs}\nid: ${after}\n\n`);
           while (!stream.aborted) {
+            changed = false;
             const { events } = await queue.eventStream.read(after, batch);
             for (const e of events) {
               after = e.sid;
@@ -70,7 +90,20 @@ export function eventRoutes(app: OpenAPIHono, { queue, log, events: o }: ApiDeps
                 sentId = after;
                 lastWrite = Date.now();
               }
-              await sleep(Math.min(o.pollMs, o.maxLifetimeMs - elapsed));
+              const left = o.maxLifetimeMs - elapsed;
+              // at most one read a pollMs, however busy the queue
+              await wait(Math.min(o.pollMs, left), false);
+              // Subscribed and nothing published since the read: no read until something is, or
+              // until the next heartbeat or quietPollMs (a message lost on the way costs latency).
+              if (watching && !changed && !stream.aborted) {
+                const now = Date.now();
+                const quiet = Math.min(
+                  o.quietPollMs - o.pollMs,
+                  lastWrite + o.heartbeatMs - now,
+                  o.maxLifetimeMs - (now - started),
+                );
+                if (quiet > 0) await wait(quiet, true);
+              }
             }
           }
           if (sentId !== after) await stream.write(`id: ${after}\n\n`);
@@ -80,6 +113,8 @@ export function eventRoutes(app: OpenAPIHono, { queue, log, events: o }: ApiDeps
             event: 'error',
             data: JSON.stringify({ error: 'stream failed' }),
           });
+        } finally {
+          await watch?.close();
         }
       });
     },
