@@ -1,11 +1,29 @@
 import { defaults } from './defaults.js';
 
-/** Splits text into the lower-case words the index stores: letters and digits of any script. */
+/** A word: a letter or digit of any script, then letters, digits and combining marks. */
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
+
+/**
+ * The words of a text as the index stores them, for the job's data and the query alike, so that
+ * both fold the same way. NFKC, not NFC: a search should not tell a full-width `ＴＪ` (typed with
+ * a CJK input method), a ligature `ﬁ` (pasted from a PDF) or a decomposed `é` from `tj`, `fi`,
+ * `é`. Marks belong to their word (Devanagari, Thai, decomposed Latin). Normalizing again after
+ * lower-casing composes what has a composed form only in lower case (`H` and U+0331 → `ẖ`).
+ *
+ * Words of any length come out; a word over `maxWordLength` characters (code points) is cut to
+ * one more than that: no job is indexed under it (searchWords leaves it out), so a query with it
+ * matches nothing, as search is AND of its words, and Redis reads a short key for it.
+ */
 export function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && w.length <= defaults.maxWordLength);
+  const found = text.normalize('NFKC').toLowerCase().normalize('NFKC').match(WORD) ?? [];
+  return found.map((w) =>
+    isIndexable(w) ? w : [...w].slice(0, defaults.maxWordLength + 1).join(''),
+  );
+}
+
+function isIndexable(word: string): boolean {
+  // UTF-16 units are never fewer than code points: count the latter only when it can matter
+  return word.length <= defaults.maxWordLength || [...word].length <= defaults.maxWordLength;
 }
 
 function collect(value: unknown, out: string[], depth: number): void {
@@ -30,7 +48,8 @@ function atPath(data: unknown, path: string): unknown {
 
 /**
  * The words a job is indexed under: every value of the `searchKeys` paths (all of `data` when
- * none are given), de-duplicated and capped, joined by spaces as the scripts expect.
+ * none are given), the first `maxSearchWords` distinct words of up to `maxWordLength` characters
+ * (longer ones are left out), joined by spaces as the scripts expect.
  */
 export function searchWords(data: unknown, searchKeys?: readonly string[]): string {
   const texts: string[] = [];
@@ -42,6 +61,7 @@ export function searchWords(data: unknown, searchKeys?: readonly string[]): stri
   const unique = new Set<string>();
   for (const t of texts) {
     for (const w of words(t)) {
+      if (!isIndexable(w)) continue;
       unique.add(w);
       if (unique.size >= defaults.maxSearchWords) return [...unique].join(' ');
     }
