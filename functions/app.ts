@@ -13,6 +13,7 @@ import {
   type WaitUntil,
   type Wake,
 } from './api/index.js';
+import { refuseCrossSite } from './auth/cross-site.js';
 import { auth } from './auth/index.js';
 import type { Config } from './config.js';
 import { dashboard } from './dashboard/index.js';
@@ -72,6 +73,7 @@ export function createApp(opts: AppOptions): Hono {
       }),
     );
   }
+  app.use('*', refuseCrossSite({ allowedOrigins: config.EDGEKUE_CORS_ORIGINS }));
   app.use(
     '*',
     auth({
