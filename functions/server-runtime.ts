@@ -187,23 +187,32 @@ export function startOrExit(start: () => void, exit: (code: number) => void): vo
 }
 
 /**
+ * The same signal delivered twice closer together than this is one stop: `kill -- -<pgid>`,
+ * systemd and container runtimes signal the whole process group, and a wrapper in it (tsx, npm)
+ * forwards the signal to the server as well.
+ */
+const REPEATED_SIGNAL_MS = 1_000;
+
+/**
  * The shutdown every server runs on SIGINT and SIGTERM: the first stops claiming and lets running
- * jobs end within their grace, then exits 0; a second exits at once, leaving what still runs to
- * lease recovery.
+ * jobs end within their grace, then exits 0; a second (a second or more later: see
+ * REPEATED_SIGNAL_MS) exits at once, leaving what still runs to lease recovery.
  */
 export function onStopSignals(
   stop: () => Promise<void>,
   exit: (code: number) => void,
   log: (line: string) => void = (line) => console.error(line),
+  now: () => number = Date.now,
 ): () => void {
-  let signals = 0;
+  let first: number | undefined;
   return () => {
-    signals++;
-    if (signals > 1) {
+    if (first !== undefined) {
+      if (now() - first < REPEATED_SIGNAL_MS) return;
       log('edgekue: stopping now; jobs still running are retried once their leases expire');
       exit(1);
       return;
     }
+    first = now();
     log(
       'edgekue: shutting down: no new claims; running handlers see their signal and have the grace to finish',
     );

@@ -43,8 +43,17 @@ interface Started {
 
 const started: ChildProcess[] = [];
 
+/** Signals the entry's whole process group, as systemd, `kill -- -<pgid>` or a container do. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // the group is gone
+  }
+}
+
 afterAll(() => {
-  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of started) signalGroup(child, 'SIGKILL');
 });
 
 /** Runs an entry with the test bridge's address and `env` on top; its output is collected. */
@@ -60,6 +69,8 @@ function spawnEntry(command: string, args: readonly string[], env: Record<string
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // a process group of its own: tsx runs the Node server in a child process
+    detached: true,
   });
   started.push(child);
   let text = '';
@@ -200,7 +211,8 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
       expect(running.state).toBe('active');
       interrupted = String(long.id);
     } finally {
-      s.child.kill('SIGTERM');
+      // to the group: tsx forwards it too, so the Node server gets it twice
+      signalGroup(s.child, 'SIGTERM');
     }
     expect(await s.exited, s.output()).toBe(0);
     await streaming?.cancel().catch(() => {});
@@ -241,7 +253,7 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
       expect(calls).toBeGreaterThanOrEqual(1);
       expect(calls).toBeLessThanOrEqual(4);
     } finally {
-      s.child.kill('SIGTERM');
+      signalGroup(s.child, 'SIGTERM');
       await s.exited;
       await bridge.close();
     }

@@ -46,13 +46,21 @@ describe('the server runtime', () => {
     const stopping = new Promise<void>((resolve) => {
       finish = resolve;
     });
+    let clock = 0;
     const onSignal = onStopSignals(
       () => stopping,
       (code) => exits.push(code),
       (line) => lines.push(line),
+      () => clock,
     );
     onSignal();
     expect(exits).toEqual([]);
+    // the same signal again at once (sent to the process group and forwarded by a wrapper)
+    clock = 5;
+    onSignal();
+    expect(exits).toEqual([]);
+    expect(lines).toHaveLength(1);
+    clock = 1_500;
     onSignal();
     expect(exits).toEqual([1]);
     expect(lines[1]).toMatch(/stopping now; jobs still running are retried/);
