@@ -21,6 +21,26 @@ export class EdgekueError extends Error {
   }
 }
 
+/**
+ * A value as the caller gave it, for a message's "got ...": a string in JSON quotes (`"3"`, so
+ * that it does not read as the number 3), a number as it prints (`NaN` too), an object as JSON,
+ * cut at 100 characters.
+ */
+export function given(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'string' && (value === null || typeof value !== 'object')) {
+    return String(value);
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
 export class ValidationError extends EdgekueError {
   constructor(message: string, field?: string) {
     super('VALIDATION', message, field);

@@ -5,6 +5,7 @@ export { type EnqueueRow, type EnqueueRun, expandEnqueueAnswer } from './enqueue
 export {
   EdgekueError,
   type ErrorCode,
+  given,
   InvalidPriority,
   InvalidState,
   JobNotFound,
@@ -19,7 +20,14 @@ export {
 } from './errors.js';
 export { type EventListener, QueueEvents } from './events.js';
 export { format } from './format.js';
-export { type BackoffFunction, Job, type JobListener, type JobWriter } from './job.js';
+export {
+  type BackoffFunction,
+  Job,
+  type JobListener,
+  type JobWriter,
+  type NodeCallback,
+  withCallback,
+} from './job.js';
 export { JOB_FIELDS, type JobField, type JobFields, readJobFields } from './job-fields.js';
 export { byteLength, cutText } from './json-text.js';
 export {

@@ -1,5 +1,5 @@
 import { defaults } from './defaults.js';
-import { InvalidState, ValidationError } from './errors.js';
+import { given, InvalidState, ValidationError } from './errors.js';
 import { format } from './format.js';
 import { readJobFields } from './job-fields.js';
 import { cutText, jsonText, parseJson } from './json-text.js';
@@ -25,6 +25,25 @@ export interface JobWriter {
 }
 
 export type JobListener = (...args: unknown[]) => void;
+
+/** Kue's node-style callback: `(null, value)` once the call succeeds, `(error)` when it fails. */
+export type NodeCallback<T> = (error: Error | null, value: T) => void;
+
+/**
+ * The promise, and Kue's callback told of its outcome when one is given: `(null, value)` or
+ * `(error)`. The promise is then marked handled (a caller who passed a callback and dropped the
+ * promise is not told twice, nor is the process taken down); a callback that throws does
+ * surface, as an unhandled rejection, as a throw in Kue's callbacks did.
+ */
+export function withCallback<T>(promise: Promise<T>, callback: unknown): Promise<T> {
+  if (typeof callback !== 'function') return promise;
+  const cb = callback as NodeCallback<T>;
+  promise.then(
+    (value) => cb(null, value),
+    (error: unknown) => cb(error as Error, undefined as T),
+  );
+  return handledRejection(promise);
+}
 
 /**
  * The promise itself, marked as handled: a caller that drops it is not told of its rejection (no
@@ -83,6 +102,8 @@ export class Job {
   #state: JobState | undefined;
   #existed = false;
   #progress = 0;
+  /** Listeners given to on() before the job had an id: attached once it has one (attach). */
+  #pendingListeners: [string, JobListener][] = [];
 
   constructor(queue: Queue, type: string, data: unknown = {}) {
     this.queue = queue;
@@ -91,9 +112,9 @@ export class Job {
     this.id = undefined;
   }
 
-  /** Fetches a job by id; rejects with JobNotFound. */
-  static get(queue: Queue, id: string | number): Promise<Job> {
-    return queue.getJob(id);
+  /** Fetches a job by id; rejects with JobNotFound. Kue's `(err, job)` callback may follow. */
+  static get(queue: Queue, id: string | number, callback?: NodeCallback<Job>): Promise<Job> {
+    return withCallback(queue.getJob(id), callback);
   }
 
   /** Builds a job from its Redis hash as the scripts answer it (core/job-fields.ts). */
@@ -152,7 +173,10 @@ export class Job {
       };
     }
     if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-      throw new ValidationError(`attempts must be an integer from 1, got ${n}`, 'attempts');
+      throw new ValidationError(
+        `attempts must be an integer from 1 to 1000000, got ${given(n)}`,
+        'attempts',
+      );
     }
     this.#maxAttempts = n;
     return this;
@@ -201,7 +225,7 @@ export class Job {
     if (ms === undefined) return this.#ttl;
     if (!Number.isInteger(ms) || ms < 1 || ms > MAX_DELAY_MS) {
       throw new ValidationError(
-        `ttl must be a whole number of ms from 1 to ${MAX_DELAY_MS} (10 years), got ${ms}`,
+        `ttl must be a whole number of ms from 1 to ${MAX_DELAY_MS} (10 years), got ${given(ms)}`,
         'ttl',
       );
     }
@@ -271,9 +295,13 @@ export class Job {
 
   /**
    * Saves a new job in one script call, shared with the other saves of the tick (or updates an
-   * existing one, as Kue did).
+   * existing one, as Kue did). Kue's `save(function (err) {...})` works too.
    */
-  async save(): Promise<this> {
+  save(callback?: NodeCallback<this>): Promise<this> {
+    return withCallback(this.#save(), callback);
+  }
+
+  async #save(): Promise<this> {
     if (this.id !== undefined) return this.update();
     await this.queue.saveNew(this);
     return this;
@@ -292,6 +320,7 @@ export class Job {
   matched(id: string): void {
     this.id = id;
     this.#existed = true;
+    this.#attachListeners();
   }
 
   /** Records what enqueue.lua answered for this job (the queue calls it after a create). */
@@ -300,12 +329,15 @@ export class Job {
     this.created_at = this.updated_at = now;
     if (state === 'delayed' && this.#delay) this.promote_at = String(Number(now) + this.#delay);
     this.#state = state;
+    this.#attachListeners();
   }
 
-  /** Writes back data and options changed since the job was loaded. */
-  async update(): Promise<this> {
-    await this.queue.updateJob(this);
-    return this;
+  /** Writes back data and options changed since the job was loaded (Kue's callback may follow). */
+  update(callback?: NodeCallback<this>): Promise<this> {
+    return withCallback(
+      this.queue.updateJob(this).then(() => this),
+      callback,
+    );
   }
 
   /**
@@ -353,8 +385,12 @@ export class Job {
     return this.#progress;
   }
 
-  /** Deletes the job and everything that refers to it. */
-  async remove(): Promise<void> {
+  /** Deletes the job and everything that refers to it (Kue's callback may follow). */
+  remove(callback?: NodeCallback<void>): Promise<void> {
+    return withCallback(this.#remove(), callback);
+  }
+
+  async #remove(): Promise<void> {
     await this.queue.remove([this.#requireId()]);
   }
 
@@ -386,10 +422,21 @@ export class Job {
     return this.state('delayed');
   }
 
-  /** Listens for this job's events (complete, failed, failed attempt, progress, promotion...). */
+  /**
+   * Listens for this job's events (complete, failed, failed attempt, progress, promotion...).
+   * Before save(), as Kue's examples do, the listener waits for the job's id and is attached on
+   * save: it hears what it would have heard had it been added just after.
+   */
   on(event: string, listener: JobListener): this {
-    this.queue.onJob(this.#requireId(), event, listener);
+    if (this.id === undefined) this.#pendingListeners.push([event, listener]);
+    else this.queue.onJob(this.id, event, listener);
     return this;
+  }
+
+  #attachListeners(): void {
+    const pending = this.#pendingListeners;
+    this.#pendingListeners = [];
+    for (const [event, listener] of pending) this.on(event, listener);
   }
 
   #requireId(): string {

@@ -1,14 +1,14 @@
 import { bySize } from './by-size.js';
 import { defaults } from './defaults.js';
 import { type EnqueueRun, expandEnqueueAnswer } from './enqueue-answer.js';
-import { InvalidState, JobNotFound, ValidationError } from './errors.js';
+import { given, InvalidState, JobNotFound, ValidationError } from './errors.js';
 import { type EventListener, QueueEvents } from './events.js';
-import { type BackoffFunction, Job } from './job.js';
+import { type BackoffFunction, Job, type NodeCallback, withCallback } from './job.js';
 import { byteLength, jsonText } from './json-text.js';
 import { type JobState, type Keys, queueKeys } from './keys.js';
 import { priorityValue } from './priority.js';
 import { randomHex } from './random-hex.js';
-import { type Connection, connect, type RedisClient } from './redis-client.js';
+import { type Connection, connect, type RedisClient, splitConnection } from './redis-client.js';
 import {
   type JobOptions,
   jobOptionsSchema,
@@ -410,7 +410,7 @@ export class Queue {
       // ranks as ZRANGE takes them: negative ones count from the end
       if (!Number.isSafeInteger(q[field])) {
         throw new ValidationError(
-          `${field} must be a whole number (a rank), got ${q[field]}`,
+          `${field} must be a whole number (a rank), got ${given(q[field])}`,
           field,
         );
       }
@@ -460,25 +460,36 @@ export class Queue {
     };
   }
 
-  async #count(state: JobState, type?: string): Promise<number> {
+  /** A count of a state, of a type when one is given; Kue's `(err, total)` callback may follow. */
+  #count(
+    state: JobState,
+    type: string | NodeCallback<number> | undefined,
+    callback: NodeCallback<number> | undefined,
+  ): Promise<number> {
+    // Kue's inactiveCount(fn): the callback in the type's place
+    if (typeof type === 'function') return withCallback(this.#countOf(state), type);
+    return withCallback(this.#countOf(state, type), callback);
+  }
+
+  async #countOf(state: JobState, type?: string): Promise<number> {
     const c = await this.counts(type ? [type] : undefined);
     return type ? (c.types[type]?.[state] ?? 0) : c.states[state];
   }
 
-  inactiveCount(type?: string) {
-    return this.#count('inactive', type);
+  inactiveCount(type?: string | NodeCallback<number>, callback?: NodeCallback<number>) {
+    return this.#count('inactive', type, callback);
   }
-  activeCount(type?: string) {
-    return this.#count('active', type);
+  activeCount(type?: string | NodeCallback<number>, callback?: NodeCallback<number>) {
+    return this.#count('active', type, callback);
   }
-  delayedCount(type?: string) {
-    return this.#count('delayed', type);
+  delayedCount(type?: string | NodeCallback<number>, callback?: NodeCallback<number>) {
+    return this.#count('delayed', type, callback);
   }
-  completeCount(type?: string) {
-    return this.#count('complete', type);
+  completeCount(type?: string | NodeCallback<number>, callback?: NodeCallback<number>) {
+    return this.#count('complete', type, callback);
   }
-  failedCount(type?: string) {
-    return this.#count('failed', type);
+  failedCount(type?: string | NodeCallback<number>, callback?: NodeCallback<number>) {
+    return this.#count('failed', type, callback);
   }
 
   /** Job types that have jobs. */
@@ -575,7 +586,7 @@ export class Queue {
     const { leaseMs } = options;
     if (leaseMs !== undefined && !(Number.isSafeInteger(leaseMs) && leaseMs > 0)) {
       throw new ValidationError(
-        `leaseMs must be a positive whole number of ms, got ${leaseMs}`,
+        `leaseMs must be a positive whole number of ms, got ${given(leaseMs)}`,
         'leaseMs',
       );
     }
@@ -683,7 +694,7 @@ export class Queue {
   async pause(type: string, ms = 0): Promise<string[]> {
     this.#checkedType(type);
     if (!Number.isSafeInteger(ms) || ms < 0) {
-      throw new ValidationError(`ms must be a whole number of ms from 0, got ${ms}`, 'ms');
+      throw new ValidationError(`ms must be a whole number of ms from 0, got ${given(ms)}`, 'ms');
     }
     const r = await this.scripts.run<{ paused: string[] | object }>('pause', { type, ms });
     return list(r.paused as string[]);
@@ -746,6 +757,30 @@ export class Queue {
   static readonly states = jobStates;
 }
 
-export function createQueue(connection?: Connection, options?: QueueOptions): Queue {
-  return new Queue(connect(connection), options);
+/**
+ * A queue on an HTTP Redis: `createQueue(connection, options)`, or Kue's one object,
+ * `createQueue({ prefix, url, token, ... })` (the connection's keys and the queue options side by
+ * side; an option may not be given in both places). Without a connection, the environment's
+ * UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN. Kue's `redis: { host, port }` is refused
+ * at once (connect()).
+ */
+export function createQueue(
+  connection?: (Connection & QueueOptions) | QueueOptions,
+  options?: QueueOptions,
+): Queue {
+  const split = splitConnection(connection);
+  for (const key of Object.keys(split.options)) {
+    if (
+      options &&
+      key in options &&
+      (options as Record<string, unknown>)[key] !== split.options[key]
+    ) {
+      throw new ValidationError(
+        `options.${key} is given twice, with the connection and in options: give it once`,
+        `options.${key}`,
+      );
+    }
+  }
+  const merged = { ...split.options, ...options } as QueueOptions;
+  return new Queue(connect(split.connection), merged);
 }

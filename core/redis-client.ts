@@ -38,10 +38,75 @@ function fromEnvironment(): RedisClient {
   return new Redis({ url, token });
 }
 
+/** The keys of a Connection: the rest of Kue's createQueue({ ... }) object is queue options. */
+const CONNECTION_KEYS = new Set(['url', 'token', 'enableAutoPipelining', 'redis', 'createClient']);
+
+/**
+ * Kue's createQueue({ prefix, redis, ... }) object taken apart: the connection (undefined when it
+ * holds none of a connection's keys: the environment's then) and the rest, queue options.
+ */
+export function splitConnection(value: unknown): {
+  connection: Connection | undefined;
+  options: Record<string, unknown>;
+} {
+  if (value === undefined || value === null) return { connection: undefined, options: {} };
+  if (typeof value !== 'object') {
+    throw new ValidationError(
+      'the connection must be an object: { url, token }, { redis } or { createClient }',
+      'connection',
+    );
+  }
+  if (isClient(value)) {
+    throw new ValidationError(
+      'pass a Redis client as { redis: client }, not as the connection itself',
+      'connection',
+    );
+  }
+  const connection: Record<string, unknown> = {};
+  const options: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    (CONNECTION_KEYS.has(key) ? connection : options)[key] = v;
+  }
+  const any = Object.keys(connection).length > 0;
+  return { connection: any ? (connection as unknown as Connection) : undefined, options };
+}
+
+function isClient(value: unknown): value is RedisClient {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { evalsha?: unknown }).evalsha === 'function'
+  );
+}
+
+/**
+ * The client as given, or a ValidationError at once: Kue's `redis: { host, port, ... }` (node_redis
+ * options for Redis' TCP protocol) would otherwise fail only at the first call, as if Redis were
+ * down. Names only the keys it got, never their values (`auth` is a password).
+ */
+function client(value: unknown, field: 'redis' | 'createClient'): RedisClient {
+  if (isClient(value)) return value;
+  const what =
+    value !== null && typeof value === 'object'
+      ? `an object with keys ${Object.keys(value).slice(0, 8).join(', ') || 'none'}`
+      : value === null || value === undefined
+        ? String(value)
+        : `a ${typeof value}`;
+  const source = field === 'redis' ? 'redis' : 'createClient()';
+  throw new ValidationError(
+    `${source} must be a Redis client with evalsha (got ${what}): edgekue speaks HTTP Redis ` +
+      `(Upstash's REST protocol), not Redis' TCP protocol, so Kue's redis options (host, port, ` +
+      `socket, auth, db, createClientFactory) cannot reach it. Pass { url, token } of an Upstash ` +
+      `REST endpoint, or of edgekue's HTTP bridge in front of your Redis (npm run redis-http, ` +
+      `infra/redis-http), or { redis: new Redis({ url, token }) } with an @upstash/redis client`,
+    field,
+  );
+}
+
 export function connect(connection?: Connection): RedisClient {
   if (!connection) return fromEnvironment();
-  if ('redis' in connection) return connection.redis;
-  if ('createClient' in connection) return connection.createClient();
+  if ('redis' in connection) return client(connection.redis, 'redis');
+  if ('createClient' in connection) return client(connection.createClient(), 'createClient');
   if (typeof connection.url !== 'string' || typeof connection.token !== 'string') {
     throw new ValidationError('connection needs a url and a token', 'connection');
   }
