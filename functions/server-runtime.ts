@@ -9,6 +9,7 @@ import { type Connection, createQueue, type Queue, sleep, withoutCommands } from
 import {
   type HandlerRegistry,
   invocationBounds,
+  RunningBatches,
   runTick,
   runWake,
   workerDefaults,
@@ -76,10 +77,13 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
   // the end of a tick or a wake-up. A stop signal still cuts it after the grace.
   const budgetMs =
     (options.env.EDGEKUE_BUDGET_MS ?? '') === '' ? SERVER_BUDGET_MS : config.EDGEKUE_BUDGET_MS;
-  const batch = { ...invocationOptions(config), budgetMs, signal };
+  // The batches this server runs, where its wake-ups put a job created meanwhile (a free slot).
+  const running = new RunningBatches();
+  const batch = { ...invocationOptions(config), budgetMs, signal, running };
   const { wake, mode } = createWake(config, {
     runLocal: () => runWake(queue, registry, batch),
     log,
+    running,
   });
   // A server has no waitUntil: it keeps what it started in the background, to await on stop.
   const background = new Set<Promise<unknown>>();

@@ -27,6 +27,7 @@ export {
   fewestCalls,
   runBatch,
 } from './run-batch.js';
+export { type Lookout, RunningBatches } from './running-batches.js';
 export {
   type InvocationOptions,
   runTick,

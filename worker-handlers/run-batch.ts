@@ -17,6 +17,7 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { callId, leaseToken, workerName } from './lease-token.js';
 import { checkInvocationOptions } from './options.js';
 import type { HandlerRegistry, Registration } from './registry.js';
+import type { Lookout, RunningBatches } from './running-batches.js';
 import { type AckEntry, ack, type ClaimRequest, claim, type Settlement } from './script-calls.js';
 import { afterMs, afterTurn, type CancelTimer } from './turn-timer.js';
 
@@ -47,6 +48,11 @@ export interface BatchOptions {
    * (QStash), or they wait for a cron tick.
    */
   onRetry?: (jobs: Job[]) => void;
+  /**
+   * Where this process's wake-ups find the batch while it runs (a server's in-process wake-up):
+   * a job created meanwhile starts in a free slot at once.
+   */
+  running?: RunningBatches;
 }
 
 /** What the invocation around a batch learns from it, and keeps for the other batches it runs. */
@@ -81,6 +87,8 @@ export interface BatchResult {
   nextDue: number;
   /** Jobs inactive, delayed or active after the first claim: 0 is an empty queue. */
   waiting: number;
+  /** A first claim that leased nothing: when the earliest lease held elsewhere ends (-1: none). */
+  nextLease: number;
   /** Delayed jobs promoted by the first claim (it promotes a bounded number). */
   promoted: number;
 }
@@ -152,13 +160,16 @@ async function withRetries<T>(call: () => Promise<T>): Promise<T | undefined> {
 /**
  * One invocation's work: claims a batch, runs the handlers concurrently, acknowledges jobs that
  * finish close together in one call that also claims their replacements, and shuts down
- * gracefully at the end of its budget. It stops as soon as a claim comes back empty, so an idle
- * queue costs nothing beyond the claim that found it empty.
+ * gracefully at the end of its budget. A claim that comes back empty stops the claiming, so an
+ * idle queue costs nothing beyond the claim that found it empty; while its jobs run, a free slot
+ * claims again when a job it knows of falls due (a delayed job, a retry) or a wake-up in its
+ * process says a job was created, so a long job does not hold up the rest until it ends.
  */
-class Batch {
+class Batch implements Lookout {
   readonly #queue: Queue;
   readonly #registry: HandlerRegistry;
-  readonly #o: Required<Omit<BatchOptions, 'signal' | 'calls' | 'onRetry'>>;
+  readonly #o: Required<Omit<BatchOptions, 'signal' | 'calls' | 'onRetry' | 'running'>>;
+  readonly #runningBatches: RunningBatches | undefined;
   readonly #onRetry: ((jobs: Job[]) => void) | undefined;
   readonly #calls: CallBudget;
   readonly #hooks: BatchHooks;
@@ -168,6 +179,17 @@ class Batch {
   #ackTimer: CancelTimer | undefined;
   #acking = false;
   #claimsOpen = true;
+  /**
+   * The last claim found nothing: acks stop claiming until something may have become claimable
+   * (#looking): a delayed job or a retry falls due, or a wake-up in this process.
+   */
+  #dry = false;
+  #looking = false;
+  /** When (local ms) the next job this batch knows of falls due, and its timer. */
+  #lookAt = Number.POSITIVE_INFINITY;
+  #lookTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A claim of its own (not riding on an ack) is on its way. */
+  #claiming = false;
   #shuttingDown = false;
   #forced = false;
   #firstClaimDone = false;
@@ -190,6 +212,7 @@ class Batch {
     ms: 0,
     now: 0,
     nextDue: -1,
+    nextLease: -1,
     waiting: 1,
     promoted: 0,
   };
@@ -210,6 +233,7 @@ class Batch {
     };
     this.#calls = options.calls ?? { remaining: Number.POSITIVE_INFINITY };
     this.#onRetry = options.onRetry;
+    this.#runningBatches = options.running;
     this.#keeper = new LeaseKeeper(
       queue,
       { leaseMs: this.#o.leaseMs, flushIntervalMs: this.#o.flushIntervalMs },
@@ -253,10 +277,13 @@ class Batch {
         this.#result.now = first.now;
         this.#result.nextDue = first.nextDue;
         this.#result.waiting = first.waiting;
+        this.#result.nextLease = first.nextLease;
         this.#result.promoted = first.promoted;
         this.#firstClaimDone = true;
         this.#started(first.jobs, request.token, first.now);
+        this.#noteDue(first.nextDue, first.now);
         this.#hooks.onFirstClaim?.(first.jobs.length);
+        this.#runningBatches?.add(this);
         this.#maybeEnd();
       }
     } catch (error) {
@@ -274,12 +301,14 @@ class Batch {
    */
   #claimRequest(count: number): ClaimRequest | undefined {
     if (!this.#claimsOpen || this.#shuttingDown || count <= 0) return undefined;
+    if (this.#dry && !this.#looking) return undefined;
     // Keep enough calls to ack and heartbeat what runs now, and what this claim would add.
     const reserve = this.#o.maxJobs + (this.#hooks.heldElsewhere ?? 0) + CALL_RESERVE;
     if (this.#calls.remaining <= reserve) {
       this.#claimsOpen = false;
       return undefined;
     }
+    this.#looking = false;
     return {
       count: this.#registry.size === 0 ? 0 : count,
       lease_ms: this.#o.leaseMs,
@@ -291,11 +320,66 @@ class Batch {
   }
 
   #started(jobs: Job[], token: string, serverNow: number): void {
-    if (jobs.length === 0) this.#claimsOpen = false;
+    this.#dry = jobs.length === 0;
     this.#result.claimed += jobs.length;
     for (const job of jobs) this.#startJob(job, token, serverNow);
     // Claimed by an ack that came back after the budget ran out: nothing may run any more.
     if (this.#forced) this.#forceShutdown();
+  }
+
+  /**
+   * Something may have become claimable (a wake-up in this process, or a job this batch knows of
+   * falls due): claim into the free slots now, or with the ack about to go. False when the batch
+   * has no free slot or claims no more: the caller looks elsewhere.
+   */
+  lookAgain(): boolean {
+    if (this.#ended || this.#shuttingDown || !this.#claimsOpen) return false;
+    if (this.#running.size >= this.#o.maxJobs) return false;
+    this.#looking = true;
+    this.#topUp();
+    return true;
+  }
+
+  /** A claim of its own, for #looking, unless an ack on its way or about to go carries it. */
+  #topUp(): void {
+    if (!this.#looking || this.#claiming || this.#acking || this.#ended) return;
+    if (this.#ackTimer !== undefined || this.#finished.length > 0) return;
+    const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
+    if (!request) return;
+    this.#claiming = true;
+    // the same call again on a lost answer: claim.lua answers the jobs it leased the first time
+    const id = callId();
+    void withRetries(() => {
+      this.#calls.remaining--;
+      return claim(this.#queue, request, id);
+    })
+      .then((r) => {
+        if (!r) return; // unanswered: its jobs, if any, come back when their leases expire
+        this.#started(r.jobs, request.token, r.now);
+        this.#noteDue(r.nextDue, r.now);
+      })
+      .finally(() => {
+        this.#claiming = false;
+        this.#topUp();
+        this.#maybeEnd();
+      });
+  }
+
+  /**
+   * A job falls due at `at` (Redis ms; `now` is Redis' time of the answer that said so): look
+   * again then, if jobs still run here. A batch that ends leaves the rest to its tick.
+   */
+  #noteDue(at: number, now: number): void {
+    if (at < 0 || now <= 0 || this.#ended) return;
+    const local = Date.now() + Math.max(0, at - now) + 1;
+    if (local >= this.#lookAt) return;
+    this.#lookAt = local;
+    clearTimeout(this.#lookTimer);
+    this.#lookTimer = setTimeout(() => {
+      this.#lookAt = Number.POSITIVE_INFINITY;
+      this.#lookTimer = undefined;
+      this.lookAgain();
+    }, local - Date.now());
   }
 
   #startJob(job: Job, token: string, serverNow: number): void {
@@ -464,6 +548,7 @@ class Batch {
     } finally {
       this.#acking = false;
       if (this.#finished.length > 0) this.#scheduleAck();
+      else this.#topUp();
       this.#maybeEnd();
     }
   }
@@ -482,6 +567,7 @@ class Batch {
     part.forEach((f, i) => {
       this.#count(f, r.settled[i] ?? 'lost');
     });
+    for (const job of r.retries) this.#noteDue(Number(job.promote_at), r.now);
     if (r.retries.length > 0 && this.#onRetry) {
       try {
         this.#onRetry(r.retries);
@@ -561,11 +647,13 @@ class Batch {
 
   #maybeEnd(): void {
     if (this.#ended || !this.#firstClaimDone) return;
-    // Claims only ride on acks: with nothing running and nothing to ack, no claim can follow.
+    // With nothing running, nothing to ack and no claim on its way, the batch is done: what falls
+    // due later is its tick's to look for.
     const idle =
       this.#running.size === 0 &&
       this.#finished.length === 0 &&
       !this.#acking &&
+      !this.#claiming &&
       this.#ackTimer === undefined;
     if (idle) this.#end();
   }
@@ -573,6 +661,8 @@ class Batch {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#runningBatches?.delete(this);
+    clearTimeout(this.#lookTimer);
     this.#signal?.removeEventListener('abort', this.#abortListener);
     this.#keeper.stop();
     for (const t of this.#timers) clearTimeout(t);

@@ -20,6 +20,8 @@ export interface Claimed {
   nextDue: number;
   /** Jobs inactive, delayed or active after the call: 0 is an empty queue. */
   waiting: number;
+  /** A claim that leased nothing: when the earliest lease held elsewhere ends (-1: none). */
+  nextLease: number;
 }
 
 /** One settled job, as ack.lua takes it. */
@@ -119,6 +121,7 @@ export async function claim(
     promoted?: number;
     next_due?: number;
     waiting?: number;
+    next_lease?: number;
   }>('claim', { ...request, request: callId });
   return {
     jobs: toJobs(queue, r.jobs, request, r.now),
@@ -126,6 +129,7 @@ export async function claim(
     promoted: r.promoted ?? 0,
     nextDue: r.next_due ?? -1,
     waiting: r.waiting ?? 1,
+    nextLease: r.next_lease ?? -1,
   };
 }
 

@@ -23,7 +23,11 @@ export interface InvocationOptions extends BatchOptions {
 }
 
 export interface TickOptions extends InvocationOptions {
-  /** How often an idle tick looks for work and due jobs (Kue promoted every 5 s). */
+  /**
+   * How long a tick waits to try again after a claim that failed (Redis unreachable). A tick that
+   * found nothing to claim does not poll: it looks again when the next delayed job falls due or
+   * the next lease held elsewhere ends, or ends.
+   */
   intervalMs?: number;
   /**
    * End at the first claim that fails (Redis unreachable) instead of trying again every interval
@@ -78,17 +82,18 @@ async function promoteAll(
 }
 
 /**
- * When to look again after a batch that found nothing: at the next interval, or when the next
- * delayed job falls due if that comes first (in Redis time, translated to the local clock);
- * never on an empty queue.
+ * When to look again after a batch that found nothing: when the next delayed job falls due, or
+ * when the earliest lease held elsewhere ends (to recover it, should its worker have vanished),
+ * in Redis time translated to the local clock; never on an empty queue. Not at an interval:
+ * looking again does not make claimable what this worker could not claim (a type it has no
+ * handler for, a paused type, a full concurrency), new jobs wake a worker themselves, and the
+ * next tick finds what came without one. A far-off reminder costs a tick one call.
  */
-function nextLook(r: BatchResult, polledAt: number, intervalMs: number): number | undefined {
-  // An empty queue (nothing inactive, delayed or active) has nothing to promote or recover: stop,
-  // so an idle tick costs one call. Jobs created later wake a worker themselves.
+function nextLook(r: BatchResult): number | undefined {
   if (r.waiting === 0 && r.claimed === 0) return undefined;
-  let at = polledAt + intervalMs;
-  if (r.nextDue >= 0 && r.now > 0) at = Math.min(at, Date.now() + (r.nextDue - r.now) + 1);
-  return at;
+  const ends = [r.nextDue, r.nextLease].filter((ms) => ms >= 0);
+  if (ends.length === 0 || r.now <= 0) return undefined;
+  return Date.now() + Math.max(0, Math.min(...ends) - r.now) + 1;
 }
 
 async function loop(
@@ -208,7 +213,7 @@ export function runTick(
     queue,
     registry,
     options,
-    (r, polledAt) => nextLook(r, polledAt, intervalMs),
+    (r) => nextLook(r),
     (polledAt) => (options.endOnError ? undefined : polledAt + intervalMs),
   );
 }

@@ -10,10 +10,12 @@
   Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events,
            request:<request> (the answer, kept 60 s); with retention options, what removing the
            jobs it drops touches (job:<id>:log, types, unique, search:<word>; lib/retention.lua)
-  Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due, waiting }
+  Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due, waiting, next_lease? }
            next_due: ms of the next delayed job or -1; waiting: inactive + delayed + active jobs
            promoted: delayed jobs promoted by this call; next_due: ms of the next delayed job, -1
            when none (an idle cron tick sleeps until then: one call per tick on an empty queue)
+           next_lease (a claim that leased nothing): ms the earliest lease held elsewhere ends,
+           -1 when none (an idle tick looks again then, to recover it if its worker vanished)
   Events:  promotion, failed attempt | failed (recovered; + remove for jobs retention drops), start
 ]=]
 -- @include lib/keys.lua
@@ -63,5 +65,11 @@ if #ids > 0 then
   replay_put(P, input.request, { c = id_runs(ids), n = now, p = promoted, d = due, w = waiting })
 end
 events_publish(P)
+-- Only a claim that found nothing says when a lease ends: no claim on the hot path pays for it.
+local next_lease = nil
+if #ids == 0 then
+  local head = redis.call('ZRANGE', K.leases(P), 0, 0, 'WITHSCORES')
+  next_lease = head[2] and tonumber(head[2]) or -1
+end
 return cjson.encode({ jobs = jobs, now = now, promoted = promoted, next_due = due,
-  waiting = waiting })
+  waiting = waiting, next_lease = next_lease })

@@ -1,14 +1,15 @@
 import { Client } from '@upstash/qstash';
+import type { RunningBatches } from '../../worker-handlers/index.js';
 import type { Wake } from '../api/index.js';
 import type { Config } from '../config.js';
 import type { WakeLog } from './coalesce.js';
 import { directWake, type Fetcher } from './direct.js';
-import { inProcessWake } from './in-process.js';
+import { inProcessWake, serverInProcessWake } from './in-process.js';
 import { qstashWake } from './qstash.js';
 
 export { coalesce, type WakeLog } from './coalesce.js';
 export { type DirectWakeOptions, directWake, type Fetcher } from './direct.js';
-export { inProcessWake } from './in-process.js';
+export { inProcessWake, serverInProcessWake } from './in-process.js';
 export { type QStashPublisher, type QStashWakeOptions, qstashWake } from './qstash.js';
 export { type WorkAuth, type WorkAuthOptions, workAuth } from './verify.js';
 
@@ -18,11 +19,19 @@ export type WakeMode = 'qstash' | 'direct' | 'in-process';
  * Picks how created jobs wake a worker, from the configuration:
  * - QStash (QSTASH_TOKEN and EDGEKUE_WORKER_URL): also wakes delayed jobs on time;
  * - direct (EDGEKUE_WORKER_URL and EDGEKUE_WORKER_SECRET, or a service binding): POST /work;
- * - otherwise in-process: the creating invocation runs the worker itself (`runLocal`).
+ * - otherwise in-process: the creating invocation runs the worker itself (`runLocal`); a server
+ *   (`running` given) first hands the job to a batch it runs with a free slot, and wakes delayed
+ *   jobs on time.
  */
 export function createWake(
   config: Config,
-  options: { runLocal: () => Promise<unknown>; fetcher?: Fetcher; log: WakeLog },
+  options: {
+    runLocal: () => Promise<unknown>;
+    fetcher?: Fetcher;
+    log: WakeLog;
+    /** A long-lived server's running batches (serverInProcessWake). */
+    running?: RunningBatches;
+  },
 ): { wake: Wake; mode: WakeMode } {
   const url = config.EDGEKUE_WORKER_URL;
   if (config.QSTASH_TOKEN && url) {
@@ -49,5 +58,8 @@ export function createWake(
       }),
     };
   }
-  return { mode: 'in-process', wake: inProcessWake(options.runLocal, options.log) };
+  const wake = options.running
+    ? serverInProcessWake(options.runLocal, options.running, options.log)
+    : inProcessWake(options.runLocal, options.log);
+  return { mode: 'in-process', wake };
 }

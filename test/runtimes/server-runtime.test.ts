@@ -159,4 +159,53 @@ describe('the server runtime', () => {
       await dropPrefix(prefix);
     }
   }, 60_000);
+
+  it('starts a job created while a long one runs at once, and a delayed one when it falls due, not when the long one or the tick period ends', async () => {
+    const prefix = `busy-${randomBytes(4).toString('hex')}`;
+    const started = new Map<string, number>();
+    let longEnded = 0;
+    const registry = new HandlerRegistry()
+      .process('long', async () => {
+        await new Promise((r) => setTimeout(r, 4_000));
+        longEnded = Date.now();
+      })
+      .process('short', async (job) => {
+        started.set((job.data as { name: string }).name, Date.now());
+      });
+    // the tick loop is not started: only the in-process wake-ups run jobs
+    const runtime = createServerRuntime({
+      env: { ...bridgeEnv(), EDGEKUE_PREFIX: prefix },
+      registry,
+    });
+    const { queue } = runtime;
+    try {
+      expect(runtime.wakeMode).toBe('in-process');
+      await queue.create('long', {}).save();
+      await new Promise((r) => setTimeout(r, 500));
+      const t0 = Date.now();
+      await queue.create('short', { name: 'created' }).save();
+      await queue.create('short', { name: 'delayed' }).delay(1_000).save();
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && (started.size < 2 || longEnded === 0)) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(longEnded).toBeGreaterThan(0);
+      // (both started when the long job ended, 3.5 s after they were created, before)
+      expect(started.get('created')).toBeLessThan(longEnded);
+      expect(started.get('delayed')).toBeLessThan(longEnded);
+      expect(started.get('delayed')).toBeGreaterThanOrEqual(t0 + 900);
+
+      // idle, with no batch running: a delayed job starts when it falls due, not at the next tick
+      const idle = Date.now();
+      await queue.create('short', { name: 'later' }).delay(800).save();
+      while (Date.now() < idle + 10_000 && !started.has('later')) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(started.get('later')).toBeGreaterThanOrEqual(idle + 700);
+      expect(started.get('later')).toBeLessThan(idle + 5_000);
+    } finally {
+      await runtime.stop();
+      await dropPrefix(prefix);
+    }
+  }, 60_000);
 });

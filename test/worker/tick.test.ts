@@ -1,10 +1,17 @@
-// The cron tick: one claim per look promotes, recovers and claims; on an empty queue a tick looks
-// once, while jobs wait it looks once per interval (sooner when a delayed job falls due first);
-// a Redis outage costs it nothing but time.
+// The cron tick: one claim per look promotes, recovers and claims; a tick that finds nothing to
+// claim looks again only when a delayed job falls due or a lease held elsewhere ends, so an empty
+// queue, or one whose waiting jobs this worker cannot claim, costs one call; while a long job
+// runs, what falls due or is created starts in a free slot; a Redis outage costs nothing but time.
 import { Redis } from '@upstash/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Queue } from '../../core/index.js';
-import { claimJobs, HandlerRegistry, runTick, runWake } from '../../worker-handlers/index.js';
+import {
+  claimJobs,
+  HandlerRegistry,
+  RunningBatches,
+  runTick,
+  runWake,
+} from '../../worker-handlers/index.js';
 import { dropQueue, rawJob, sleep, testQueue } from './helpers.js';
 
 const queue = testQueue('tick');
@@ -36,14 +43,65 @@ describe('cron tick', () => {
     expect(t).toMatchObject({ claimed: 0, batches: 1 });
   });
 
-  it('keeps looking every interval while jobs wait (here: a job of a type it does not serve)', async () => {
+  it('makes one call when what waits cannot be claimed here: another type, a paused type, a job due after its budget', async () => {
     const busy = testQueue('tick-busy');
     await busy.create('not-served', {}).save();
-    const t = await runTick(busy, registry, { budgetMs: 1_500, intervalMs: 400 });
-    expect(t.claimed).toBe(0);
-    // looks at 0, 400, 800 ms; the grace keeps it from starting one at 1,200
-    expect(t.batches).toBeGreaterThanOrEqual(2);
-    expect(t.batches).toBeLessThanOrEqual(Math.ceil(1_500 / 400));
+    await busy.create('ticked', {}).delay(3_600_000).save();
+    const paused = testQueue('tick-paused');
+    await paused.create('ticked', {}).save();
+    await paused.pause('ticked');
+    for (const q of [busy, paused]) {
+      const t = await runTick(q, registry, { budgetMs: 1_500, intervalMs: 200 });
+      expect(t.claimed).toBe(0);
+      // (it looked every interval before: 5 calls)
+      expect(t.batches).toBe(1);
+      await dropQueue(q);
+    }
+  });
+
+  it('looks again when a lease held elsewhere ends, and recovers it within the tick', async () => {
+    const job = await queue.create('ticked').attempts(2).save();
+    await claimJobs(queue, { types: ['ticked'], leaseMs: 600 });
+    const t = await runTick(queue, registry, { budgetMs: 3_000, intervalMs: 10_000 });
+    expect(t.completed).toBe(1);
+    expect(await rawJob(queue, job.id!)).toMatchObject({ state: 'complete', attempts: '2' });
+  });
+
+  it('while a long job runs, starts a job that falls due, a retry whose backoff ends and a job a wake-up brings, in free slots', async () => {
+    const q = testQueue('tick-long');
+    const started = new Map<string, number>();
+    let longEnded = 0;
+    const running = new RunningBatches();
+    const reg = new HandlerRegistry()
+      .process('long', async () => {
+        await sleep(3_000);
+        longEnded = Date.now();
+      })
+      .process('short', async (job) => {
+        const { name } = job.data as { name: string };
+        started.set(name, Date.now());
+        if (name === 'flaky' && job.attempts().made === 0) throw new Error('once');
+      });
+    await q.create('long', {}).save();
+    await q.create('short', { name: 'due' }).delay(500).save();
+    await q
+      .create('short', { name: 'flaky' })
+      .attempts(2)
+      .backoff({ type: 'fixed', delay: 500 })
+      .save();
+    const tick = runTick(q, reg, { budgetMs: 6_000, intervalMs: 10_000, maxJobs: 5, running });
+    await sleep(1_000);
+    await q.create('short', { name: 'created' }).save();
+    // what a server's in-process wake-up does with a created job
+    expect(running.wake()).toBe(true);
+    const t = await tick;
+    expect(t.completed).toBe(4);
+    expect(longEnded).toBeGreaterThan(0);
+    for (const name of ['due', 'flaky', 'created']) {
+      expect(started.get(name), name).toBeLessThan(longEnded);
+    }
+    expect(running.size).toBe(0);
+    await dropQueue(q);
   });
 
   it('a woken run stops as soon as the queue is empty', async () => {
