@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { type Job, type Queue, withoutCommands } from '../../core/index.js';
+import { JOB_FIELDS, Job, type Queue, withoutCommands } from '../../core/index.js';
 import type { ErrorLog } from './errors.js';
 
 /** What the routes need from the app: the queue, the wake-up hook and where to log. */
@@ -67,4 +67,15 @@ export function waitUntilOf(c: Context, log: ErrorLog): WaitUntil {
       void guard(p);
     },
   };
+}
+
+/**
+ * Wakes a worker for jobs a request sent back to inactive (a retry, a resume, a move by hand), as
+ * a create does: else they wait for the next cron tick. The wake-ups only read the state (and a
+ * type), so one stand-in job speaks for all of them.
+ */
+export function wakeForInactive(deps: ApiDeps, c: Context, type = ''): void {
+  if (!deps.wake) return;
+  const job = Job.fromHash(deps.queue, [JOB_FIELDS.type, type, JOB_FIELDS.state, 'inactive']);
+  deps.wake([job], waitUntilOf(c, deps.log));
 }

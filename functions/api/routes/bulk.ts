@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { jobStates, ValidationError } from '../../../core/index.js';
-import type { ApiDeps } from '../deps.js';
+import { type ApiDeps, wakeForInactive } from '../deps.js';
 import { document, endpoint, errors, json } from '../endpoint.js';
 import { parse } from '../input.js';
 import {
@@ -17,7 +17,8 @@ import {
  * script calls. One documented path serves both retries (OpenAPI forbids two templates of the
  * same shape); Hono tells them apart: digits are an id, anything else must be a state.
  */
-export function bulkRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
+export function bulkRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const { queue } = deps;
   document(
     app,
     createRoute({
@@ -38,6 +39,7 @@ export function bulkRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
   app.post('/jobs/:id{[0-9]+}/retry', async (c) => {
     const id = parse(idSchema, c.req.param('id'), 'id');
     await queue.retry(id);
+    wakeForInactive(deps, c);
     return c.json({ message: `job ${id} retried` });
   });
 
@@ -53,6 +55,7 @@ export function bulkRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
     const state = parsed.data;
     const { type } = parse(typeQuery, c.req.query());
     const count = await queue.retryAll(state, type);
+    if (count > 0) wakeForInactive(deps, c, type);
     return c.json({ message: `retried ${count} ${state} jobs`, count });
   });
 

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { JobNotFound } from '../../../core/index.js';
-import type { ApiDeps } from '../deps.js';
+import { type ApiDeps, wakeForInactive } from '../deps.js';
 import { endpoint, errors, json } from '../endpoint.js';
 import {
   idParams,
@@ -12,7 +12,8 @@ import {
 } from '../schema.js';
 
 /** Kue's routes on one job: read it, its log, set its state or priority, restart, remove. */
-export function jobRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
+export function jobRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const { queue } = deps;
   endpoint(
     app,
     createRoute({
@@ -54,6 +55,7 @@ export function jobRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
     }),
     async (c, { params }) => {
       await queue.setState([params.id], params.state);
+      if (params.state === 'inactive') wakeForInactive(deps, c);
       return c.json({ message: 'updated state' });
     },
   );
@@ -92,6 +94,7 @@ export function jobRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
     }),
     async (c, { params }) => {
       await queue.setState([params.id], 'inactive');
+      wakeForInactive(deps, c);
       return c.json({ message: `job ${params.id} inactive` });
     },
   );

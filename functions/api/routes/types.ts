@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { jobStates } from '../../../core/index.js';
-import type { ApiDeps } from '../deps.js';
+import { type ApiDeps, wakeForInactive } from '../deps.js';
 import { endpoint, errors, json } from '../endpoint.js';
 import { parse, readJson } from '../input.js';
 import {
@@ -14,7 +14,8 @@ import {
 } from '../schema.js';
 
 /** What the dashboard reads beyond Kue's routes: throughput, per-type counts, pause and resume. */
-export function typeRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
+export function typeRoutes(app: OpenAPIHono, deps: ApiDeps): void {
+  const { queue } = deps;
   endpoint(
     app,
     createRoute({
@@ -83,6 +84,10 @@ export function typeRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       request: { params: typeParams },
       responses: { 200: json(pausedSchema, 'the types still paused'), ...errors(400) },
     }),
-    async (c, { params }) => c.json({ paused: await queue.resume(params.type) }),
+    async (c, { params }) => {
+      const paused = await queue.resume(params.type);
+      wakeForInactive(deps, c, params.type);
+      return c.json({ paused });
+    },
   );
 }
