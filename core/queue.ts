@@ -146,10 +146,14 @@ function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] 
   return new ValidationError(`${field}: ${issue?.message ?? 'invalid'}`, field);
 }
 
+/** Words a search intersects at most: each is a set Redis reads. */
+const MAX_QUERY_WORDS = 32;
+
 /**
  * A queue: one prefix in one Redis. Not a singleton: any number of queues and prefixes can live in
  * one process. Every write is one script call; reads that need several commands are one too.
  */
+
 export class Queue {
   readonly prefix: string;
   readonly keys: Keys;
@@ -512,10 +516,17 @@ export class Queue {
 
   /**
    * Ids of the jobs whose indexed words include every word of the query, ascending. Refused
-   * (ValidationError on `q`) when every word is in more than `maxSearchResults` jobs.
+   * (ValidationError on `q`) when every word is in more than `maxSearchResults` jobs, or when the
+   * query has more than 32 distinct words (dropping the rest would widen the search).
    */
   async search(query: string): Promise<string[]> {
-    const w = [...new Set(words(String(query ?? '')))].slice(0, 32);
+    const w = [...new Set(words(String(query ?? '')))];
+    if (w.length > MAX_QUERY_WORDS) {
+      throw new ValidationError(
+        `q has ${w.length} distinct words, more than a search takes (${MAX_QUERY_WORDS})`,
+        'q',
+      );
+    }
     if (w.length === 0) return [];
     const max = this.options.maxSearchResults;
     const r = await this.scripts.run<{ ids?: string[] | object; too_many?: number }>(

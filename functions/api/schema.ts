@@ -94,7 +94,7 @@ export const orderSchema = z.enum(['asc', 'desc'], { error: 'must be asc or desc
 
 const rank = z
   .string()
-  .regex(/^[0-9]{1,9}$/, 'must be a whole number from 0 (a rank)')
+  .regex(/^[0-9]{1,9}$/, 'must be a whole number from 0 to 999999999 (a rank)')
   .transform(Number);
 
 /** `from..to`: inclusive ranks, at most maxRange of them. */

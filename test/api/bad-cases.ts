@@ -130,6 +130,12 @@ export const badCases: Bad[] = [
   get('/throughput?minutes=100000', /^minutes: .*1440/),
   get('/throughput?minutes=1.5', /^minutes:/),
   get(`/job/search?q=${'w'.repeat(2001)}`, /^q: .*2,000/),
+  // 33 distinct words: using 32 of them would widen the search
+  get(
+    `/job/search?q=${Array.from({ length: 33 }, (_, i) => `w${i}`).join('+')}`,
+    /^q has 33 distinct words.*\(32\)/,
+  ),
+  get('/jobs/99999999999999..99999999999999', /^from: .*999999999/),
   get('/events?since=abc', /^since:/),
   get('/events?since=1-2-3', /^since:/),
   get('/events?since=99999999999999999999999', /^since:/),
