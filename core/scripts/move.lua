@@ -55,9 +55,11 @@ for _, raw in ipairs(ids) do
       -- a retry by hand starts over with every interruption too (lib/fail-attempt.lua give_back)
       redis.call('HDEL', jkey, F.interruptions)
     end
-    -- back to inactive it starts over at 0, complete is 100: both are an absent progress
+    -- back to inactive it starts over at 0 (its progress data gone too), complete is 100: both
+    -- are an absent progress
     local drop = nil
-    if input.to == 'inactive' or input.to == 'complete' then drop = { F.progress } end
+    if input.to == 'inactive' then drop = { F.progress, F.progress_data } end
+    if input.to == 'complete' then drop = { F.progress } end
     set_state(P, id, job, input.to, now, nil, drop)
     if input.to == 'active' then
       -- Only a claim gives a worker a lease. Without one, nothing would ever take the job out of

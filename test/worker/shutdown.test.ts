@@ -101,6 +101,32 @@ describe('shutdown', () => {
     expect(await eventsOf(queue, job.id!)).toContainEqual(['state', ['inactive', 'active']]);
   });
 
+  it('a run given back, or moved to inactive by hand, starts over: no progress and no progress data', async () => {
+    const job = await queue.create('frames').attempts(1).save();
+    const registry = new HandlerRegistry().process('frames', async (j, ctx) => {
+      j.progress(31, 200, { frame: 31 });
+      await new Promise((_resolve, reject) => {
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+      });
+    });
+    const r = await runBatch(queue, registry, { budgetMs: 1_500, graceMs: 1_000 });
+    expect(r.shutdown).toBe(1);
+    const back = await queue.getJob(job.id!);
+    expect(back.state()).toBe('inactive');
+    expect(back.percent).toBe(0);
+    expect(back.progress_data).toBeUndefined();
+
+    // a move to inactive by hand starts over the same way
+    const moved = await queue.create('frames-by-hand').save();
+    await queue.setState([moved.id!], 'active');
+    await queue.touch([{ id: moved.id!, progress: [40, '{"frame":80}'] }], 0);
+    expect((await queue.getJob(moved.id!)).progress_data).toEqual({ frame: 80 });
+    await queue.setState([moved.id!], 'inactive');
+    const again = await queue.getJob(moved.id!);
+    expect(again.percent).toBe(0);
+    expect(again.progress_data).toBeUndefined();
+  });
+
   it('fails a handler that fails for its own reasons during the grace, as any failure', async () => {
     const job = await queue.create('broken').attempts(1).save();
     const registry = new HandlerRegistry().process('broken', async (_job, ctx) => {

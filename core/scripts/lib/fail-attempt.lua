@@ -72,8 +72,8 @@ local function give_back(P, cfg, id, job, now, max_log, hold, counted, custom_de
     if n > limit then return fail_attempt(P, cfg, id, job, 'Shutdown', now, custom_delay, hold) end
     set = { F.interruptions, n }
   end
-  -- back to waiting it starts over: no progress, no worker
-  local drop = { F.workerId, F.progress }
+  -- back to waiting it starts over: no progress (nor its data), no worker
+  local drop = { F.workerId, F.progress, F.progress_data }
   if hold > 0 then
     job.promote_at = now + hold
     set[#set + 1] = F.promote_at
