@@ -14,7 +14,7 @@ import { type QStashHandle, startQStash } from '../qstash/index.js';
 import { type BridgeHandle, startBridge } from '../redis-http/index.js';
 import { findFreePort, type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
 import { driveCron } from './cron.js';
-import { prepareDataDir } from './data-dir.js';
+import { lockDataDir, prepareDataDir } from './data-dir.js';
 import { startDemoJobs } from './demo-jobs.js';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
 
@@ -74,6 +74,7 @@ async function httpRedis(): Promise<{ url: string; token: string }> {
       ? resolve(process.env.EDGEKUE_DATA_DIR)
       : join(root, '.data', 'redis');
     const shown = relative(root, dataDir).startsWith('..') ? dataDir : relative(root, dataDir);
+    stops.push(lockDataDir(dataDir));
     const moved = prepareDataDir(dataDir, DATA_FORMAT);
     if (moved.movedTo) {
       say(
@@ -95,6 +96,9 @@ async function httpRedis(): Promise<{ url: string; token: string }> {
   });
   stops.push(() => bridge.close());
   say(`redis-http bridge on ${bridge.url}`);
+  say(
+    `scripts reach it with UPSTASH_REDIS_REST_URL=${bridge.url} UPSTASH_REDIS_REST_TOKEN=${bridgeToken}`,
+  );
   return { url: bridge.url, token: bridgeToken };
 }
 

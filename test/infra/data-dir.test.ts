@@ -1,4 +1,6 @@
 // The dev stack's Redis data directory: data of another layout is moved aside, never deleted.
+
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -10,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareDataDir } from '../../infra/dev/data-dir.js';
+import { DataDirInUse, lockDataDir, prepareDataDir } from '../../infra/dev/data-dir.js';
 
 const at = new Date('2026-11-27T17:30:00Z');
 
@@ -60,5 +62,27 @@ describe('prepareDataDir', () => {
     mkdirSync(dir);
     expect(prepareDataDir(dir, 3, at)).toEqual({});
     expect(readdirSync(root)).toEqual(['redis']);
+  });
+});
+
+describe('lockDataDir', () => {
+  it('refuses a directory a live process holds, takes over one whose holder is gone, and releases', async () => {
+    const { dir } = fresh();
+    const release = lockDataDir(dir);
+    expect(readFileSync(`${dir}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    // a second stack (another pid) while the first runs
+    expect(() => lockDataDir(dir, process.pid + 1)).toThrow(DataDirInUse);
+    expect(() => lockDataDir(dir, process.pid + 1)).toThrow(/EDGEKUE_DATA_DIR/);
+    release();
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+
+    // a lock left by a process that died
+    const child = spawn(process.execPath, ['-e', '']);
+    const gone = child.pid!;
+    await new Promise((resolve) => child.once('exit', resolve));
+    writeFileSync(`${dir}.lock`, `${gone}\n`);
+    const again = lockDataDir(dir);
+    expect(readFileSync(`${dir}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    again();
   });
 });

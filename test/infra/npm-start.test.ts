@@ -2,7 +2,7 @@
 // serves the dashboard and the API with demo jobs completing, and a SIGTERM to npm (what
 // `timeout`, a process manager or an IDE sends) stops every process it started.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ afterAll(() => {
   }
   if (npm?.pid && isAlive(npm.pid)) npm.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}.lock`, { force: true });
 });
 
 describe('npm start', () => {
@@ -73,6 +74,27 @@ describe('npm start', () => {
     // the one stdout line besides npm's own banner ("> edgekue@… start"); the rest went to stderr
     const ours = stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('> '));
     expect(ours).toEqual([`ready ${url}`]);
+    expect(stderr).toMatch(/UPSTASH_REDIS_REST_URL=http\S+ UPSTASH_REDIS_REST_TOKEN=\S+/);
+
+    // a second stack on the same data directory refuses to start (two redis-servers over one
+    // set of files: the last to save overwrites the other's data)
+    expect(existsSync(`${dataDir}.lock`)).toBe(true);
+    const second = spawn('npm', ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let secondOut = '';
+    second.stdout!.on('data', (d: Buffer) => {
+      secondOut += d.toString();
+    });
+    second.stderr!.on('data', (d: Buffer) => {
+      secondOut += d.toString();
+    });
+    const secondCode = await Promise.race([
+      new Promise<number | null>((resolve) => second.on('exit', (code) => resolve(code))),
+      sleep(90_000).then(() => 'still running'),
+    ]);
+    if (secondCode === 'still running') second.kill('SIGKILL');
+    expect(secondCode).not.toBe(0);
+    expect(secondOut).toMatch(/in use by another stack \(pid \d+\)/);
+    expect(secondOut).not.toMatch(/^ready /m);
 
     started = descendants(child.pid!);
     expect(started.length).toBeGreaterThan(3); // redis-server, workerd, ... under npm
@@ -89,5 +111,6 @@ describe('npm start', () => {
     });
     expect(left).toEqual([]);
     expect(child.exitCode !== null || child.signalCode !== null).toBe(true);
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
   }, 200_000);
 });
