@@ -153,6 +153,8 @@ export const Page: FC<PageProps> = ({ title, base, version, view }) => (
               <button type="button" id="remove-all" class="btn danger">
                 Remove all
               </button>
+              {/* A search shows some of the state's jobs: the bulk actions would act on all of them. */}
+              <span id="bulk-note" class="bulk-note" hidden />
             </div>
           </div>
           <ol id="jobs" class="jobs" aria-label="Jobs" />

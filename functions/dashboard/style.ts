@@ -1,9 +1,9 @@
 /** The dashboard's stylesheet: light and dark (following the system), and a phone layout. */
 export const styleSheet = String.raw`
 :root {
-  --bg: #f5f6f8; --panel: #fff; --panel-2: #f0f2f5; --text: #1b2230; --muted: #687385;
+  --bg: #f5f6f8; --panel: #fff; --panel-2: #f0f2f5; --text: #1b2230; --muted: #5b6677;
   --border: #e1e4ea; --accent: #2f5fe0; --accent-soft: #e8eefc; --ok: #1d9a55; --bad: #d23f3f;
-  --bad-soft: #fdecec; --warn: #b7791f; --track: #e2e6ed; --shadow: 0 1px 2px rgb(16 24 40 / 6%);
+  --bad-soft: #fdecec; --warn: #97600f; --on-warn: #fff; --track: #e2e6ed; --shadow: 0 1px 2px rgb(16 24 40 / 6%);
   --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   color-scheme: light dark;
 }
@@ -11,7 +11,7 @@ export const styleSheet = String.raw`
   :root {
     --bg: #0e1116; --panel: #161a22; --panel-2: #1d222c; --text: #e4e7ed; --muted: #97a0b1;
     --border: #2a303c; --accent: #7c9dff; --accent-soft: #1f2a47; --ok: #3ccf7d; --bad: #ff6b6b;
-    --bad-soft: #3a1d22; --warn: #f0b43c; --track: #2c3340; --shadow: none;
+    --bad-soft: #3a1d22; --warn: #f0b43c; --on-warn: #161a22; --track: #2c3340; --shadow: none;
   }
 }
 * { box-sizing: border-box; }
@@ -81,17 +81,23 @@ button, input, select { font: inherit; color: inherit; }
   font-size: 14px; color: var(--text); background: var(--panel); border: 1px solid var(--border);
   border-radius: 7px; padding: 6px 9px; min-height: 34px;
 }
+/* a select is as wide as its longest option: a long type name would widen the page */
+.field select { max-width: 100%; text-overflow: ellipsis; }
+.toolbar .field { min-width: 0; max-width: 100%; }
+#type-filter { max-width: min(260px, 100%); }
 .search, .search form { display: flex; flex: 1; min-width: 200px; }
 .search .field { flex: 1; }
 
 .list-head { display: flex; align-items: center; gap: 12px; min-height: 34px; margin-bottom: 8px; }
 .list-status { flex: 1; min-width: 0; }
-.summary { margin: 0; color: var(--muted); font-size: 13px; }
+.summary { margin: 0; color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
 .paused-note {
   display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; margin: 4px 0 0; padding-left: 8px;
   border-left: 3px solid var(--warn); font-size: 13px; overflow-wrap: anywhere;
 }
-.bulk { display: flex; gap: 8px; }
+.bulk { display: flex; flex-wrap: wrap; justify-content: end; align-items: center; gap: 4px 8px; }
+.bulk .btn { max-width: 16em; overflow: hidden; text-overflow: ellipsis; }
+.bulk-note { flex-basis: 100%; text-align: right; font-size: 12px; color: var(--muted); }
 
 .btn {
   border: 1px solid var(--border); background: var(--panel); border-radius: 7px; padding: 5px 11px;
@@ -134,13 +140,15 @@ button, input, select { font: inherit; color: inherit; }
 .job-head .type {
   font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px;
   background: var(--accent-soft); color: var(--accent); white-space: nowrap;
+  /* a type name may be 200 characters: clipped here, whole in the chip's title */
+  flex: 0 1 auto; min-width: 0; max-width: 60%; overflow: hidden; text-overflow: ellipsis;
 }
 .job-head .title { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; }
 .job-meta { display: flex; gap: 10px; align-items: baseline; font-size: 12px; color: var(--muted); white-space: nowrap; }
 .job-extra { grid-column: 1 / -1; min-width: 0; }
 .chip { font-size: 11px; padding: 1px 7px; border-radius: 999px; background: var(--panel-2); color: var(--muted); font-weight: 600; }
 .chip[data-priority=high], .chip[data-priority=critical] { background: var(--bad-soft); color: var(--bad); }
-.chip.paused { background: var(--warn); color: #fff; }
+.chip.paused { background: var(--warn); color: var(--on-warn); }
 .progress { display: flex; align-items: center; gap: 10px; }
 .bar { flex: 1; height: 6px; border-radius: 999px; background: var(--track); overflow: hidden; max-width: 520px; }
 .fill { display: block; height: 100%; background: var(--accent); border-radius: inherit; transition: width 0.4s ease; }
@@ -195,9 +203,13 @@ button, input, select { font: inherit; color: inherit; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; }
 .swatch.complete { background: var(--ok); }
 .swatch.failed { background: var(--bad); margin-left: 8px; }
-.type-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+.type-list {
+  list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; grid-template-columns: minmax(0, 1fr);
+}
+.side, .side .card, .type-row { min-width: 0; }
 .type-row + .type-row { border-top: 1px solid var(--border); padding-top: 10px; }
-.type-top { display: flex; gap: 8px; align-items: center; }
+.type-top { display: flex; gap: 8px; align-items: center; min-width: 0; }
+.type-name { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .type-counts { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 2px; margin: 6px 0 8px; }
 .type-count {
   display: flex; flex-direction: column; align-items: flex-start; padding: 2px 3px; border: 0;
@@ -213,7 +225,7 @@ kbd { font-family: var(--mono); font-size: 11px; padding: 0 4px; border: 1px sol
 
 .confirm { border: 1px solid var(--border); border-radius: 12px; background: var(--panel); color: var(--text); padding: 18px 20px; max-width: 420px; }
 .confirm::backdrop { background: rgb(0 0 0 / 40%); }
-.confirm p { margin: 0 0 14px; }
+.confirm p { margin: 0 0 14px; overflow-wrap: anywhere; }
 .confirm .row { display: flex; justify-content: end; gap: 8px; }
 
 @media (max-width: 900px) {

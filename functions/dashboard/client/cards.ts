@@ -73,7 +73,7 @@ function renderCard(li, job) {
   const head = li.querySelector('.job-head');
   head.replaceChildren(
     h('span', { class: 'id', text: '#' + job.id }),
-    h('span', { class: 'type', text: job.type }),
+    h('span', { class: 'type', text: job.type, title: job.type }),
     h('span', { class: 'title', text: titleOf(job) }));
   li.querySelector('.job-meta').replaceChildren(...cardMeta(job));
   const extra = cardExtra(job);

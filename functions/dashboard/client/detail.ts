@@ -69,7 +69,14 @@ function section(title, ...content) {
   return h('section', { class: 'part' }, h('h3', { text: title }), content);
 }
 
-function renderDetail(box, job, log) {
+/** The detail's parts, in their order on the page: each is built anew and kept if it shows the same. */
+const DETAIL_PARTS = ['actions', 'facts', 'data', 'error', 'result', 'progress-data', 'log'];
+/** What each part on the page was built as (shapeOf), to tell whether a read changed it. */
+const partSigs = new WeakMap();
+/** The log lines each log list shows. */
+const shownLogs = new WeakMap();
+
+function buildParts(job) {
   const a = job.attempts || { made: 0, remaining: 0, max: 1 };
   const facts = h('dl', { class: 'facts' },
     fact('Attempts', a.made + ' of ' + a.max + (a.remaining ? ', ' + a.remaining + ' left' : '')),
@@ -97,19 +104,102 @@ function renderDetail(box, job, log) {
     h('button', { type: 'button', class: 'btn', 'data-action': 'restart', text: 'Restart',
       title: 'Queue the job again' }),
     h('button', { type: 'button', class: 'btn danger', 'data-action': 'remove', text: 'Remove' }));
-  const logLines = Array.isArray(log) ? log : [];
-  box.replaceChildren();
-  addChildren(box, [
+  return {
     actions,
     facts,
-    section('Data', h('div', { class: 'tree-box' }, tree(job.data, 0))),
-    job.error ? section(job.state === 'failed' ? 'Error' : 'Last error', h('pre', { class: 'stack', text: job.error })) : null,
-    job.result !== undefined && job.result !== null ? section('Result', h('div', { class: 'tree-box' }, tree(job.result, 0))) : null,
-    job.progress_data !== undefined && job.progress_data !== null ? section('Progress data', h('div', { class: 'tree-box' }, tree(job.progress_data, 0))) : null,
-    section('Log', logLines.length
-      ? h('ol', { class: 'log' }, logLines.map((line) => h('li', { text: line })))
-      : h('p', { class: 'muted', text: 'No log lines.' })),
-  ]);
+    data: section('Data', h('div', { class: 'tree-box' }, tree(job.data, 0))),
+    error: job.error ? section(job.state === 'failed' ? 'Error' : 'Last error', h('pre', { class: 'stack', text: job.error })) : null,
+    result: job.result !== undefined && job.result !== null ? section('Result', h('div', { class: 'tree-box' }, tree(job.result, 0))) : null,
+    'progress-data': job.progress_data !== undefined && job.progress_data !== null
+      ? section('Progress data', h('div', { class: 'tree-box' }, tree(job.progress_data, 0))) : null,
+    log: section('Log', h('ol', { class: 'log' }), h('p', { class: 'muted', text: 'No log lines.' })),
+  };
+}
+
+/** A built part as a string (its elements, attributes and text), to compare with the part shown. */
+function shapeOf(node) {
+  if (node.nodeType !== 1) return JSON.stringify(node.textContent);
+  const attrs = Array.from(node.attributes, (a) => a.name + '=' + JSON.stringify(a.value)).join(' ');
+  return '<' + node.nodeName + ' ' + attrs + '>' + Array.from(node.childNodes, shapeOf).join('') + '</>';
+}
+
+/** The value a job select shows for the job as read (the one its Move / Set button is not armed for). */
+function shownValue(select) {
+  const option = Array.from(select.options).find((o) => o.defaultSelected);
+  return option ? option.value : '';
+}
+
+/**
+ * A job select brought in line with a new read, in place: it keeps its focus, and a value the user
+ * picked but did not apply stays picked (with its button armed) while the select still offers it.
+ */
+function syncSelect(select, fresh, button) {
+  const same = (o, n) => o.value === n.value && o.textContent === n.textContent && o.defaultSelected === n.defaultSelected;
+  const options = Array.from(select.options);
+  const next = Array.from(fresh.options);
+  if (options.length !== next.length || options.some((o, i) => !same(o, next[i]))) {
+    const picked = select.value !== shownValue(select) ? select.value : null;
+    select.replaceChildren(...next);
+    // options moved out of the fresh select were re-selected on the way: the value is set anew
+    select.value = picked !== null && next.some((o) => o.value === picked) ? picked : shownValue(select);
+  }
+  button.hidden = select.value === shownValue(select);
+}
+
+function renderLog(part, log) {
+  const lines = Array.isArray(log) ? log.map(String) : [];
+  const ol = part.querySelector('.log');
+  const shown = shownLogs.get(ol) || [];
+  // a running job's log grows at its end: only the new lines are added, and the list keeps its scroll
+  if (lines.length >= shown.length && shown.every((line, i) => line === lines[i])) {
+    ol.append(...lines.slice(shown.length).map((line) => h('li', { text: line })));
+  } else {
+    ol.replaceChildren(...lines.map((line) => h('li', { text: line })));
+  }
+  shownLogs.set(ol, lines);
+  ol.hidden = lines.length === 0;
+  part.querySelector('.muted').hidden = lines.length > 0;
+}
+
+/**
+ * Shows a job in its detail. A read of a running job comes every few seconds: the parts are
+ * updated in place, not rebuilt, so the log keeps its scroll, focus stays where it is, an
+ * unapplied State or Priority stays picked, and a folded data tree stays folded unless it changed.
+ */
+function renderDetail(box, job, log) {
+  const parts = buildParts(job);
+  if (!box.querySelector(':scope > [data-part]')) box.replaceChildren();
+  let prev = null;
+  for (const key of DETAIL_PARTS) {
+    const fresh = parts[key];
+    const old = box.querySelector(':scope > [data-part="' + key + '"]');
+    if (!fresh) {
+      if (old) old.remove();
+      continue;
+    }
+    fresh.dataset.part = key;
+    let el = old;
+    if (key === 'actions' && old) {
+      for (const field of ['state', 'priority']) {
+        syncSelect(old.querySelector('select[data-action="' + field + '"]'),
+          fresh.querySelector('select[data-action="' + field + '"]'),
+          old.querySelector('button[data-action=apply][data-field="' + field + '"]'));
+      }
+    } else if (key !== 'log' || !old) {
+      const sig = key === 'log' ? '' : shapeOf(fresh);
+      if (!old) {
+        el = fresh;
+        if (prev) prev.after(el);
+        else box.prepend(el);
+      } else if (partSigs.get(old) !== sig) {
+        old.replaceWith(fresh);
+        el = fresh;
+      }
+      if (el === fresh) partSigs.set(el, sig);
+    }
+    if (key === 'log') renderLog(el, log);
+    prev = el;
+  }
 }
 
 /** Open cards: id -> false (idle), true (refreshing) or 'again' (refresh once more after). */

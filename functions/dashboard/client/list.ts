@@ -67,14 +67,42 @@ function rangePath(from, to) {
     : 'jobs/' + view.state + '/' + range;
 }
 
-async function rangePage() {
-  const from = listState.cursor;
-  const { body: jobs, res } = await request(rangePath(from, from + PAGE - 1));
-  // A page of large jobs stops at the server's byte budget and names where the rest starts.
-  const next = res.headers.get('Edgekue-Next-Range');
-  listState.cursor = next ? Number(next.split('..')[0]) : from + jobs.length;
-  if (!next && jobs.length < PAGE) listState.done = true;
-  return jobs;
+/** Jobs each page read reaches back before where the last one ended, to find the last loaded job. */
+const OVERLAP = 10;
+
+/**
+ * The next page: the jobs after the last loaded one. Ranks shift while the user scrolls (jobs
+ * enter or leave above), so the cursor is only a guess at where that job ranks now: a read that
+ * starts after it (the first job it holds sorts after the last loaded one) may have skipped jobs,
+ * and reaches further back until it holds that job or a job before it; what it holds up to there
+ * is already on the page and is dropped. So a page neither skips nor repeats a job.
+ */
+async function rangePage(gen) {
+  const last = lastListed();
+  const after = last ? last.dataset.id : null;
+  let from = after === null ? 0 : Math.max(0, listState.cursor - OVERLAP);
+  let back = PAGE;
+  for (;;) {
+    const count = after === null ? PAGE : PAGE + OVERLAP;
+    const { body: jobs, res } = await request(rangePath(from, from + count - 1));
+    if (gen !== listState.gen) return [];
+    const reaches = after === null || from === 0 || (jobs.length > 0 && !before(after, jobs[0].id));
+    if (!reaches) {
+      from = Math.max(0, from - back);
+      back *= 2;
+      continue;
+    }
+    // A page of large jobs stops at the server's byte budget and names where the rest starts.
+    const next = res.headers.get('Edgekue-Next-Range');
+    listState.cursor = next ? Number(next.split('..')[0]) : from + jobs.length;
+    if (!next && jobs.length < count) listState.done = true;
+    const fresh = after === null ? jobs : jobs.filter((job) => before(after, job.id));
+    if (fresh.length > 0 || listState.done) return fresh;
+    // The read ended at or before the last loaded job (jobs entered above meanwhile, or a page
+    // cut short by the byte budget): the next one starts at its last job, to show it connects.
+    // (A page of one job cannot overlap and still move on.)
+    from = jobs.length > 1 ? listState.cursor - 1 : listState.cursor;
+  }
 }
 
 async function searchPage(gen) {
@@ -105,7 +133,7 @@ async function loadMore() {
   const gen = listState.gen;
   const run = (async () => {
     try {
-      const jobs = view.q ? await searchPage(gen) : await rangePage();
+      const jobs = view.q ? await searchPage(gen) : await rangePage(gen);
       if (gen !== listState.gen) return;
       for (const job of jobs) {
         if (!cards.has(job.id)) appendCard(job);

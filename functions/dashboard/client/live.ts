@@ -13,6 +13,7 @@ const STATE_AFTER = { start: 'active', complete: 'complete', failed: 'failed', p
 const FETCH_LIMIT = 25;
 let source = null;
 let pollTimer = null;
+let reconnectTimer = null;
 const pendingIds = new Set();
 let missed = 0;
 /**
@@ -143,7 +144,22 @@ function stopPolling() {
   pollTimer = null;
 }
 
+/**
+ * The stream is open, so the server and Redis answer again: an outage reported in the banner is
+ * over, and a list whose read failed meanwhile is read again (it would wait for a click on "Retry
+ * loading" otherwise); the counts are read too, and say so if the outage is not over after all.
+ */
+function recoverFromOutage() {
+  if (bannerIsOutage) hideBanner();
+  if (!listState.error) return;
+  listState.error = false;
+  scheduleCounts();
+  if (listedCount() === 0 && !listState.loading) resetList();
+  else loadMore();
+}
+
 function connectLive() {
+  if (asleep) return;
   if (!('EventSource' in window)) {
     setLive('offline', 'polling');
     startPolling();
@@ -160,6 +176,11 @@ function connectLive() {
     slow = null;
     setLive('live', 'live');
     stopPolling();
+    recoverFromOutage();
+    if (rereadOnOpen) {
+      rereadOnOpen = false;
+      attempt(rereadList);
+    }
   };
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) {
@@ -167,7 +188,7 @@ function connectLive() {
       setLive('offline', 'offline, polling');
       startPolling();
       source = null;
-      setTimeout(connectLive, 30000);
+      reconnectTimer = setTimeout(connectLive, 30000);
     } else if (!slow) {
       slow = setTimeout(() => {
         slow = null;
@@ -190,5 +211,46 @@ function connectLive() {
   };
   for (const name of EVENT_NAMES) source.addEventListener(name, handle);
   source.onmessage = handle;
+}
+
+/**
+ * A tab hidden for a while asks nothing (on Upstash every request is billed): the stream is
+ * closed and the periodic reads stop. Shown again, it reads the counts, the chart and the loaded
+ * list, and reconnects (the list is read once the stream has its position, so nothing is missed).
+ */
+const HIDDEN_SLEEP_MS = 60000;
+let asleep = false;
+let sleepTimer = null;
+let rereadOnOpen = false;
+
+function onVisibility() {
+  if (document.visibilityState === 'hidden') {
+    if (!asleep && !sleepTimer) sleepTimer = setTimeout(sleep, HIDDEN_SLEEP_MS);
+    return;
+  }
+  clearTimeout(sleepTimer);
+  sleepTimer = null;
+  if (asleep) wake();
+}
+
+function sleep() {
+  sleepTimer = null;
+  asleep = true;
+  clearTimeout(reconnectTimer);
+  stopPolling();
+  if (source) {
+    source.close();
+    source = null;
+  }
+  setLive('asleep', 'paused while hidden');
+}
+
+function wake() {
+  asleep = false;
+  attempt(refreshCounts);
+  attempt(refreshChart);
+  rereadOnOpen = 'EventSource' in window;
+  connectLive();
+  if (!rereadOnOpen) attempt(rereadList);
 }
 `;

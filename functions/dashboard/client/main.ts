@@ -50,8 +50,8 @@ function start() {
   });
   $('search').addEventListener('input', debounce(applySearch, 350));
   $('banner-close').addEventListener('click', hideBanner);
-  $('retry-all').addEventListener('click', () => attempt(() => bulk('retry', view.state, view.type)));
-  $('remove-all').addEventListener('click', () => attempt(() => bulk('remove', view.state, view.type)));
+  $('retry-all').addEventListener('click', () => attempt(() => bulkView('retry')));
+  $('remove-all').addEventListener('click', () => attempt(() => bulkView('remove')));
   $('paused-resume').addEventListener('click', () => attempt(() => setPaused(view.type, false)));
 
   jobsEl.addEventListener('click', (e) => {
@@ -70,7 +70,11 @@ function start() {
             : jobAction(li.dataset.id, action.dataset.action));
         } catch (err) {
           // the editor shows the job as it is, not the refused value
-          if (select) markDetail(li.dataset.id);
+          if (select) {
+            select.value = shownValue(select);
+            action.hidden = true;
+            markDetail(li.dataset.id);
+          }
           throw err;
         }
       }).then(() => {
@@ -114,13 +118,21 @@ function start() {
     });
   }, { passive: true });
 
+  // A tab hidden for a minute sleeps (live.ts): these read nothing until it is shown again.
   setInterval(() => {
     tick();
-    refreshRunningDetails();
+    if (!asleep) refreshRunningDetails();
   }, 1000);
-  setInterval(scheduleChart, 60000);
+  setInterval(() => {
+    if (!asleep) scheduleChart();
+  }, 60000);
   // A slow safety net for queues that run with job events turned off.
-  setInterval(scheduleCounts, 30000);
+  setInterval(() => {
+    if (!asleep) scheduleCounts();
+  }, 30000);
+  document.addEventListener('visibilitychange', onVisibility);
+  // opened in a background tab: no event says it is hidden
+  onVisibility();
 
   // On a phone the side panels sit above the jobs: the chart starts folded, and the types are one
   // row that scrolls sideways (style.ts), so the first jobs stay in view.

@@ -65,6 +65,8 @@ function renderTypeFilter() {
     }
   }
   select.value = view.type;
+  // the select is clipped to its width (style.ts): a long type name is whole in its title
+  select.title = view.type ? typeOptionLabel(view.type) : '';
 }
 
 /** Paused types the all-types note names; the types panel lists every one. */
@@ -198,16 +200,43 @@ async function bulk(kind, state, type) {
   if (view.state === state || view.state === 'inactive') resetList();
 }
 
+/**
+ * The list bar's Retry all / Remove all act on every job of the state (of the type): the API has
+ * no bulk action on a search's matches, so while a search shows only some of them they are off,
+ * and a note says why (a "Remove all" under a search would remove the jobs it hides too).
+ */
+function bulkBlocked() {
+  return view.q !== '';
+}
+
+function bulkView(kind) {
+  if (bulkBlocked()) return undefined;
+  return bulk(kind, view.state, view.type);
+}
+
 function updateBulk() {
   const show = view.state === 'failed' || view.state === 'complete';
   $('bulk').hidden = !show;
   $('retry-all').hidden = view.state !== 'failed';
   const n = countOf(view.state);
-  $('retry-all').disabled = n === 0;
-  $('remove-all').disabled = n === 0;
+  const blocked = bulkBlocked();
+  $('retry-all').disabled = n === 0 || blocked;
+  $('remove-all').disabled = n === 0 || blocked;
   const scope = view.type ? ' ' + view.type : '';
-  $('retry-all').textContent = 'Retry all' + scope;
-  $('remove-all').textContent = 'Remove all' + scope;
+  // a long type name is clipped in the button (style.ts): the title holds it whole
+  for (const [id, label] of [['retry-all', 'Retry all'], ['remove-all', 'Remove all']]) {
+    $(id).textContent = label + scope;
+    $(id).title = label + scope;
+  }
+  const note = $('bulk-note');
+  note.hidden = !blocked;
+  note.textContent = blocked
+    ? 'Clear the search to act on all ' + num(n) + ' ' + LABELS[view.state].toLowerCase() + scope + ' jobs.'
+    : '';
+  for (const id of ['retry-all', 'remove-all']) {
+    if (blocked) $(id).setAttribute('aria-describedby', 'bulk-note');
+    else $(id).removeAttribute('aria-describedby');
+  }
 }
 
 async function refreshChart() {
