@@ -372,7 +372,8 @@ class Batch implements Lookout {
   #noteDue(at: number, now: number): void {
     if (at < 0 || now <= 0 || this.#ended) return;
     const local = Date.now() + Math.max(0, at - now) + 1;
-    if (local >= this.#lookAt) return;
+    // Past the claiming window nothing may be claimed (and a timer past 2^31 ms fires at once).
+    if (local >= this.#lookAt || local >= this.#start + this.#o.budgetMs - this.#o.graceMs) return;
     this.#lookAt = local;
     clearTimeout(this.#lookTimer);
     this.#lookTimer = setTimeout(() => {

@@ -14,6 +14,8 @@ export function inProcessWake(run: () => Promise<unknown>, log: WakeLog): Wake {
   };
 }
 
+const DAY_MS = 24 * 3_600_000;
+
 /** How long until a delayed job falls due, by the Redis times it carries (local clock if none). */
 function dueIn(job: Job): number {
   const at = Number(job.promote_at);
@@ -44,7 +46,8 @@ export function serverInProcessWake(
     for (const job of jobs) {
       if (job.state() !== 'delayed') continue;
       const wait = Math.max(0, dueIn(job)) + 1;
-      if (!Number.isFinite(wait) || Date.now() + wait >= timerAt) continue;
+      // (past a day the server's ticks find it; a timer past 2^31 ms would fire at once)
+      if (!Number.isFinite(wait) || wait > DAY_MS || Date.now() + wait >= timerAt) continue;
       clearTimeout(timer);
       timerAt = Date.now() + wait;
       timer = setTimeout(() => {

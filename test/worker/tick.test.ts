@@ -9,6 +9,7 @@ import {
   claimJobs,
   HandlerRegistry,
   RunningBatches,
+  runBatch,
   runTick,
   runWake,
 } from '../../worker-handlers/index.js';
@@ -101,6 +102,24 @@ describe('cron tick', () => {
       expect(started.get(name), name).toBeLessThan(longEnded);
     }
     expect(running.size).toBe(0);
+    await dropQueue(q);
+  });
+
+  it('a job due past its budget (or past the 2^31 ms a timer holds) sets no look while a job runs', async () => {
+    const q = testQueue('tick-far');
+    const reg = new HandlerRegistry().process('slow', async () => {
+      await sleep(800);
+    });
+    await q.create('slow', {}).save();
+    await q
+      .create('slow', {})
+      .delay(30 * 86_400_000)
+      .save();
+    const calls = { remaining: 1_000 };
+    const t = await runBatch(q, reg, { budgetMs: 3_000, calls });
+    expect(t.completed).toBe(1);
+    // the claim and the ack (a timer that overflowed would claim again and again)
+    expect(1_000 - calls.remaining).toBeLessThanOrEqual(3);
     await dropQueue(q);
   });
 
