@@ -517,9 +517,13 @@ export class Queue {
   /**
    * Ids of the jobs whose indexed words include every word of the query, ascending. Refused
    * (ValidationError on `q`) when every word is in more than `maxSearchResults` jobs, or when the
-   * query has more than 32 distinct words (dropping the rest would widen the search).
+   * query has more than 32 distinct words (dropping the rest would widen the search). `filter`
+   * keeps only the jobs in a state and/or of a type.
    */
-  async search(query: string): Promise<string[]> {
+  async search(
+    query: string,
+    filter: { state?: JobState | undefined; type?: string | undefined } = {},
+  ): Promise<string[]> {
     const w = [...new Set(words(String(query ?? '')))];
     if (w.length > MAX_QUERY_WORDS) {
       throw new ValidationError(
@@ -531,7 +535,12 @@ export class Queue {
     const max = this.options.maxSearchResults;
     const r = await this.scripts.run<{ ids?: string[] | object; too_many?: number }>(
       'read-search',
-      { words: w, max },
+      {
+        words: w,
+        max,
+        ...(filter.state ? { state: filter.state } : {}),
+        ...(filter.type ? { type: filter.type } : {}),
+      },
     );
     if (r.too_many !== undefined) {
       throw new ValidationError(

@@ -144,6 +144,9 @@ export const orderParams = z.object({ order: orderSchema });
 
 export const searchQuery = z.object({
   q: z.string().max(2_000, 'is too long (at most 2,000 characters)').optional(),
+  /** Beyond Kue: only the matching jobs in this state, of this type. */
+  state: stateSchema.optional(),
+  type: typeSchema.optional(),
 });
 export const typeQuery = z.object({ type: typeSchema.optional() });
 export const throughputQuery = z.object({

@@ -136,6 +136,8 @@ export const badCases: Bad[] = [
     /^q has 33 distinct words.*\(32\)/,
   ),
   get('/jobs/99999999999999..99999999999999', /^from: .*999999999/),
+  get('/job/search?q=welcome&state=done', /^state:/),
+  get(`/job/search?q=welcome&type=${long}`, /^type:/),
   get('/events?since=abc', /^since:/),
   get('/events?since=1-2-3', /^since:/),
   get('/events?since=99999999999999999999999', /^since:/),

@@ -27,6 +27,21 @@ describe('search words', () => {
     ]);
   });
 
+  it('keeps only the matches in a state, of a type, when asked', async () => {
+    const queue = newQueue();
+    const [a, b, c] = await queue.createMany([
+      { type: 'email', data: { title: 'welcome' } },
+      { type: 'email', data: { title: 'welcome' } },
+      { type: 'sms', data: { title: 'welcome' } },
+    ]);
+    await queue.setState([b!.id!, c!.id!], 'failed');
+    expect(await queue.search('welcome')).toEqual([a!.id, b!.id, c!.id]);
+    expect(await queue.search('welcome', { state: 'failed' })).toEqual([b!.id, c!.id]);
+    expect(await queue.search('welcome', { state: 'failed', type: 'sms' })).toEqual([c!.id]);
+    expect(await queue.search('welcome', { type: 'email' })).toEqual([a!.id, b!.id]);
+    expect(await queue.search('welcome', { state: 'complete' })).toEqual([]);
+  });
+
   it('combining marks belong to their word', async () => {
     const queue = newQueue();
     const [hindi, thai] = await queue.createMany([

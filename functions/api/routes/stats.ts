@@ -43,11 +43,12 @@ export function statsRoutes(app: OpenAPIHono, { queue }: ApiDeps): void {
       tags: ['kue'],
       summary: 'Ids of the jobs whose indexed words include every word of q',
       description:
-        'At most the queue\'s maxSearchResults ids (default 10,000): a q whose every word is in more jobs is refused with 400 ("add a word to narrow it").',
+        'At most the queue\'s maxSearchResults ids (default 10,000): a q whose every word is in more jobs is refused with 400 ("add a word to narrow it"). Beyond Kue, `state` and `type` keep only the matching jobs in that state, of that type.',
       request: { query: searchQuery },
       responses: { 200: json(stringListSchema, 'job ids, ascending'), ...errors(400) },
     }),
-    async (c, { query }) => c.json(query.q ? await queue.search(query.q) : []),
+    async (c, { query }) =>
+      c.json(query.q ? await queue.search(query.q, { state: query.state, type: query.type }) : []),
   );
 
   endpoint(

@@ -107,7 +107,11 @@ async function rangePage(gen) {
 
 async function searchPage(gen) {
   if (!listState.ids) {
-    const ids = await api('job/search?q=' + enc(view.q));
+    // the server keeps the view's state and type: pages hold only jobs the view shows
+    const ids = await api(
+      'job/search?q=' + enc(view.q) + '&state=' + enc(view.state) +
+        (view.type ? '&type=' + enc(view.type) : ''),
+    );
     if (gen !== listState.gen) return [];
     listState.ids = view.order === 'asc' ? ids : ids.slice().reverse();
   }
