@@ -5,7 +5,14 @@
  * client (node-redis.ts).
  */
 import type { Context } from 'hono';
-import { type Connection, createQueue, type Queue, sleep, withoutCommands } from '../core/index.js';
+import {
+  type Connection,
+  createQueue,
+  type Job,
+  type Queue,
+  sleep,
+  withoutCommands,
+} from '../core/index.js';
 import {
   type HandlerRegistry,
   invocationBounds,
@@ -79,18 +86,25 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
     (options.env.EDGEKUE_BUDGET_MS ?? '') === '' ? SERVER_BUDGET_MS : config.EDGEKUE_BUDGET_MS;
   // The batches this server runs, where its wake-ups put a job created meanwhile (a free slot).
   const running = new RunningBatches();
-  const batch = { ...invocationOptions(config), budgetMs, signal, running };
-  const { wake, mode } = createWake(config, {
-    runLocal: () => runWake(queue, registry, batch),
-    log,
-    running,
-  });
   // A server has no waitUntil: it keeps what it started in the background, to await on stop.
   const background = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     background.add(p);
     void p.finally(() => background.delete(p));
   };
+  const batch = {
+    ...invocationOptions(config),
+    budgetMs,
+    signal,
+    running,
+    // a retry put off by its backoff, from a tick or a wake-up's run, starts when it falls due
+    onRetry: (jobs: Job[]) => wake(jobs, { waitUntil: track }),
+  };
+  const { wake, mode } = createWake(config, {
+    runLocal: () => runWake(queue, registry, batch),
+    log,
+    running,
+  });
   // Every create in this process wakes a worker, over HTTP or through the core API alike.
   queue.onEnqueue((jobs) => wake(jobs, { waitUntil: track }));
   const app = createApp({
@@ -119,7 +133,8 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
           budgetMs: Math.max(periodMs, budgetMs),
           intervalMs: options.intervalMs ?? workerDefaults.tickIntervalMs,
           endOnError: true,
-          onRetry: (jobs) => wake(jobs, { waitUntil: track }),
+          // the next tick, a period later, looks for what no wake-up announces
+          maxIdleMs: periodMs,
         });
         if (result.errors > 0 && !unreachable) {
           log.warn(

@@ -160,9 +160,10 @@ async function withRetries<T>(call: () => Promise<T>): Promise<T | undefined> {
 /**
  * One invocation's work: claims a batch, runs the handlers concurrently, acknowledges jobs that
  * finish close together in one call that also claims their replacements, and shuts down
- * gracefully at the end of its budget. A claim that comes back empty stops the claiming, so an
+ * gracefully at the end of its budget. Every ack claims for the slots it frees (in the same call:
+ * a slot of a concurrency-limited type frees there), and the batch ends when nothing runs, so an
  * idle queue costs nothing beyond the claim that found it empty; while its jobs run, a free slot
- * claims again when a job it knows of falls due (a delayed job, a retry) or a wake-up in its
+ * also claims when a job the batch knows of falls due (a delayed job, a retry) or a wake-up in its
  * process says a job was created, so a long job does not hold up the rest until it ends.
  */
 class Batch implements Lookout {
@@ -180,11 +181,12 @@ class Batch implements Lookout {
   #acking = false;
   #claimsOpen = true;
   /**
-   * The last claim found nothing: acks stop claiming until something may have become claimable
-   * (#looking): a delayed job or a retry falls due, or a wake-up in this process.
+   * Something may have become claimable since the last claim (a delayed job or a retry falls
+   * due, a wake-up in this process): with no ack on its way to carry a claim, a claim of its own.
    */
-  #dry = false;
   #looking = false;
+  /** Slots the claims on their way (a top-up's, an ack's) asked for: not free for another. */
+  #pendingSlots = 0;
   /** When (local ms) the next job this batch knows of falls due, and its timer. */
   #lookAt = Number.POSITIVE_INFINITY;
   #lookTimer: ReturnType<typeof setTimeout> | undefined;
@@ -280,10 +282,11 @@ class Batch implements Lookout {
         this.#result.nextLease = first.nextLease;
         this.#result.promoted = first.promoted;
         this.#firstClaimDone = true;
+        // before the jobs start: a batch forced to end by then takes itself out again (#end)
+        this.#runningBatches?.add(this);
         this.#started(first.jobs, request.token, first.now);
         this.#noteDue(first.nextDue, first.now);
         this.#hooks.onFirstClaim?.(first.jobs.length);
-        this.#runningBatches?.add(this);
         this.#maybeEnd();
       }
     } catch (error) {
@@ -301,7 +304,6 @@ class Batch implements Lookout {
    */
   #claimRequest(count: number): ClaimRequest | undefined {
     if (!this.#claimsOpen || this.#shuttingDown || count <= 0) return undefined;
-    if (this.#dry && !this.#looking) return undefined;
     // Keep enough calls to ack and heartbeat what runs now, and what this claim would add.
     const reserve = this.#o.maxJobs + (this.#hooks.heldElsewhere ?? 0) + CALL_RESERVE;
     if (this.#calls.remaining <= reserve) {
@@ -320,7 +322,6 @@ class Batch implements Lookout {
   }
 
   #started(jobs: Job[], token: string, serverNow: number): void {
-    this.#dry = jobs.length === 0;
     this.#result.claimed += jobs.length;
     for (const job of jobs) this.#startJob(job, token, serverNow);
     // Claimed by an ack that came back after the budget ran out: nothing may run any more.
@@ -334,7 +335,7 @@ class Batch implements Lookout {
    */
   lookAgain(): boolean {
     if (this.#ended || this.#shuttingDown || !this.#claimsOpen) return false;
-    if (this.#running.size >= this.#o.maxJobs) return false;
+    if (this.#freeSlots() <= 0) return false;
     this.#looking = true;
     this.#topUp();
     return true;
@@ -344,9 +345,10 @@ class Batch implements Lookout {
   #topUp(): void {
     if (!this.#looking || this.#claiming || this.#acking || this.#ended) return;
     if (this.#ackTimer !== undefined || this.#finished.length > 0) return;
-    const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
+    const request = this.#claimRequest(this.#freeSlots());
     if (!request) return;
     this.#claiming = true;
+    this.#pendingSlots += request.count;
     // the same call again on a lost answer: claim.lua answers the jobs it leased the first time
     const id = callId();
     void withRetries(() => {
@@ -354,6 +356,7 @@ class Batch implements Lookout {
       return claim(this.#queue, request, id);
     })
       .then((r) => {
+        this.#pendingSlots -= request.count;
         if (!r) return; // unanswered: its jobs, if any, come back when their leases expire
         this.#started(r.jobs, request.token, r.now);
         this.#noteDue(r.nextDue, r.now);
@@ -363,6 +366,11 @@ class Batch implements Lookout {
         this.#topUp();
         this.#maybeEnd();
       });
+  }
+
+  /** Slots neither running a job nor asked for by a claim on its way. */
+  #freeSlots(): number {
+    return this.#o.maxJobs - this.#running.size - this.#pendingSlots;
   }
 
   /**
@@ -407,7 +415,11 @@ class Batch implements Lookout {
     if (ttl) {
       // The ttl counts from started_at in Redis time; translate to a local timer.
       const endsIn = Number(job.started_at ?? serverNow) + ttl - serverNow;
-      running.ttlTimer = setTimeout(() => this.#ttlExceeded(running), Math.max(0, endsIn));
+      // A ttl past the budget cannot end within it (and a timer past 2^31 ms fires at once): the
+      // lease, capped at the ttl, ends such a run if its worker goes.
+      if (endsIn < this.#o.budgetMs) {
+        running.ttlTimer = setTimeout(() => this.#ttlExceeded(running), Math.max(0, endsIn));
+      }
     }
     if (!running.registration) {
       this.#settle(running, false, undefined, new Error(`no handler for type "${job.type}"`));
@@ -523,10 +535,14 @@ class Batch implements Lookout {
     this.#acking = true;
     const batch = this.#finished;
     this.#finished = [];
+    // the slots the claim riding on the ack asks for, until its answer is in
+    let held = 0;
     try {
       // A flush under way may carry these jobs' earlier lines (and put them back if it fails).
       await this.#keeper.idle(FLUSH_WAIT_MS);
-      const request = this.#claimRequest(this.#o.maxJobs - this.#running.size);
+      const request = this.#claimRequest(this.#freeSlots());
+      held = request?.count ?? 0;
+      this.#pendingSlots += held;
       // Acks of about maxWriteBytes of results and errors (a result may be up to maxDataBytes):
       // the usual batch, small results, is one ack.
       const parts = bySize(
@@ -544,9 +560,14 @@ class Batch implements Lookout {
           p === 0 ? logs : undefined,
           this.#ackWithRetry(part, last ? request : undefined),
         ]);
+        if (last) {
+          this.#pendingSlots -= held;
+          held = 0;
+        }
         this.#acked(part, r, last ? request : undefined);
       }
     } finally {
+      this.#pendingSlots -= held;
       this.#acking = false;
       if (this.#finished.length > 0) this.#scheduleAck();
       else this.#topUp();

@@ -30,6 +30,13 @@ export interface TickOptions extends InvocationOptions {
    */
   intervalMs?: number;
   /**
+   * A tick that found nothing to claim ends rather than wait longer than this for a job to fall
+   * due or a lease to end: a server, whose tick may run a day, passes its tick period, so that
+   * its next tick looks a period later (for jobs created elsewhere, a timed pause that ended)
+   * instead of one tick sleeping hours until a far-off reminder. Default: the budget bounds it.
+   */
+  maxIdleMs?: number;
+  /**
    * End at the first claim that fails (Redis unreachable) instead of trying again every interval
    * for the rest of the budget: a server with long ticks reports it and tries at its next tick.
    */
@@ -213,7 +220,11 @@ export function runTick(
     queue,
     registry,
     options,
-    (r) => nextLook(r),
+    (r, polledAt) => {
+      const at = nextLook(r);
+      const max = options.maxIdleMs;
+      return at !== undefined && max !== undefined && at - polledAt > max ? undefined : at;
+    },
     (polledAt) => (options.endOnError ? undefined : polledAt + intervalMs),
   );
 }

@@ -1,6 +1,6 @@
 import type { Job } from '../../core/index.js';
 import type { RunningBatches } from '../../worker-handlers/index.js';
-import type { Wake } from '../api/index.js';
+import type { WaitUntil, Wake } from '../api/index.js';
 import { coalesce, type WakeLog } from './coalesce.js';
 
 /**
@@ -15,6 +15,8 @@ export function inProcessWake(run: () => Promise<unknown>, log: WakeLog): Wake {
 }
 
 const DAY_MS = 24 * 3_600_000;
+/** Due times a server's wake-up keeps timers for. */
+const MAX_DUES = 1_000;
 
 /** How long until a delayed job falls due, by the Redis times it carries (local clock if none). */
 function dueIn(job: Job): number {
@@ -36,26 +38,46 @@ export function serverInProcessWake(
   log: WakeLog,
 ): Wake {
   const kick = coalesce(run, { cooldownMs: 0, log, what: 'in-process worker run' });
+  // Local times jobs fall due, ascending (a few ms apart count as one), and the timer for the
+  // first; bounded: past MAX_DUES the server's ticks find the rest.
+  const dues: number[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timerAt = Number.POSITIVE_INFINITY;
+  let armedAt = Number.POSITIVE_INFINITY;
+  let lastCtx: WaitUntil | undefined;
+  const now = (ctx: WaitUntil) => {
+    if (!running.wake()) kick(ctx);
+  };
+  const arm = () => {
+    const first = dues[0];
+    if (first === undefined || first >= armedAt) return;
+    clearTimeout(timer);
+    armedAt = first;
+    timer = setTimeout(fire, Math.max(0, first - Date.now()));
+    // a pending due time does not keep a stopping server alive: its next start's tick finds it
+    (timer as { unref?: () => void }).unref?.();
+  };
+  const fire = () => {
+    armedAt = Number.POSITIVE_INFINITY;
+    timer = undefined;
+    while (dues.length > 0 && (dues[0] ?? 0) <= Date.now() + 5) dues.shift();
+    if (lastCtx) now(lastCtx);
+    arm();
+  };
   return (jobs, ctx) => {
-    const now = () => {
-      if (!running.wake()) kick(ctx);
-    };
-    if (jobs.some((job) => job.state() === 'inactive')) now();
+    lastCtx = ctx;
+    if (jobs.some((job) => job.state() === 'inactive')) now(ctx);
     for (const job of jobs) {
       if (job.state() !== 'delayed') continue;
       const wait = Math.max(0, dueIn(job)) + 1;
       // (past a day the server's ticks find it; a timer past 2^31 ms would fire at once)
-      if (!Number.isFinite(wait) || wait > DAY_MS || Date.now() + wait >= timerAt) continue;
-      clearTimeout(timer);
-      timerAt = Date.now() + wait;
-      timer = setTimeout(() => {
-        timerAt = Number.POSITIVE_INFINITY;
-        now();
-      }, wait);
-      // a pending due time does not keep a stopping server alive: its next start's tick finds it
-      (timer as { unref?: () => void }).unref?.();
+      if (!Number.isFinite(wait) || wait > DAY_MS) continue;
+      const at = Date.now() + wait;
+      const k = dues.findIndex((d) => d >= at - 5);
+      if (k >= 0 && (dues[k] ?? 0) <= at + 5) continue;
+      if (dues.length >= MAX_DUES && (k < 0 || k >= MAX_DUES)) continue;
+      dues.splice(k < 0 ? dues.length : k, 0, at);
+      if (dues.length > MAX_DUES) dues.pop();
     }
+    arm();
   };
 }

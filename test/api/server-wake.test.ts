@@ -55,5 +55,12 @@ describe("a server's in-process wake-up", () => {
     expect(runs).toBe(0);
     await sleep(300);
     expect(runs).toBe(1);
+    // two due times, the later one given first: each starts a run (one timer forgot the second)
+    wake([job('delayed', 400)], ctx);
+    wake([job('delayed', 200)], ctx);
+    await sleep(300);
+    expect(runs).toBe(2);
+    await sleep(300);
+    expect(runs).toBe(3);
   });
 });

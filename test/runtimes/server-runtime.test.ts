@@ -208,4 +208,36 @@ describe('the server runtime', () => {
       await dropPrefix(prefix);
     }
   }, 60_000);
+
+  it('with a reminder due in an hour, still runs a job created elsewhere at its next tick (one tick slept until the reminder)', async () => {
+    const prefix = `remind-${randomBytes(4).toString('hex')}`;
+    const ran: string[] = [];
+    const registry = new HandlerRegistry().process('note', async (job) => {
+      ran.push((job.data as { name: string }).name);
+    });
+    const runtime = createServerRuntime({
+      env: { ...bridgeEnv(), EDGEKUE_PREFIX: prefix, EDGEKUE_TICK_MS: '1000' },
+      registry,
+    });
+    const elsewhere = createQueue(
+      { url: inject('bridgeUrl'), token: inject('bridgeToken') },
+      { prefix },
+    );
+    try {
+      await elsewhere.create('note', { name: 'reminder' }).delay(3_600_000).save();
+      runtime.startTicking();
+      await new Promise((r) => setTimeout(r, 1_500));
+      // created by another process: no wake-up reaches this server
+      await elsewhere.create('note', { name: 'from elsewhere' }).save();
+      const deadline = Date.now() + 8_000;
+      while (Date.now() < deadline && ran.length === 0) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ran).toEqual(['from elsewhere']);
+    } finally {
+      await runtime.stop();
+      await elsewhere.close();
+      await dropPrefix(prefix);
+    }
+  }, 30_000);
 });

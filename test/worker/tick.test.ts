@@ -4,7 +4,7 @@
 // runs, what falls due or is created starts in a free slot; a Redis outage costs nothing but time.
 import { Redis } from '@upstash/redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Queue } from '../../core/index.js';
+import { createQueue, Queue, type RedisClient } from '../../core/index.js';
 import {
   claimJobs,
   HandlerRegistry,
@@ -13,7 +13,8 @@ import {
   runTick,
   runWake,
 } from '../../worker-handlers/index.js';
-import { dropQueue, rawJob, sleep, testQueue } from './helpers.js';
+import { testRedis } from '../support/stack.js';
+import { dropQueue, rawJob, sleep, testQueue, workerPrefix } from './helpers.js';
 
 const queue = testQueue('tick');
 afterAll(() => dropQueue(queue));
@@ -120,6 +121,80 @@ describe('cron tick', () => {
     expect(t.completed).toBe(1);
     // the claim and the ack (a timer that overflowed would claim again and again)
     expect(1_000 - calls.remaining).toBeLessThanOrEqual(3);
+    await dropQueue(q);
+  });
+
+  it('never runs more than maxJobs at once when a top-up claim and an ack claim race for the same slots', async () => {
+    const fast = testRedis();
+    // every call 300 ms late: a top-up is still on its way when the next ack goes
+    const slow: RedisClient = {
+      evalsha: async (sha, keys, args) => {
+        await sleep(300);
+        return fast.evalsha(sha, keys, args);
+      },
+      eval: (script, keys, args) => fast.eval(script, keys, args),
+    };
+    const q = createQueue({ redis: slow }, { prefix: workerPrefix('tick-race') });
+    const running = new RunningBatches();
+    let now = 0;
+    let peak = 0;
+    const hold = async (ms: number, then?: () => void) => {
+      now++;
+      peak = Math.max(peak, now);
+      await sleep(ms);
+      then?.();
+      await sleep(30);
+      now--;
+    };
+    const reg = new HandlerRegistry()
+      .process('long', () => hold(4_000))
+      .process('s1', () => hold(1_000, () => running.wake()))
+      .process('hold', () => hold(2_000));
+    await q.create('long', {}).save();
+    await q.create('s1', {}).save();
+    const batch = runBatch(q, reg, { maxJobs: 3, running, budgetMs: 20_000 });
+    await sleep(500);
+    for (let i = 0; i < 6; i++) await q.create('hold', {}).save();
+    const r = await batch;
+    expect(r.completed).toBe(8);
+    expect(peak).toBeLessThanOrEqual(3);
+    await dropQueue(q);
+  });
+
+  it('a slot of a concurrency-limited type that frees while a long job runs takes the next job of that type', async () => {
+    const q = testQueue('tick-limited');
+    const log: string[] = [];
+    const reg = new HandlerRegistry()
+      .process('long', async () => {
+        await sleep(3_000);
+        log.push('long end');
+      })
+      .process('x', () => sleep(200))
+      .process('t', 1, async (job) => {
+        log.push(`t${(job.data as { n: number }).n} start`);
+        await sleep(500);
+      });
+    await q.create('long', {}).save();
+    await q.create('x', {}).save();
+    await q.create('t', { n: 1 }).save();
+    await q.create('t', { n: 2 }).save();
+    const r = await runTick(q, reg, { budgetMs: 10_000, maxJobs: 5 });
+    expect(r.completed).toBe(4);
+    // (t2 started when the long job ended, before)
+    expect(log).toEqual(['t1 start', 't2 start', 'long end']);
+    await dropQueue(q);
+  });
+
+  it('runs a job whose ttl is past what a timer holds (30 days) instead of failing it at once', async () => {
+    const q = testQueue('tick-ttl');
+    const job = await q
+      .create('ticked-slowly', {})
+      .ttl(30 * 86_400_000)
+      .save();
+    const slowly = new HandlerRegistry().process('ticked-slowly', () => sleep(200));
+    const r = await runBatch(q, slowly, { budgetMs: 3_000 });
+    expect(r.completed).toBe(1);
+    expect((await q.getJob(job.id!)).state()).toBe('complete');
     await dropQueue(q);
   });
 
