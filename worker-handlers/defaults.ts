@@ -12,7 +12,7 @@ export const workerDefaults = {
   ackDebounceMs: 5,
   /** Progress and log lines reach Redis at most this often (and with every lease extension). */
   flushIntervalMs: 1_000,
-  /** Kue promoted delayed jobs every 5 s; an idle tick issues one call per interval, no more. */
+  /** How long a tick waits to try again after a claim that failed (Redis unreachable). */
   tickIntervalMs: 5_000,
   /** A woken invocation waits this long at most for a delayed job about to fall due. */
   dueHorizonMs: 2_000,
