@@ -8,11 +8,18 @@ import { coalesce, type WakeLog } from './coalesce.js';
  * configure. On Workers it runs in the creating request's waitUntil; on Node, beside the server.
  */
 export function inProcessWake(run: () => Promise<unknown>, log: WakeLog): Wake {
-  const kick = coalesce(run, { cooldownMs: 0, log, what: 'in-process worker run' });
+  const kick = localRuns(run, log);
   return (jobs, ctx) => {
-    if (jobs.some((job) => job.state() === 'inactive')) kick(ctx);
+    if (hasInactive(jobs)) kick(ctx);
   };
 }
+
+/** One run at a time in this process, a call meanwhile asking for one more after it. */
+function localRuns(run: () => Promise<unknown>, log: WakeLog) {
+  return coalesce(run, { cooldownMs: 0, log, what: 'in-process worker run' });
+}
+
+const hasInactive = (jobs: Job[]) => jobs.some((job) => job.state() === 'inactive');
 
 const DAY_MS = 24 * 3_600_000;
 /** Due times a server's wake-up keeps timers for. */
@@ -37,7 +44,7 @@ export function serverInProcessWake(
   running: RunningBatches,
   log: WakeLog,
 ): Wake {
-  const kick = coalesce(run, { cooldownMs: 0, log, what: 'in-process worker run' });
+  const kick = localRuns(run, log);
   // Local times jobs fall due, ascending (a few ms apart count as one), and the timer for the
   // first; bounded: past MAX_DUES the server's ticks find the rest.
   const dues: number[] = [];
@@ -65,7 +72,7 @@ export function serverInProcessWake(
   };
   return (jobs, ctx) => {
     lastCtx = ctx;
-    if (jobs.some((job) => job.state() === 'inactive')) now(ctx);
+    if (hasInactive(jobs)) now(ctx);
     for (const job of jobs) {
       if (job.state() !== 'delayed') continue;
       const wait = Math.max(0, dueIn(job)) + 1;

@@ -24,6 +24,14 @@ async function dropPrefix(prefix: string) {
   if (keys.length > 0) await redis.del(...keys);
 }
 
+/** Waits until `done` says so or `ms` pass; what follows asserts what came of it. */
+async function pollUntil(done: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !(await done())) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('the server runtime', () => {
   it('listens on PORT and HOST: unset or empty is 3000 on loopback, anything else must be a port', () => {
     expect(listenAddress({})).toEqual({ port: 3000, hostname: '127.0.0.1' });
@@ -144,12 +152,10 @@ describe('the server runtime', () => {
     });
     try {
       runtime.startTicking();
-      const deadline = Date.now() + 15_000;
-      let state = '';
-      while (Date.now() < deadline && state !== 'complete' && state !== 'failed') {
-        await new Promise((r) => setTimeout(r, 200));
-        state = (await other.getJob(job.id!)).state() ?? '';
-      }
+      await pollUntil(async () => {
+        const state = (await other.getJob(job.id!)).state();
+        return state === 'complete' || state === 'failed';
+      }, 15_000);
       const done = await other.getJob(job.id!);
       expect(done.state()).toBe('complete');
       expect(done.attempts()).toMatchObject({ made: 1 });
@@ -185,10 +191,7 @@ describe('the server runtime', () => {
       const t0 = Date.now();
       await queue.create('short', { name: 'created' }).save();
       await queue.create('short', { name: 'delayed' }).delay(1_000).save();
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline && (started.size < 2 || longEnded === 0)) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await pollUntil(() => started.size >= 2 && longEnded > 0, 15_000);
       expect(longEnded).toBeGreaterThan(0);
       // (both started when the long job ended, 3.5 s after they were created, before)
       expect(started.get('created')).toBeLessThan(longEnded);
@@ -198,9 +201,7 @@ describe('the server runtime', () => {
       // idle, with no batch running: a delayed job starts when it falls due, not at the next tick
       const idle = Date.now();
       await queue.create('short', { name: 'later' }).delay(800).save();
-      while (Date.now() < idle + 10_000 && !started.has('later')) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await pollUntil(() => started.has('later'), 10_000);
       expect(started.get('later')).toBeGreaterThanOrEqual(idle + 700);
       expect(started.get('later')).toBeLessThan(idle + 5_000);
     } finally {
@@ -229,10 +230,7 @@ describe('the server runtime', () => {
       await new Promise((r) => setTimeout(r, 1_500));
       // created by another process: no wake-up reaches this server
       await elsewhere.create('note', { name: 'from elsewhere' }).save();
-      const deadline = Date.now() + 8_000;
-      while (Date.now() < deadline && ran.length === 0) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await pollUntil(() => ran.length > 0, 8_000);
       expect(ran).toEqual(['from elsewhere']);
     } finally {
       await runtime.stop();

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { sleep } from '../../../core/index.js';
 import type { ApiDeps } from '../deps.js';
 import { endpoint, errors } from '../endpoint.js';
 import { eventDataSchema, eventsHeaders, eventsQuery } from '../schema.js';
@@ -38,32 +39,23 @@ export function eventRoutes(app: OpenAPIHono, { queue, log, events: o }: ApiDeps
       // resolved before answering, so a Redis outage is a 503 and not an empty stream
       let after = from === '$' ? (await queue.eventStream.read('$', 1)).last : from;
       return streamSSE(c, async (stream) => {
-        // Two kinds of wait: any wait ends when the client leaves; a quiet one also ends when a
-        // script publishes on the queue's events channel.
-        let wakeAny = () => {};
-        let wakeQuiet = () => {};
-        const wait = (ms: number, quiet: boolean) =>
-          new Promise<void>((resolve) => {
-            const done = () => {
-              clearTimeout(timer);
-              wakeAny = () => {};
-              wakeQuiet = () => {};
-              resolve();
-            };
-            const timer = setTimeout(done, ms);
-            wakeAny = done;
-            if (quiet) wakeQuiet = done;
-          });
-        stream.onAbort(() => wakeAny());
+        // Any wait ends when the client leaves; a quiet one also when a script publishes on the
+        // queue's events channel (a fresh controller per quiet wait).
+        const leaving = new AbortController();
+        let published = new AbortController();
+        stream.onAbort(() => {
+          leaving.abort();
+          published.abort();
+        });
         let changed = false;
         const watch = queue.eventStream.watch(() => {
           changed = true;
-          wakeQuiet();
+          published.abort();
         });
         let watching = watch !== undefined;
         void watch?.failed.then(() => {
           watching = false;
-          wakeQuiet();
+          published.abort();
         });
         const started = Date.now();
         let lastWrite = started;
@@ -92,7 +84,7 @@ export function eventRoutes(app: OpenAPIHono, { queue, log, events: o }: ApiDeps
               }
               const left = o.maxLifetimeMs - elapsed;
               // at most one read a pollMs, however busy the queue
-              await wait(Math.min(o.pollMs, left), false);
+              await sleep(Math.min(o.pollMs, left), leaving.signal);
               // Subscribed and nothing published since the read: no read until something is, or
               // until the next heartbeat or quietPollMs (a message lost on the way costs latency).
               if (watching && !changed && !stream.aborted) {
@@ -102,7 +94,10 @@ export function eventRoutes(app: OpenAPIHono, { queue, log, events: o }: ApiDeps
                   lastWrite + o.heartbeatMs - now,
                   o.maxLifetimeMs - (now - started),
                 );
-                if (quiet > 0) await wait(quiet, true);
+                if (quiet > 0) {
+                  published = new AbortController();
+                  await sleep(quiet, published.signal);
+                }
               }
             }
           }
