@@ -49,6 +49,7 @@ export {
   Queue,
   type RangePage,
   type RangeQuery,
+  type RequeueListener,
   type TouchHooks,
   type TouchStatus,
 } from './queue.js';

@@ -139,6 +139,8 @@ function hashBytes(h: string[]): number {
 }
 
 export type EnqueueListener = (jobs: Job[]) => void;
+/** Hears that jobs went back to inactive: of `type`, or of any type when undefined. */
+export type RequeueListener = (type: string | undefined) => void;
 
 function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }, base: string) {
   const issue = error.issues[0];
@@ -166,6 +168,7 @@ export class Queue {
   readonly backoffFunctions = new Map<string, BackoffFunction>();
   readonly #events: QueueEvents;
   readonly #enqueueListeners = new Set<EnqueueListener>();
+  readonly #requeueListeners = new Set<RequeueListener>();
   readonly #checkedTypes = new Set<string>();
   /** Saves waiting for the end of the tick (saveNew). */
   #saves: { entry: QueuedEntry; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -287,6 +290,19 @@ export class Queue {
   onEnqueue(listener: EnqueueListener): () => void {
     this.#enqueueListeners.add(listener);
     return () => this.#enqueueListeners.delete(listener);
+  }
+
+  /**
+   * Called after jobs went back to inactive (a retry, a move by hand, a resume of their type):
+   * platform code wakes workers here as for created jobs, else they wait for the next tick.
+   */
+  onRequeue(listener: RequeueListener): () => void {
+    this.#requeueListeners.add(listener);
+    return () => this.#requeueListeners.delete(listener);
+  }
+
+  #announceRequeue(type?: string): void {
+    for (const fn of this.#requeueListeners) fn(type);
   }
 
   #jobFromSpec(item: NewJob): Job {
@@ -615,6 +631,7 @@ export class Queue {
       ids: ids.map(String),
       ...(to === 'active' && leaseMs !== undefined ? { lease_ms: leaseMs } : {}),
     });
+    if (to === 'inactive' && r.moved > 0) this.#announceRequeue();
     const missing = list(r.missing as string[]);
     if (missing.length > 0) throw new JobNotFound(missing[0]!);
     return r.moved;
@@ -628,6 +645,7 @@ export class Queue {
       reset_attempts: true,
     });
     if (list(r.missing as string[]).length > 0) throw new JobNotFound(id);
+    this.#announceRequeue();
   }
 
   /** Retries every job of a state (optionally of one type); returns how many moved. */
@@ -645,8 +663,10 @@ export class Queue {
         reset_attempts: true,
       });
       total += r.moved;
-      if (r.moved < defaults.bulkLimit) return total;
+      if (r.moved < defaults.bulkLimit) break;
     }
+    if (total > 0) this.#announceRequeue(type);
+    return total;
   }
 
   /** Removes jobs by id; returns how many existed. */
@@ -726,6 +746,7 @@ export class Queue {
       type,
       resume: true,
     });
+    this.#announceRequeue(type);
     return list(r.paused as string[]);
   }
 

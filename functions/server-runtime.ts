@@ -22,6 +22,7 @@ import {
   workerDefaults,
 } from '../worker-handlers/index.js';
 import type { ErrorLog } from './api/errors.js';
+import { requeuedJob } from './api/index.js';
 import { createApp } from './app.js';
 import { type Config, ConfigError, invocationOptions, queueOptions, readConfig } from './config.js';
 import { dashboard } from './dashboard/index.js';
@@ -105,8 +106,10 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
     log,
     running,
   });
-  // Every create in this process wakes a worker, over HTTP or through the core API alike.
+  // Every create in this process wakes a worker, over HTTP or through the core API alike, and so
+  // does every retry, move to inactive and resume (the API routes leave it to these: no `wake`).
   queue.onEnqueue((jobs) => wake(jobs, { waitUntil: track }));
+  queue.onRequeue((type) => wake([requeuedJob(queue, type)], { waitUntil: track }));
   const app = createApp({
     queue,
     config,

@@ -70,12 +70,18 @@ export function waitUntilOf(c: Context, log: ErrorLog): WaitUntil {
 }
 
 /**
- * Wakes a worker for jobs a request sent back to inactive (a retry, a resume, a move by hand), as
- * a create does: else they wait for the next cron tick. The wake-ups only read the state (and a
- * type), so one stand-in job speaks for all of them.
+ * What a wake-up is given for jobs sent back to inactive (a retry, a resume, a move by hand): the
+ * wake-ups only read the state (and a type), so one stand-in job speaks for all of them.
+ */
+export function requeuedJob(queue: Queue, type = ''): Job {
+  return Job.fromHash(queue, [JOB_FIELDS.type, type, JOB_FIELDS.state, 'inactive']);
+}
+
+/**
+ * Wakes a worker for jobs a request sent back to inactive, as a create does: else they wait for
+ * the next cron tick. (A server hears of them from the queue itself: `queue.onRequeue`.)
  */
 export function wakeForInactive(deps: ApiDeps, c: Context, type = ''): void {
   if (!deps.wake) return;
-  const job = Job.fromHash(deps.queue, [JOB_FIELDS.type, type, JOB_FIELDS.state, 'inactive']);
-  deps.wake([job], waitUntilOf(c, deps.log));
+  deps.wake([requeuedJob(deps.queue, type)], waitUntilOf(c, deps.log));
 }

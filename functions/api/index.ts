@@ -10,7 +10,7 @@ import { statsRoutes } from './routes/stats.js';
 import { typeRoutes } from './routes/types.js';
 
 export type { ApiDeps, EventStreamOptions, WaitUntil, Wake } from './deps.js';
-export { defaultEventStreamOptions } from './deps.js';
+export { defaultEventStreamOptions, requeuedJob } from './deps.js';
 export { nextRangeHeader } from './routes/ranges.js';
 
 /**

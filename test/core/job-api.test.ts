@@ -53,6 +53,30 @@ describe('job instance API', () => {
     expect(await queue.retryAll('failed')).toBe(0);
   });
 
+  it('onRequeue hears jobs sent back to inactive, with the type where one is named, and nothing else', async () => {
+    const queue = newQueue();
+    const heard: (string | undefined)[] = [];
+    const off = queue.onRequeue((type) => heard.push(type));
+    const a = await queue.create('email', {}).save();
+    const b = await queue.create('email', {}).save();
+    await queue.setState([a.id!, b.id!], 'failed');
+    await queue.setState([a.id!], 'complete');
+    expect(heard).toEqual([]);
+    await queue.retry(a.id!);
+    await queue.setState([b.id!], 'inactive');
+    await queue.setState([a.id!, b.id!], 'failed');
+    expect(await queue.retryAll('failed', 'email')).toBe(2);
+    expect(await queue.retryAll('failed', 'email')).toBe(0);
+    await b.failed();
+    await b.inactive();
+    await queue.pause('email');
+    await queue.resume('email');
+    expect(heard).toEqual([undefined, undefined, 'email', undefined, 'email']);
+    off();
+    await queue.retry(a.id!);
+    expect(heard).toHaveLength(5);
+  });
+
   it('retryAll goes over every job of a state, past one call of 1,000, inactive ones too', async () => {
     const queue = newQueue();
     const n = 2_050;

@@ -210,6 +210,68 @@ describe('the server runtime', () => {
     }
   }, 60_000);
 
+  it('starts a job sent back to inactive at once, not at the next tick: a retry or a move over HTTP or from code, a resume', async () => {
+    const prefix = `requeue-${randomBytes(4).toString('hex')}`;
+    const ran: string[] = [];
+    const registry = new HandlerRegistry().process('again', async (job) => {
+      ran.push((job.data as { name: string }).name);
+    });
+    const token = randomBytes(16).toString('hex');
+    // the tick loop is not started: only wake-ups run jobs
+    const runtime = createServerRuntime({
+      env: { ...bridgeEnv(), EDGEKUE_PREFIX: prefix, EDGEKUE_AUTH_TOKEN: token },
+      registry,
+    });
+    const { queue } = runtime;
+    const send = async (method: string, path: string) =>
+      runtime.fetch(
+        new Request(`http://localhost${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+    const failed = async (name: string) => {
+      const { id } = await queue.create('again', { name }).save();
+      await pollUntil(() => ran.includes(name), 5_000);
+      await queue.setState([id!], 'failed');
+      return id!;
+    };
+    const cases: [string, (id: string) => Promise<unknown>][] = [
+      ['HTTP retry', (id) => send('POST', `/jobs/${id}/retry`)],
+      ['HTTP retry of a state', () => send('POST', '/jobs/failed/retry?type=again')],
+      ['HTTP move', (id) => send('PUT', `/job/${id}/state/inactive`)],
+      ["Kue's restart", (id) => send('GET', `/inactive/${id}`)],
+      ['queue.retry', (id) => queue.retry(id)],
+      ['queue.retryAll', () => queue.retryAll('failed', 'again')],
+      ['job.inactive()', async (id) => (await queue.getJob(id)).inactive()],
+      ['queue.setState', (id) => queue.setState([id], 'inactive')],
+    ];
+    try {
+      const late: string[] = [];
+      for (const [name, requeue] of cases) {
+        const id = await failed(name);
+        ran.length = 0;
+        const res = await requeue(id);
+        if (res instanceof Response) expect(res.status, name).toBe(200);
+        await pollUntil(() => ran.length > 0, 5_000);
+        if (!ran.includes(name)) late.push(name);
+      }
+      // a paused type's job starts when the type is resumed
+      await queue.pause('again');
+      ran.length = 0;
+      await queue.create('again', { name: 'resumed' }).save();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ran).toEqual([]);
+      await queue.resume('again');
+      await pollUntil(() => ran.length > 0, 5_000);
+      if (!ran.includes('resumed')) late.push('queue.resume');
+      expect(late).toEqual([]);
+    } finally {
+      await runtime.stop();
+      await dropPrefix(prefix);
+    }
+  }, 90_000);
+
   it('with a reminder due in an hour, still runs a job created elsewhere at its next tick (one tick slept until the reminder)', async () => {
     const prefix = `remind-${randomBytes(4).toString('hex')}`;
     const ran: string[] = [];
