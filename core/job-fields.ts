@@ -31,6 +31,7 @@ export const JOB_FIELDS = {
   events: 'ev',
   unique: 'uq',
   search: 'sw',
+  search_keys: 'sk',
   log_mark: 'lm',
   interruptions: 'it',
 } as const;

@@ -54,6 +54,13 @@ function handledRejection<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/** The searchKeys a job's hash keeps (JSON text), or undefined: all of data. */
+function storedSearchKeys(text: string | undefined): string[] | undefined {
+  if (!text) return undefined;
+  const keys = parseJson(text);
+  return Array.isArray(keys) && keys.every((k) => typeof k === 'string') ? keys : undefined;
+}
+
 function int(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
@@ -93,6 +100,8 @@ export class Job {
   #maxAttempts = 1;
   #made = 0;
   #delay: number | undefined;
+  /** delay() was called since the job was saved or last updated: update() then writes it. */
+  #delayChanged = false;
   #ttl: number | undefined;
   #backoff: Backoff | 'custom' | undefined;
   #removeOnComplete = false;
@@ -134,6 +143,7 @@ export class Job {
     job.#removeOnComplete = h.remove_on_complete === '1';
     job.#events = h.events !== '0';
     job.#unique = h.unique;
+    job.#searchKeys = storedSearchKeys(h.search_keys);
     job.#state = h.state ? jobStateSchema.parse(h.state) : undefined;
     // absent: 0, or 100 once complete (the hash leaves a finished job's 100 out)
     job.#progress = int(h.progress) ?? (job.#state === 'complete' ? 100 : 0);
@@ -216,6 +226,7 @@ export class Job {
       throw new ValidationError(`delay must be at most ${MAX_DELAY_MS} ms (10 years)`, 'delay');
     }
     this.#delay = Math.max(0, Math.round(value));
+    this.#delayChanged = true;
     return this;
   }
 
@@ -284,6 +295,7 @@ export class Job {
       priority: this.#priority,
       attempts: this.#maxAttempts,
       delay: this.#delay,
+      delayChanged: this.#delayChanged,
       ttl: this.#ttl,
       backoff: this.#backoff,
       removeOnComplete: this.#removeOnComplete,
@@ -329,10 +341,22 @@ export class Job {
     this.created_at = this.updated_at = now;
     if (state === 'delayed' && this.#delay) this.promote_at = String(Number(now) + this.#delay);
     this.#state = state;
+    this.#delayChanged = false;
     this.#attachListeners();
   }
 
-  /** Writes back data and options changed since the job was loaded (Kue's callback may follow). */
+  /** Records what update.lua answered: the delay is written, and moved promote_at when given. */
+  rewritten(promoteAt: string | undefined): void {
+    this.#delayChanged = false;
+    if (promoteAt !== undefined) this.promote_at = promoteAt;
+  }
+
+  /**
+   * Writes back the job's data and options (Kue's callback may follow). The delay is written only
+   * when delay() was called on this object since it was loaded (or saved, or last updated): a
+   * delayed job then waits for it from its last failed attempt, else from its creation (Kue's
+   * rule); otherwise its due time stays, so a change of data does not cut a backoff short.
+   */
   update(callback?: NodeCallback<this>): Promise<this> {
     return withCallback(
       this.queue.updateJob(this).then(() => this),

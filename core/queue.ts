@@ -49,6 +49,8 @@ interface EnqueueEntry {
   ttl?: number;
   remove_on_complete?: boolean;
   search?: string;
+  /** the searchKeys paths as JSON text, only when given: update() re-indexes the same ones */
+  search_keys?: string;
   events?: false;
   unique?: string;
 }
@@ -344,6 +346,8 @@ export class Queue {
     if (s.ttl) entry.ttl = s.ttl;
     if (s.removeOnComplete) entry.remove_on_complete = true;
     if (s.unique) entry.unique = s.unique;
+    // kept even without search: a queue that turns it on must not index a field left out
+    if (s.searchKeys && s.searchKeys.length > 0) entry.search_keys = JSON.stringify(s.searchKeys);
     if (!this.options.disableSearch) {
       const w = searchWords(s.data, s.searchKeys);
       if (w) entry.search = w;
@@ -576,11 +580,14 @@ export class Queue {
 
   // ---- changing jobs ----
 
-  /** Writes a loaded job's data and options back (Kue's job.update()). */
+  /**
+   * Writes a loaded job's data and options back (Kue's job.update()), re-indexed under its own
+   * searchKeys (kept in its hash). Its delay only when delay() was called on it (Job.update).
+   */
   async updateJob(job: Job): Promise<void> {
     if (job.id === undefined) throw new ValidationError('the job is not saved yet', 'id');
     const { entry: e, data } = this.#entry(job);
-    const r = await this.scripts.run<{ missing?: number }>('update', {
+    const r = await this.scripts.run<{ missing?: number; promote_at?: string }>('update', {
       id: job.id,
       data,
       priority: e.priority ?? 0,
@@ -588,9 +595,11 @@ export class Queue {
       ttl: e.ttl ?? 0,
       backoff: e.backoff ?? '',
       search: e.search ?? '',
-      ...(e.delay !== undefined ? { delay: e.delay } : {}),
+      search_keys: e.search_keys ?? '',
+      ...(job.spec.delayChanged ? { delay: job.delay() ?? 0 } : {}),
     });
     if (r.missing) throw new JobNotFound(job.id);
+    job.rewritten(r.promote_at);
   }
 
   async setPriority(id: string | number, priority: string | number): Promise<void> {

@@ -62,7 +62,6 @@ if prior then
 end
 
 local now = now_ms()
-local minute = math.floor(now / 60000)
 local settled = {}
 
 -- retries: jobs whose failed attempt was put off by their backoff, or given back to delayed (a cut
@@ -125,14 +124,9 @@ end
 -- the id-set writes wait for the claim's (or the final flush)
 ix_flush(true)
 
-if completed + failed > 0 then
-  local key = K.throughput(P, minute)
-  if completed > 0 then redis.call('HINCRBY', key, 'complete', completed) end
-  if failed > 0 then redis.call('HINCRBY', key, 'failed', failed) end
-  -- kept as long as queue.throughput() can look back (1,440 minutes) and a minute more: a day's
-  -- chart must not show hours of zeros for minutes whose counts expired
-  redis.call('PEXPIRE', key, 86460000)
-end
+-- with the jobs fail_attempt failed for good so far (lib/fail-attempt.lua); the claim's recovery
+-- below counts its own
+count_throughput(P, now, completed)
 if work_time > 0 then redis.call('HINCRBY', K.stats(P), 'work_time', work_time) end
 
 local jobs, ids = {}, {}

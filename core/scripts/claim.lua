@@ -8,8 +8,9 @@
            request: a fresh id per call; run again with it, the call answers the jobs it claimed
            the first time that its lease token still holds (lib/replay.lua)
   Touches: paused, delayed, leases, queue:<type>, job:<id>, jobs:<state>, jobs:<type>:<state>, events,
-           request:<request> (the answer, kept 60 s); with retention options, what removing the
-           jobs it drops touches (job:<id>:log, types, unique, search:<word>; lib/retention.lua)
+           throughput:<minute> (recovered jobs failed for good), request:<request> (the answer,
+           kept 60 s); with retention options, what removing the jobs it drops touches
+           (job:<id>:log, types, unique, search:<word>; lib/retention.lua)
   Returns: JSON { jobs: [[field, value, ...]], now, promoted, next_due, waiting, next_lease? }
            next_due: ms of the next delayed job or -1; waiting: inactive + delayed + active jobs
            promoted: delayed jobs promoted by this call; next_due: ms of the next delayed job, -1

@@ -3,7 +3,8 @@
   ARGV[1]  key prefix "{q}:"     every other key is built from it (lib/keys.lua)
   ARGV[2]  cfg JSON              { events_max, events_off }
   ARGV[3]  input JSON            { request?, jobs: [{ type, data?, priority?, delay?, max_attempts?,
-                                   backoff?, ttl?, remove_on_complete?, search?, events?, unique? }] }
+                                   backoff?, ttl?, remove_on_complete?, search?, search_keys?,
+                                   events?, unique? }] }
                                  absent: priority 0, max_attempts 1, events on (false: off);
                                  a job at every default is its type alone: "email"
   ARGV[3+i] job i's data JSON    when the job has no `data` field: data sent beside the input
@@ -114,6 +115,7 @@ for i, j in ipairs(input.jobs) do
     if j.backoff and j.backoff ~= '' then field(fields, F.backoff, j.backoff) end
     if (tonumber(j.ttl) or 0) > 0 then field(fields, F.ttl, j.ttl) end
     if j.remove_on_complete then field(fields, F.remove_on_complete, '1') end
+    if j.search_keys then field(fields, F.search_keys, j.search_keys) end
     if j.unique and j.unique ~= '' then
       field(fields, F.unique, j.unique)
       redis.call('HSET', K.unique(P), j.unique, sid)

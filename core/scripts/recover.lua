@@ -1,7 +1,8 @@
 --[=[ recover: fails the attempt of active jobs whose lease expired (vanished worker, ttl overrun).
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON; ARGV[3] input JSON { limit }
-  Touches: leases, job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, events;
+  Touches: leases, job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, events,
+           throughput:<minute> (jobs failed for good);
            with retention options, what removing the jobs it drops touches (job:<id>:log, types,
            unique, search:<word>; lib/retention.lua)
   Returns: JSON { recovered, next_expiry }  next_expiry = ms of the next live lease's end, or -1

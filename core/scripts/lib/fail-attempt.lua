@@ -17,29 +17,53 @@ local function backoff_delay(job_delay, backoff_json, made, custom_delay)
   return math.floor(delay)
 end
 
--- Returns 'retry' or 'failed'.
+-- Jobs failed for good by this call and not yet counted in throughput (count_throughput).
+local FAILED_FOR_GOOD = { n = 0 }
+
+-- Counts a call's completed jobs and its jobs failed for good (fail_attempt's, whichever path
+-- failed them: an ack, a recovered lease, a ttl) into throughput:<minute>, once per call: a batch
+-- pays for its counts once. Every script that may fail an attempt calls it before it ends (ack
+-- does, and recover_expired for the scripts that only recover).
+local function count_throughput(P, now, completed)
+  local failed = FAILED_FOR_GOOD.n
+  FAILED_FOR_GOOD.n = 0
+  if completed + failed == 0 then return end
+  local key = K.throughput(P, math.floor(now / 60000))
+  if completed > 0 then redis.call('HINCRBY', key, 'complete', completed) end
+  if failed > 0 then redis.call('HINCRBY', key, 'failed', failed) end
+  -- kept as long as queue.throughput() can look back (1,440 minutes) and a minute more: a day's
+  -- chart must not show hours of zeros for minutes whose counts expired
+  redis.call('PEXPIRE', key, 86460000)
+end
+
+-- Returns 'retry' or 'failed'. A job failed for good is counted for throughput, which the caller
+-- writes with count_throughput before its script ends.
 local function fail_attempt(P, cfg, id, job, err, now, custom_delay, min_delay)
   local jkey = K.job(P, id)
   local f = redis.call('HMGET', jkey, F.attempts, F.max_attempts, F.backoff, F.delay)
   local made = (tonumber(f[1]) or 0) + 1
   local max = tonumber(f[2]) or 1
-  redis.call('HSET', jkey, F.attempts, made, F.error, err, F.failed_at,
-    since_created(job.created_at, now))
-  redis.call('HDEL', jkey, F.workerId)
+  local set = { F.attempts, int_text(made), F.error, err, F.failed_at,
+    int_text(since_created(job.created_at, now)) }
   if made < max then
+    -- a retry starts over, as a run given back does: no progress (nor its data), no worker
+    local drop = { F.workerId, F.progress, F.progress_data }
     local delay = backoff_delay(tonumber(f[4]) or 0, f[3], made, custom_delay)
     if min_delay and delay < min_delay then delay = min_delay end
     if delay > 0 then
       job.promote_at = now + delay
-      redis.call('HSET', jkey, F.promote_at, job.promote_at)
-      set_state(P, id, job, 'delayed', now)
+      set[#set + 1] = F.promote_at
+      set[#set + 1] = int_text(job.promote_at)
+      set_state(P, id, job, 'delayed', now, set, drop)
     else
-      set_state(P, id, job, 'inactive', now)
+      set_state(P, id, job, 'inactive', now, set, drop)
     end
     emit_job(P, cfg, id, job, 'failed attempt', { err, made })
     return 'retry'
   end
-  set_state(P, id, job, 'failed', now)
+  -- failed for good, it keeps the progress it reached: where it died
+  set_state(P, id, job, 'failed', now, set, { F.workerId })
+  FAILED_FOR_GOOD.n = FAILED_FOR_GOOD.n + 1
   emit_job(P, cfg, id, job, 'failed', { err })
   return 'failed'
 end

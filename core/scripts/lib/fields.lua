@@ -31,6 +31,7 @@ local F = {
   events = 'ev',
   unique = 'uq',
   search = 'sw',
+  search_keys = 'sk',  -- the searchKeys paths as JSON, only when given: update re-indexes them
   log_mark = 'lm',    -- '<lease token>:<lines>': log lines a worker wrote under that lease
   interruptions = 'it', -- runs cut by the end of their invocation, given back (lib/fail-attempt.lua)
 }

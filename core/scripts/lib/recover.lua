@@ -1,5 +1,6 @@
 -- Fails the attempt of up to `limit` active jobs whose lease expired: their worker vanished (or
--- overran its job's ttl). The attempt counts, and the job's backoff applies, as for any failure.
+-- overran its job's ttl). The attempt counts, and the job's backoff applies, as for any failure;
+-- the jobs it fails for good are counted in throughput here (with any of its caller's before).
 local RECOVER_READ = { F.started_at, F.ttl }
 
 local function recover_expired(P, cfg, now, limit)
@@ -16,5 +17,6 @@ local function recover_expired(P, cfg, now, limit)
       redis.call('ZREM', K.leases(P), id)
     end
   end
+  count_throughput(P, now, 0)
   return #ids
 end
