@@ -8,6 +8,12 @@ export interface TouchEntry {
   logs?: string[];
   /** The logs are lines n, n+1, ... of those written under lease `token` (touch.lua's log mark). */
   at?: [token: string, n: number];
+  /**
+   * A run's last writes, sent with its ack: the run's started_at (epoch ms). Once its ack has
+   * run (a call sent again), its lines still go in while no other run has started, its progress
+   * does not; a stale run's go nowhere.
+   */
+  final?: number;
 }
 
 /** One touch call's entries, and for each the index of the entry it came from. */
@@ -73,6 +79,7 @@ export function touchChunks(entries: readonly TouchEntry[], maxBytes: number): T
 function part(e: TouchEntry, logs: string[], first: number, last: boolean): TouchEntry {
   const out: TouchEntry = { id: e.id };
   if (e.token !== undefined) out.token = e.token;
+  if (e.final !== undefined) out.final = e.final;
   if (last && e.progress) out.progress = e.progress;
   if (logs.length > 0) {
     out.logs = logs;

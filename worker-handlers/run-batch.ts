@@ -251,7 +251,8 @@ class Batch implements Lookout {
           this.#running.size + (this.#hooks.heldElsewhere ?? 0) + CALL_RESERVE,
         onStatus: (lease, status) => {
           const running = this.#running.get(lease.id);
-          if (!running) return;
+          // (a stale run's status is not its job's newer run's)
+          if (!running || running !== lease) return;
           if (status === 'ttl') this.#ttlExceeded(running);
           else this.#leaseLost(running);
         },
@@ -402,7 +403,12 @@ class Batch implements Lookout {
       writes: new JobWrites(() => this.#keeper.wrote(), this.#queue.options.maxLogLines),
       settled: false,
     };
+    const stale = this.#running.get(id);
     this.#running.set(id, running);
+    // The same job again: it was taken back (a retry by hand) and this batch claimed it anew. The
+    // earlier run's lease is gone (the fence refuses its ack and writes); it must not end this
+    // one's heartbeats when it returns.
+    if (stale) this.#leaseLost(stale);
     job.writer = running.writes;
     if (this.#shuttingDown) {
       // claimed by a call answered after shutdown began: given back unrun, no interruption counted
@@ -436,7 +442,7 @@ class Batch implements Lookout {
     if (running.settled) return;
     running.settled = true;
     clearTimeout(running.ttlTimer);
-    this.#running.delete(running.id);
+    this.#forget(running);
     const entry: AckEntry = { id: running.id, token: running.token, ok };
     let shutdown = false;
     if (ok && result !== undefined) {
@@ -501,10 +507,15 @@ class Batch implements Lookout {
     if (running.settled) return;
     running.settled = true;
     clearTimeout(running.ttlTimer);
-    this.#running.delete(running.id);
+    this.#forget(running);
     running.controller.abort(new LeaseLost(running.id));
     this.#result.lost++;
     this.#maybeEnd();
+  }
+
+  /** Drops a run from the running ones, unless a newer run of its job has taken its place. */
+  #forget(running: RunningJob): void {
+    if (this.#running.get(running.id) === running) this.#running.delete(running.id);
   }
 
   #ttlExceeded(running: RunningJob): void {
@@ -601,18 +612,18 @@ class Batch implements Lookout {
   }
 
   /**
-   * Log lines a finished job wrote since the last flush. They go without a token, issued in the
-   * same tick as the ack: with auto-pipelining both travel in one HTTP request, in order. Sent
-   * again when the call fails, as its ack is: touch.lua skips the lines it already wrote.
+   * Log lines a finished job wrote since the last flush, issued in the same tick as the ack: with
+   * auto-pipelining both travel in one HTTP request, in order, the lines under the lease. Sent
+   * again when the call fails, as its ack is: touch.lua skips the lines it already wrote, and
+   * takes the rest after the ack ran (`final`), but none from a run whose job another holds.
    */
   async #pendingLogs(batch: Finished[]): Promise<void> {
     const entries = batch
       .filter((f) => f.running.writes.pendingLogs || (!f.entry.ok && f.running.writes.pending))
-      .map((f) => {
-        const { entry } = f.running.writes.take(f.running.id, f.running.token);
-        const { token: _token, ...tokenless } = entry;
-        return tokenless;
-      });
+      .map((f) => ({
+        ...f.running.writes.take(f.running.id, f.running.token).entry,
+        final: Number(f.running.job.started_at),
+      }));
     if (entries.length === 0) return;
     await withRetries(() =>
       this.#queue.touch(entries, 0, {

@@ -4,10 +4,15 @@
   KEYS[1]  {q}:ids   (slot routing)
   ARGV[1]  key prefix; ARGV[2] cfg JSON
   ARGV[3]  input JSON { lease_ms?, max_log, entries: [{ id, token?, progress?: [pct, data?],
-                        logs?: [line], at?: [lease token, n] }] }   data: JSON text
+                        logs?: [line], at?: [lease token, n], final? }] }   data: JSON text
            at: the logs are lines n, n+1, ... of those a worker wrote under that lease. The job's
            log mark (field lm, '<token>:<lines>') counts the lines written so far: lines below it
            are skipped, so a call sent again after its answer was lost writes nothing twice.
+           final: a run's last writes, sent with its ack (just before it): its started_at (epoch
+           ms). Once the job has left active (the ack ran first: a call sent again, or the lines
+           of a later call), its lines are still written if no run started since (started_at
+           unchanged), those the log mark counts skipped; its progress is not. A stale run's
+           (its job claimed again, or held by another) write nothing.
   Touches: job:<id> (lm too), job:<id>:log, leases, events
   Returns: JSON { status: ['ok'|'lost'|'ttl'|'missing'], now }
            lost: the lease is no longer ours; ttl: the job's ttl has run out (stop working on it)
@@ -20,6 +25,7 @@
 
 -- The lines of `logs` (lines from, from+1, ... written under lease `token`) that the job's log mark
 -- does not count yet, the mark moved past them.
+-- The lease token of a log mark ('<token>:<lines>'), and the lines it counts.
 local function unwritten_lines(jkey, mark, token, from, logs)
   local written = 0
   if mark then
@@ -50,9 +56,13 @@ for i, e in ipairs(input.entries) do
   local jkey = K.job(P, id)
   local f = redis.call('HMGET', jkey, F.type, F.lease, F.state, F.started_at, F.ttl, F.events,
     F.created_at, F.log_mark)
+  local held = not e.token or (f[2] == e.token and f[3] == 'active')
+  -- a run's last lines sent after its ack ran, while no other run has started
+  local late = not held and f[1] and e.final and f[3] ~= 'active'
+    and epoch_of(f[7], f[4]) == tonumber(e.final)
   if not f[1] then
     status[i] = 'missing'
-  elseif e.token and (f[2] ~= e.token or f[3] ~= 'active') then
+  elseif not held and not late then
     status[i] = 'lost'
   else
     status[i] = 'ok'
@@ -66,7 +76,7 @@ for i, e in ipairs(input.entries) do
     end
     -- A finished job's progress is final: a flush that arrives after its ack (one sent again
     -- after a NOSCRIPT, say) must not set a complete job back to 50%.
-    if e.progress and f[3] ~= 'complete' and f[3] ~= 'failed' then
+    if e.progress and held and f[3] ~= 'complete' and f[3] ~= 'failed' then
       local pct = tonumber(e.progress[1]) or 0
       redis.call('HSET', jkey, F.progress, pct, F.updated_at, since_created(f[7], now))
       local args = { pct }
@@ -76,7 +86,7 @@ for i, e in ipairs(input.entries) do
       end
       emit_job(P, cfg, id, { type = f[1], events = f[6] }, 'progress', args)
     end
-    if e.token and lease_ms > 0 then
+    if e.token and held and lease_ms > 0 then
       local ttl = tonumber(f[5]) or 0
       local expiry = now + lease_ms
       if ttl > 0 then
