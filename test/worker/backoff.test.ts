@@ -1,8 +1,9 @@
 // Each backoff kind delays the retry by what it promises: promote_at - failed_at, both written
 // by the same script call in Redis time.
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { Queue } from '../../core/index.js';
+import { JOB_FIELDS, MAX_DELAY_MS, type Queue } from '../../core/index.js';
 import { HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
+import { testRedis } from '../support/stack.js';
 import { dropQueue, rawJob, testQueue, waitFor } from './helpers.js';
 
 const queue = testQueue('backoff');
@@ -60,6 +61,21 @@ describe('backoff', () => {
     expect(await retryDelay(queue, job.id!)).toBe(200);
     await failUntil(job.id!, 2);
     expect(await retryDelay(queue, job.id!)).toBe(300); // 400, capped
+  });
+
+  it('exponential without maxDelay: at most 10 years, however many attempts were made', async () => {
+    // 1,000 ms * 2^1099 is past a double (inf), and 2^49 already past ten years: either one
+    // failed the whole ack (its answer could not be encoded) or set a due time no job reaches
+    for (const made of [49, 1_099]) {
+      const job = await queue
+        .create('exponential', { made })
+        .attempts(1_000_000)
+        .backoff({ type: 'exponential', delay: 1_000 })
+        .save();
+      await testRedis().hset(queue.keys.job(job.id!), { [JOB_FIELDS.attempts]: String(made) });
+      await failUntil(job.id!, made + 1);
+      expect(await retryDelay(queue, job.id!)).toBe(MAX_DELAY_MS);
+    }
   });
 
   it('a function: what it returns for the attempt', async () => {

@@ -2,6 +2,11 @@
 -- to inactive) while attempts remain, else marks the job failed.
 -- custom_delay: the delay a caller-side backoff function computed, or -1 when there is none.
 -- min_delay (optional): the retry waits at least this long (a cut run's handler may still go on).
+-- The longest a retry waits (core/schema.ts MAX_DELAY_MS, ten years): an exponential backoff
+-- without maxDelay passes it by the 49th attempt, and a double by the 1,025th (inf, which no
+-- answer can carry).
+local MAX_RETRY_DELAY_MS = 315360000000
+
 local function backoff_delay(job_delay, backoff_json, made, custom_delay)
   if not backoff_json or backoff_json == '' then return 0 end
   local b = cjson.decode(backoff_json)
@@ -14,6 +19,7 @@ local function backoff_delay(job_delay, backoff_json, made, custom_delay)
   elseif b.type == 'custom' then
     if custom_delay >= 0 then delay = custom_delay else delay = job_delay end
   end
+  if not (delay < MAX_RETRY_DELAY_MS) then return MAX_RETRY_DELAY_MS end
   return math.floor(delay)
 end
 
