@@ -3,9 +3,12 @@
   ARGV[1]  key prefix; ARGV[2] cfg JSON; ARGV[3] input JSON { types?: [name] } (absent = all)
   Reads:   jobs:<state>, jobs:<type>:<state>, types, stats, paused
   Returns: JSON { states: {state: n}, types: {type: {state: n}}, work_time, paused: {type: until} }
+           paused: the pauses in force by Redis time (until: epoch ms, 0 = until resumed); one
+           whose time ran out stays in its hash until a claim drops it, but is not listed
 ]=]
 -- @include lib/keys.lua
 -- @include lib/idset.lua
+-- @include lib/time.lua
 
 local P = ARGV[1]
 local input = cjson.decode(ARGV[3])
@@ -21,5 +24,9 @@ for _, t in ipairs(types) do
 end
 out.work_time = tonumber(redis.call('HGET', K.stats(P), 'work_time')) or 0
 local raw = redis.call('HGETALL', K.paused(P))
-for i = 1, #raw, 2 do out.paused[raw[i]] = tonumber(raw[i + 1]) end
+local now = #raw > 0 and now_ms() or 0
+for i = 1, #raw, 2 do
+  local until_ms = tonumber(raw[i + 1]) or 0
+  if until_ms == 0 or until_ms > now then out.paused[raw[i]] = until_ms end
+end
 return cjson.encode(out)

@@ -62,6 +62,28 @@ describe('pause', () => {
     expect((await runBatch(queue, timed, { budgetMs: 5_000 })).completed).toBe(1);
   });
 
+  it('a timed pause ends by Redis time: no longer listed once over, and its end is a resume event', async () => {
+    const q = testQueue('pause-end');
+    try {
+      await q.pause('report', 300);
+      expect((await q.counts()).paused).toHaveProperty('report');
+      await sleep(400);
+      // over, though nothing has claimed since: not paused any more
+      expect((await q.counts()).paused).toEqual({});
+      const { last } = await q.eventStream.read('$');
+      await q.create('report').save();
+      const registry = new HandlerRegistry().process('report', async () => 'ok');
+      const r = await runBatch(q, registry, { budgetMs: 5_000 });
+      expect(r.completed).toBe(1);
+      const { events } = await q.eventStream.read(last, 100);
+      const resumes = events.filter((e) => e.event === 'resume');
+      expect(resumes.map((e) => e.args)).toHaveLength(1);
+      expect(resumes[0]?.type).toBe('report');
+    } finally {
+      await dropQueue(q);
+    }
+  });
+
   it('refuses a negative, fractional or missing duration and an empty type', async () => {
     for (const ms of [-5, 1.5, Number.NaN, 'x']) {
       const error = await queue.pause('p', ms as never).catch((e: unknown) => e);

@@ -3,8 +3,9 @@
 -- types: array of { type = name, concurrency = n (0 = unlimited) }.
 -- Returns the claimed jobs as flat HGETALL arrays.
 
--- Paused types (ctx.pause / queue.pause), dropping pauses whose timeout has passed.
-local function paused_types(P, now)
+-- Paused types (ctx.pause / queue.pause), dropping pauses whose timeout has passed, with the
+-- 'resume' event a resume by hand has (a timed pause ends unseen otherwise).
+local function paused_types(P, cfg, now)
   local raw = redis.call('HGETALL', K.paused(P))
   local paused = {}
   for i = 1, #raw, 2 do
@@ -13,6 +14,7 @@ local function paused_types(P, now)
       paused[raw[i]] = true
     else
       redis.call('HDEL', K.paused(P), raw[i])
+      emit(P, cfg, '', raw[i], 'resume', {})
     end
   end
   return paused
@@ -83,7 +85,7 @@ local function claim_jobs(P, cfg, now, count, lease_ms, token, worker, types, ma
   local claimed, ids = {}, {}
   local bytes, budget = 0, tonumber(max_bytes) or math.huge
   if count <= 0 then return claimed, ids end
-  local paused = paused_types(P, now)
+  local paused = paused_types(P, cfg, now)
   local lanes = {}
   for _, t in ipairs(types) do
     if not paused[t.type] then
