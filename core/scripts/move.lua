@@ -7,7 +7,7 @@
            ids, or the jobs of `from` (optionally of `type`), at most `limit` of them from rank
            `offset` (default 0, the oldest)
            lease_ms: moved to active, a job is held under a lease no worker has, for this long
-           (default 30 s); then recovery fails its attempt as a vanished worker's, and it retries
+           (default 30 s; its ttl, if shorter); then recovery fails its attempt as a vanished worker's, and it retries
            if it has attempts left. A job already active keeps its lease as it is.
   Touches: job:<id>, jobs:<state>, jobs:<type>:<state>, queue:<type>, delayed, leases, events;
            reads ids (the counter bounds a selection by state); moved to complete or failed with
@@ -55,16 +55,19 @@ for _, raw in ipairs(ids) do
       -- a retry by hand starts over with every interruption too (lib/fail-attempt.lua give_back)
       redis.call('HDEL', jkey, F.interruptions)
     end
-    -- back to inactive it starts over at 0 (its progress data gone too), complete is 100: both
-    -- are an absent progress
+    -- back to waiting (inactive or delayed) it starts over at 0 (its progress data gone too),
+    -- complete is 100: both are an absent progress
     local drop = nil
-    if input.to == 'inactive' then drop = { F.progress, F.progress_data } end
+    if input.to == 'inactive' or input.to == 'delayed' then drop = { F.progress, F.progress_data } end
     if input.to == 'complete' then drop = { F.progress } end
     set_state(P, id, job, input.to, now, nil, drop)
     if input.to == 'active' then
       -- Only a claim gives a worker a lease. Without one, nothing would ever take the job out of
       -- active: a lease with a token no worker has puts it in recovery's sight.
       local expiry = now + (tonumber(input.lease_ms) or 30000)
+      -- a job's ttl bounds any run of it, a run held by hand too (as a claim's lease)
+      local ttl = tonumber(redis.call('HGET', jkey, F.ttl)) or 0
+      if ttl > 0 and now + ttl < expiry then expiry = now + ttl end
       redis.call('HSET', jkey, F.lease, 'by-hand', F.lease_until, expiry, F.started_at,
         since_created(job.created_at, now))
       redis.call('HDEL', jkey, F.workerId)

@@ -42,6 +42,21 @@ describe('job instance API', () => {
     await expect(job.state('bogus' as never)).rejects.toBeInstanceOf(InvalidState);
   });
 
+  it('a move by hand to delayed starts the job over, and one to active is held no longer than its ttl', async () => {
+    const queue = newQueue();
+    const job = await queue.create('video', {}).ttl(2_000).save();
+    await job.progress(40, 100, { frame: 40 });
+    await queue.setState([job.id!], 'delayed');
+    const moved = await queue.getJob(job.id!);
+    expect(moved.state()).toBe('delayed');
+    expect(moved.toJSON().progress).toBe(0);
+    expect(moved.toJSON().progress_data).toBeUndefined();
+    await queue.setState([job.id!], 'active', { leaseMs: 60_000 });
+    const held = await queue.getJob(job.id!);
+    const until = Number((await raw.hget(queue.keys.job(job.id!), 'lu')) ?? 0);
+    expect(until - Number(held.started_at)).toBe(2_000);
+  });
+
   it('retry resets attempts and requeues', async () => {
     const queue = newQueue();
     const job = await queue.create('email', {}).save();
