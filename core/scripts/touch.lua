@@ -25,7 +25,6 @@
 
 -- The lines of `logs` (lines from, from+1, ... written under lease `token`) that the job's log mark
 -- does not count yet, the mark moved past them.
--- The lease token of a log mark ('<token>:<lines>'), and the lines it counts.
 local function unwritten_lines(jkey, mark, token, from, logs)
   local written = 0
   if mark then
