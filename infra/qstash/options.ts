@@ -9,10 +9,16 @@ export const QStashOptionsSchema = z.object({
   /** Deliveries are signed with the current key (receivers also accept the next one). */
   currentSigningKey: z.string().min(1),
   nextSigningKey: z.string().min(1),
-  /** Retries after a failed delivery (5xx or unreachable), unless the message says otherwise. */
+  /**
+   * Retries after a failed delivery (any answer but 2XX, or none) unless the message sets
+   * Upstash-Retries. QStash's default is the plan's most (3 on the free plan).
+   */
   retries: z.number().int().min(0).max(10).default(3),
-  /** First retry delay; it doubles each time (QStash waits far longer: this is for local use). */
-  retryDelayMs: z.number().int().min(0).default(250),
+  /**
+   * A fixed wait between attempts, for tests; unset: QStash's backoff (1 s, 12 s, 2 min 28 s...).
+   * A receiver's Retry-After wins over either, as with QStash.
+   */
+  retryDelayMs: z.number().int().min(0).optional(),
   /** How long a deduplication id is remembered. */
   dedupeMs: z
     .number()

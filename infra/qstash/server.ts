@@ -1,11 +1,13 @@
 // A local stand-in for QStash: enough of its publish API for @upstash/qstash's Client (publish,
 // publishJSON with delay / notBefore / deduplication ids), delivery at the due time signed the
-// way QStash signs, and retries of failed deliveries. For `npm start` and tests, never production.
+// way QStash signs, and retries of failed deliveries as QStash retries them (retry.ts). For
+// `npm start` and tests, never production; README.md says what it leaves out.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dueAt } from './delay.js';
 import { type QStashOptions, QStashOptionsSchema, type ResolvedQStashOptions } from './options.js';
+import { type Attempt, backoffMs, delivered, nextAttemptAt, nonRetryable } from './retry.js';
 import { qstashSignature } from './sign.js';
 
 export interface QStashStats {
@@ -14,7 +16,7 @@ export interface QStashStats {
   delivered: number;
   /** Delivery attempts that failed (each retry that fails counts). */
   failedAttempts: number;
-  /** Messages given up on after their last retry. */
+  /** Messages given up on: after their last retry, or at once on a non-retryable 489. */
   dropped: number;
   /** Messages waiting for their time or a retry. */
   pending: number;
@@ -76,6 +78,8 @@ export async function startQStash(options: QStashOptions): Promise<QStashHandle>
     pending: 0,
   };
   let closed = false;
+  const fixedDelay = o.retryDelayMs;
+  const retryDelay = fixedDelay === undefined ? backoffMs : () => fixedDelay;
 
   function schedule(message: Message, at: number): void {
     stats.pending++;
@@ -105,7 +109,7 @@ export async function startQStash(options: QStashOptions): Promise<QStashHandle>
       }),
       'User-Agent': 'Upstash-QStash',
     };
-    let status = 0;
+    const attempt: Attempt = {};
     try {
       const res = await fetch(message.destination, {
         method: message.method,
@@ -115,25 +119,32 @@ export async function startQStash(options: QStashOptions): Promise<QStashHandle>
           : { body: new Uint8Array(body) }),
         signal: AbortSignal.timeout(o.deliveryTimeoutMs),
       });
-      status = res.status;
+      attempt.status = res.status;
+      attempt.headers = res.headers;
       await res.arrayBuffer();
     } catch {
-      status = 0;
+      // unreachable, reset or too slow: a failed attempt like any non-2XX answer
     }
-    if (status >= 200 && status < 300) {
+    if (delivered(attempt)) {
       stats.delivered++;
       return;
     }
     stats.failedAttempts++;
-    // QStash retries failed deliveries; a 4xx other than 408/429 is the receiver's final word.
-    const retryable = status === 0 || status >= 500 || status === 408 || status === 429;
-    if (retryable && message.attempt < message.retries && !closed) {
+    const status = attempt.status ?? 'none';
+    if (nonRetryable(attempt)) {
+      stats.dropped++;
+      log(`qstash: ${message.id} to ${message.destination} failed for good (489, non-retryable)`);
+      return;
+    }
+    // As QStash: every other failure is retried while the message has retries left.
+    if (message.attempt < message.retries && !closed) {
+      const retried = message.attempt;
       message.attempt++;
-      schedule(message, Date.now() + o.retryDelayMs * 2 ** (message.attempt - 1));
+      schedule(message, nextAttemptAt(attempt, retried, Date.now(), retryDelay));
       return;
     }
     stats.dropped++;
-    log(`qstash: gave up on ${message.id} to ${message.destination} (status ${status || 'none'})`);
+    log(`qstash: gave up on ${message.id} to ${message.destination} (status ${status})`);
   }
 
   async function publish(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The one entry behind `npm start`, `npm test`, `npm run redis-http`, `bench` and `chaos`: it
-// does the set-up a fresh clone needs (npm dependencies, Debian packages), then runs the command.
+// The one entry behind `npm start`, `npm test`, `npm run redis-http`, `qstash`, `bench` and
+// `chaos`: it does the set-up a fresh clone needs (npm dependencies, Debian packages), then runs
+// the command.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -106,6 +107,9 @@ switch (command) {
     if (wantsLocalRedis()) ensureSystemPackages([REDIS], log);
     await runSteps([['redis-http', tsx, ['infra/redis-http/cli.ts', ...rest]]]);
     break;
+  case 'qstash':
+    await runSteps([['qstash', tsx, ['infra/qstash/cli.ts', ...rest]]]);
+    break;
   case 'bench':
     ensureSystemPackages([REDIS], log);
     await runSteps([['bench', tsx, ['bench/run.ts', ...rest]]]);
@@ -115,6 +119,6 @@ switch (command) {
     await runSteps([['chaos', tsx, ['test/chaos/run.ts', ...rest]]]);
     break;
   default:
-    log('usage: node infra/setup/run.mjs start|test|redis-http|bench|chaos [args]');
+    log('usage: node infra/setup/run.mjs start|test|redis-http|qstash|bench|chaos [args]');
     process.exit(2);
 }
