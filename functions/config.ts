@@ -52,6 +52,18 @@ export const envSchema = z.object({
         : 'must be an http(s) URL: an Upstash REST endpoint, or the bridge in front of a Redis (infra/redis-http)',
   }),
   UPSTASH_REDIS_REST_TOKEN: z.string({ error: 'is required' }).min(1),
+  /**
+   * How long one Redis request may take, retries included, before it fails as Redis unavailable
+   * (503): a Redis that accepts connections and never answers would otherwise hold a request, or
+   * a worker run, for minutes. Not subscriptions: a live event stream lasts as long as it is read.
+   */
+  EDGEKUE_REDIS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .optional()
+    .default(10_000),
   /** Key prefix (Kue's `prefix`) */
   EDGEKUE_PREFIX: z.string().optional().default('q'),
   /**
@@ -91,7 +103,13 @@ export const envSchema = z.object({
   /** Shared secret that authorises POST /work when QStash signatures are not used */
   EDGEKUE_WORKER_SECRET: z.string().min(16).optional(),
   /** Where wake-ups are sent (this deployment's own POST /work URL) */
-  EDGEKUE_WORKER_URL: z.url().optional(),
+  EDGEKUE_WORKER_URL: z
+    .url()
+    .refine((url) => /\/work\/?$/.test(new URL(url).pathname), {
+      message:
+        "must be this deployment's POST /work URL, its path ending in /work (e.g. https://edgekue.example.workers.dev/work): wake-ups sent elsewhere reach the API and are refused",
+    })
+    .optional(),
   /** QStash: publish wake-ups through it (token, optional custom URL) and verify its deliveries */
   QSTASH_URL: z.url().optional(),
   QSTASH_TOKEN: z.string().min(1).optional(),
@@ -203,7 +221,53 @@ export function readConfig(env: Record<string, unknown>): Config {
   if (Boolean(c.EDGEKUE_AUTH_USER) !== Boolean(c.EDGEKUE_AUTH_PASSWORD)) {
     throw new ConfigError('EDGEKUE_AUTH_USER and EDGEKUE_AUTH_PASSWORD go together');
   }
+  // QStash delivers wake-ups to POST /work signed, and nothing else: without both keys every
+  // delivery is refused (401), and jobs wait for the cron tick with nothing said.
+  if (
+    c.QSTASH_TOKEN &&
+    c.EDGEKUE_WORKER_URL &&
+    !(c.QSTASH_CURRENT_SIGNING_KEY && c.QSTASH_NEXT_SIGNING_KEY)
+  ) {
+    const missing = ['QSTASH_CURRENT_SIGNING_KEY', 'QSTASH_NEXT_SIGNING_KEY'].filter(
+      (name) => !c[name as 'QSTASH_CURRENT_SIGNING_KEY'],
+    );
+    throw new ConfigError(
+      `invalid edgekue configuration:\n  ${missing.join(', ')}: required with QSTASH_TOKEN and EDGEKUE_WORKER_URL, to verify QStash's deliveries to POST /work (both keys: a key rotation then refuses none)`,
+    );
+  }
   return c;
+}
+
+/**
+ * What a configuration that starts may still get wrong, one line each, for the entry to log once
+ * when it builds its runtime (once per isolate or process).
+ */
+export function configWarnings(c: Config): string[] {
+  const warnings: string[] = [];
+  if (c.QSTASH_TOKEN && !c.EDGEKUE_WORKER_URL) {
+    warnings.push(
+      "edgekue: QSTASH_TOKEN is set without EDGEKUE_WORKER_URL, so QStash is not used: set EDGEKUE_WORKER_URL to this deployment's POST /work URL (created jobs meanwhile run in the invocation that creates them)",
+    );
+  }
+  return warnings;
+}
+
+/**
+ * What every platform's @upstash/redis client is given: the endpoint, and a timeout on each
+ * request (EDGEKUE_REDIS_TIMEOUT_MS), as a signal made per request. The client uses it for a
+ * command and its retries, not for a subscription (which brings its own signal).
+ */
+export function redisOptions(c: Config): {
+  url: string;
+  token: string;
+  signal: () => AbortSignal;
+} {
+  const ms = c.EDGEKUE_REDIS_TIMEOUT_MS;
+  return {
+    url: c.UPSTASH_REDIS_REST_URL,
+    token: c.UPSTASH_REDIS_REST_TOKEN,
+    signal: () => AbortSignal.timeout(ms),
+  };
 }
 
 /** Script calls a Worker invocation makes at most when EDGEKUE_MAX_CALLS is unset. */

@@ -1,7 +1,7 @@
 /**
- * The one place where job handlers are registered: every entry point (worker.ts, node-server.ts,
- * deno.ts, bun.ts, vercel.ts) runs what is registered here. Replace the demo handlers with your
- * own:
+ * The job handlers edgekue's own entry points (worker.ts' default export, node-server.ts, deno.ts,
+ * bun.ts, vercel.ts) run. Replace the demo handlers with your own, or keep them in a project of
+ * your own and give them to `createWorker(registry)` (a Worker; functions/README.md):
  *
  *   handlers.process('email', 10, async (job, ctx) => { ...; return result; });
  *   handlers.process('email', (job, done) => { ...; done(err, result); });   // Kue's style

@@ -31,6 +31,11 @@ export interface NodeRedisOptions {
   agent?: http.Agent;
   /** A tick's script calls go in requests of about this many bytes each (default 48 KiB). */
   chunkBytes?: number;
+  /**
+   * How long a request may take, its retries included, before it fails (default: no limit). A
+   * subscription, on the standard client, is not timed out.
+   */
+  timeoutMs?: number;
 }
 
 interface Answer {
@@ -45,6 +50,7 @@ function post(
   agent: http.Agent,
   headers: Record<string, string>,
   body: string,
+  signal: AbortSignal | undefined,
 ): Promise<Answer> {
   const send = base.protocol === 'https:' ? https.request : http.request;
   const target = {
@@ -54,6 +60,7 @@ function post(
     method: 'POST',
     agent,
     headers,
+    ...(signal ? { signal } : {}),
   };
   return new Promise((resolve, reject) => {
     const req = send(target, (res) => {
@@ -96,6 +103,7 @@ export function nodeRequester(options: NodeRedisOptions): Requester {
   const root = base.pathname.replace(/\/$/, '');
   const retries = options.retries ?? 5;
   const backoff = options.backoff ?? ((n: number) => Math.exp(n) * 50);
+  const timeoutMs = options.timeoutMs;
   const requester: Requester = {
     readYourWrites: true,
     upstashSyncToken: '',
@@ -114,12 +122,17 @@ export function nodeRequester(options: NodeRedisOptions): Requester {
       if (requester.readYourWrites && requester.upstashSyncToken) {
         headers['upstash-sync-token'] = requester.upstashSyncToken;
       }
+      // One deadline for the request and its retries, as @upstash/redis' `signal` option.
+      const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
       let answer: Answer | undefined;
       for (let attempt = 0; ; attempt++) {
         try {
-          answer = await post(base, path, agent, headers, body);
+          answer = await post(base, path, agent, headers, body, signal);
           break;
         } catch (error) {
+          if (signal?.aborted) {
+            throw new Error(`no answer from Redis within ${timeoutMs} ms`, { cause: error });
+          }
           if (attempt >= retries) throw error;
           await new Promise((r) => setTimeout(r, backoff(attempt)));
         }

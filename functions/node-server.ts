@@ -55,6 +55,7 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
       redis: nodeRedis({
         url: config.UPSTASH_REDIS_REST_URL,
         token: config.UPSTASH_REDIS_REST_TOKEN,
+        timeoutMs: config.EDGEKUE_REDIS_TIMEOUT_MS,
       }),
     }),
     registry: options.registry,

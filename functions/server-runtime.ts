@@ -4,6 +4,7 @@
  * each add only their HTTP server, their client address and their signals; Node also its Redis
  * client (node-redis.ts).
  */
+import { Redis } from '@upstash/redis';
 import type { Context } from 'hono';
 import {
   type Connection,
@@ -24,7 +25,15 @@ import {
 import type { ErrorLog } from './api/errors.js';
 import { requeuedJob } from './api/index.js';
 import { createApp } from './app.js';
-import { type Config, ConfigError, invocationOptions, queueOptions, readConfig } from './config.js';
+import {
+  type Config,
+  ConfigError,
+  configWarnings,
+  invocationOptions,
+  queueOptions,
+  readConfig,
+  redisOptions,
+} from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
 import { createWake, type WakeMode } from './wake/index.js';
@@ -33,7 +42,10 @@ import { workRoute } from './work-route.js';
 export interface ServerRuntimeOptions {
   /** The variables functions/config.ts reads. */
   env: Record<string, string | undefined>;
-  /** How to reach Redis (default: the standard client on env's UPSTASH_REDIS_REST_URL and token). */
+  /**
+   * How to reach Redis (default: the standard client on env's UPSTASH_REDIS_REST_URL and token,
+   * each request timed out after EDGEKUE_REDIS_TIMEOUT_MS).
+   */
   connection?: (config: Config) => Connection;
   registry?: HandlerRegistry;
   /** The client's address, which decides what counts as a loopback caller. */
@@ -73,9 +85,9 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
   const config = readConfig(options.env);
   const log = options.log ?? consoleLog;
   const registry = options.registry ?? handlers;
+  for (const warning of configWarnings(config)) log.warn(warning);
   const connection = options.connection?.(config) ?? {
-    url: config.UPSTASH_REDIS_REST_URL,
-    token: config.UPSTASH_REDIS_REST_TOKEN,
+    redis: new Redis({ ...redisOptions(config), enableAutoPipelining: true }),
   };
   const queue = createQueue(connection, queueOptions(config));
   const stopping = new AbortController();
@@ -113,7 +125,7 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
   const app = createApp({
     queue,
     config,
-    work: workRoute({ queue, registry, config, signal, log, wake }),
+    work: workRoute({ queue, registry, config, signal, log, wake, wakeMode: mode }),
     remoteAddress: options.remoteAddress,
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
     log,

@@ -8,17 +8,24 @@
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).
 import '@hono/zod-openapi';
+import { Redis } from '@upstash/redis';
 import { waitUntil } from '@vercel/functions';
 import { type ExecutionContext, Hono } from 'hono';
-import { createQueue, withoutCommands } from '../core/index.js';
+import { createQueue, withoutCommandEcho, withoutCommands } from '../core/index.js';
 import { type HandlerRegistry, runTick, runWake } from '../worker-handlers/index.js';
 import type { WaitUntil } from './api/index.js';
 import { createApp } from './app.js';
 import { bearerToken, secretMatcher } from './auth/safe-equal.js';
-import { invocationOptions, queueOptions, readConfig } from './config.js';
+import {
+  configWarnings,
+  invocationOptions,
+  queueOptions,
+  readConfig,
+  redisOptions,
+} from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
-import { createWake } from './wake/index.js';
+import { continueElsewhere, createWake } from './wake/index.js';
 import { workRoute } from './work-route.js';
 
 export interface VercelFunctionOptions {
@@ -32,7 +39,9 @@ export const EVENT_STREAM_MS = 50_000;
 
 const log = {
   warn: (message: string) => console.warn(message),
-  error: (message: string, error?: unknown) => console.error(message, error),
+  // (a line alone when there is no error to show, not `message undefined`)
+  error: (message: string, error?: unknown) =>
+    error === undefined ? console.error(message) : console.error(message, error),
 };
 
 // Vercel's waitUntil keeps the invocation alive for the promise; failures are only logged.
@@ -57,19 +66,26 @@ function build(options: VercelFunctionOptions): Hono {
   const env = options.env?.() ?? process.env;
   const registry = options.registry ?? handlers;
   const config = readConfig(env);
-  const queue = createQueue(
-    { url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN },
-    queueOptions(config),
-  );
-  const { wake } = createWake(config, {
-    runLocal: () => runWake(queue, registry, invocationOptions(config)),
+  for (const warning of configWarnings(config)) log.warn(warning);
+  // each request times out after EDGEKUE_REDIS_TIMEOUT_MS (a subscription does not)
+  const redis = new Redis({ ...redisOptions(config), enableAutoPipelining: true });
+  const queue = createQueue({ redis }, queueOptions(config));
+  const { wake, mode } = createWake(config, {
+    runLocal: () =>
+      runWake(queue, registry, invocationOptions(config)).then((result) => {
+        if (result.errors > 0) {
+          const reason = withoutCommandEcho(result.lastError ?? 'no answer');
+          log.error(`edgekue: a wake-up cannot reach Redis: ${reason}`);
+        }
+        return result;
+      }),
     log,
   });
   const app = createApp({
     queue,
     config,
     wake,
-    work: workRoute({ queue, registry, config, log, wake }),
+    work: workRoute({ queue, registry, config, log, wake, wakeMode: mode }),
     // No remoteAddress: nothing reaches a Vercel Function over loopback, so every caller needs the
     // configured auth (and is told so without the word about "this machine").
     dashboard: dashboard({ title: config.EDGEKUE_TITLE }),
@@ -96,6 +112,7 @@ function build(options: VercelFunctionOptions): Hono {
       ...invocationOptions(config),
       onRetry: (jobs) => wake(jobs, vercelWaitUntil),
     });
+    continueElsewhere(result, mode, wake, queue, vercelWaitUntil);
     return c.json(result);
   });
   outer.route('/', app);

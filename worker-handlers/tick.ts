@@ -60,6 +60,13 @@ export interface TickResult {
   /** Claims that failed (Redis unreachable), and the last reason. */
   errors: number;
   lastError?: string;
+  /**
+   * The invocation ended (its budget, its calls or a stop) while there was work it could have
+   * gone on with: its last claim took jobs, or runs it cut were given back. A platform with
+   * remote wake-ups (QStash, direct) starts another invocation for them rather than leave them
+   * to the next cron tick.
+   */
+  moreWaiting: boolean;
   ms: number;
 }
 
@@ -128,8 +135,13 @@ async function loop(
     promoted: 0,
     batches: 0,
     errors: 0,
+    moreWaiting: false,
     ms: 0,
   };
+  // What the last claim that went out took, and whether the loop ended for want of work (or of
+  // Redis) rather than of budget or calls.
+  let lastClaimed = 0;
+  let endedIdle = false;
   // Claiming stops at deadline - grace: a batch started later would only shut down at once.
   const open = () =>
     Date.now() < deadline - graceMs && !options.signal?.aborted && calls.remaining > 1;
@@ -181,13 +193,17 @@ async function loop(
       total.errors++;
       total.lastError = errorText(error);
       const at = retryAt(polledAt);
-      if (at === undefined || at >= deadline - graceMs) break;
+      if (at === undefined || at >= deadline - graceMs) {
+        endedIdle = true;
+        break;
+      }
       await sleep(at - Date.now(), options.signal);
       continue;
     }
     add(total, r);
     // No claim went out (out of calls, or shutting down): nothing more to do in this invocation.
     if (r.now === 0) break;
+    lastClaimed = r.claimed;
     if (r.promoted >= promoteLimit) {
       await promoteAll(queue, promoteLimit, total, calls).catch((error: unknown) => {
         total.errors++;
@@ -197,10 +213,14 @@ async function loop(
     // The queue had work: look again at once; the claim that finds it empty says what is due.
     if (r.claimed > 0) continue;
     const at = idle(r, polledAt);
-    if (at === undefined || at >= deadline - graceMs) break;
+    if (at === undefined || at >= deadline - graceMs) {
+      endedIdle = true;
+      break;
+    }
     await sleep(at - Date.now(), options.signal);
   }
   await Promise.all(extraLanes);
+  total.moreWaiting = !endedIdle && (lastClaimed > 0 || total.shutdown > 0);
   total.ms = Date.now() - start;
   return total;
 }

@@ -21,7 +21,7 @@ interface Operation {
 
 const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
 /** Answers every route may give: said once at the top of the page, not under each route. */
-const everyRoute = ['401', '403', '503'];
+const everyRoute = ['401', '403', '502', '503'];
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -91,7 +91,7 @@ body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding
 .d{color:#555}.r{color:#444}pre{background:#f5f5f5;padding:.6rem;overflow:auto;font-size:.8rem}
 </style></head><body><h1>${escapeHtml(title)} API</h1>
 <p>${escapeHtml(doc.info?.description ?? '')} Machine-readable: <a href="openapi.json">openapi.json</a>.</p>
-<p>Every route may also answer <b>401</b> (credentials missing or wrong), <b>403</b> (no auth configured and the client is not on this machine) and <b>503</b> (Redis unreachable: retry).</p>
+<p>Every route may also answer <b>401</b> (credentials missing or wrong), <b>403</b> (no auth configured and the client is not on this machine), <b>502</b> (Redis refused the credentials: check UPSTASH_REDIS_REST_TOKEN) and <b>503</b> (Redis unreachable: retry).</p>
 ${groups}<h2>Schemas</h2>${schemas}</body></html>`;
 }
 

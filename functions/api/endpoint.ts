@@ -79,12 +79,13 @@ const errorDescriptions = {
   404: 'no such job',
   413: 'body or job data over the limit',
   415: 'body is not JSON',
+  502: 'Redis refused the credentials: check UPSTASH_REDIS_REST_TOKEN (not worth a retry)',
   503: 'Redis is unreachable: retry',
   507: 'Redis is full (its memory or the plan data size): remove finished jobs or raise the limit',
 } as const;
 
-/** The error answers a route can give, each `{error}`; 401, 403 and 503 apply to every route. */
+/** The error answers a route can give, each `{error}`; 401, 403, 502 and 503 apply to every route. */
 export function errors(...codes: (keyof typeof errorDescriptions)[]) {
-  const all = [...new Set([...codes, 401, 403, 503] as const)];
+  const all = [...new Set([...codes, 401, 403, 502, 503] as const)];
   return Object.fromEntries(all.map((code) => [code, json(errorSchema, errorDescriptions[code])]));
 }

@@ -28,6 +28,20 @@ const redisAnswers: Partial<Record<ErrorCode, string>> = {
     'Redis is full (its memory, or the data size of the plan): remove finished jobs, or raise the limit',
 };
 
+/**
+ * Redis refused the token (Upstash and the bridge answer 401 `Unauthorized`): a deployment's
+ * mistake that no retry mends, so not the 503 of an unreachable or slow Redis.
+ */
+export const CREDENTIALS_REFUSED = 'Redis refused the credentials: check UPSTASH_REDIS_REST_TOKEN';
+
+/** The client's text of a 401 (core's message is `<script>: Unauthorized`), wherever it is. */
+function refusedCredentials(error: EdgekueError): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (/(^|: )Unauthorized(, command was: .*)?$/s.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** A client error the HTTP layer finds itself (401, 403, 413, 415...), answered as `{error}`. */
 export class HttpError extends Error {
   readonly status: ContentfulStatusCode;
@@ -51,8 +65,11 @@ export function errorJson(c: Context, status: ContentfulStatusCode, message: str
 export function describeError(
   error: unknown,
 ): { status: ContentfulStatusCode; message: string } | undefined {
-  if (error instanceof EdgekueError)
+  if (error instanceof EdgekueError) {
+    if (error.code === 'REDIS' && refusedCredentials(error))
+      return { status: 502, message: CREDENTIALS_REFUSED };
     return { status: statusByCode[error.code], message: error.message };
+  }
   if (error instanceof HttpError) return { status: error.status, message: error.message };
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
@@ -74,7 +91,12 @@ export function onError(log: ErrorLog): ErrorHandler {
     if (known) {
       // the details (hosts, Redis replies) go to the log, not to the client
       log.error(`${c.req.method} ${c.req.path}: ${known.message}`, withoutCommands(error));
-      const told = error instanceof EdgekueError ? redisAnswers[error.code] : undefined;
+      const told =
+        known.message === CREDENTIALS_REFUSED
+          ? CREDENTIALS_REFUSED
+          : error instanceof EdgekueError
+            ? redisAnswers[error.code]
+            : undefined;
       return errorJson(c, known.status, told ?? 'internal error');
     }
     // unexpected: log everything, answer nothing that would help an attacker

@@ -1,6 +1,7 @@
 import { Client } from '@upstash/qstash';
-import type { RunningBatches } from '../../worker-handlers/index.js';
-import type { Wake } from '../api/index.js';
+import type { Queue } from '../../core/index.js';
+import type { RunningBatches, TickResult } from '../../worker-handlers/index.js';
+import { requeuedJob, type WaitUntil, type Wake } from '../api/index.js';
 import type { Config } from '../config.js';
 import type { WakeLog } from './coalesce.js';
 import { directWake, type Fetcher } from './direct.js';
@@ -62,4 +63,19 @@ export function createWake(
     ? serverInProcessWake(options.runLocal, options.running, options.log)
     : inProcessWake(options.runLocal, options.log);
   return { mode: 'in-process', wake };
+}
+
+/**
+ * Where wake-ups reach another invocation (QStash, direct), a run that ended with work left (its
+ * budget or its calls ran out, or runs it cut were given back) starts one for it, rather than
+ * leave it to the next cron tick; in process, the next tick or wake-up here finds it.
+ */
+export function continueElsewhere(
+  result: TickResult,
+  mode: WakeMode,
+  wake: Wake,
+  queue: Queue,
+  ctx: WaitUntil,
+): void {
+  if (result.moreWaiting && mode !== 'in-process') wake([requeuedJob(queue)], ctx);
 }

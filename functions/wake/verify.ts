@@ -11,6 +11,9 @@ export interface WorkAuthOptions {
   url?: string | undefined;
 }
 
+/** Why a delivery whose QStash signature did not verify is refused. */
+export const INVALID_SIGNATURE = 'invalid QStash signature';
+
 export type WorkAuth = (request: Request, body: string) => Promise<string | undefined>;
 
 /**
@@ -41,7 +44,7 @@ export function workAuth(options: WorkAuthOptions): WorkAuth {
         await receiver.verify({ signature, body, url: options.url ?? request.url });
         return undefined;
       } catch {
-        return 'invalid QStash signature';
+        return INVALID_SIGNATURE;
       }
     }
     return receiver && secret

@@ -5,12 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { queueOptionsSchema } from '../../core/index.js';
 import {
   ConfigError,
+  configWarnings,
   envSchema,
   invocationOptions,
   queueOptions,
   readConfig,
   workerCalls,
 } from '../../functions/config.js';
+import { createServerRuntime } from '../../functions/server-runtime.js';
 
 const base = { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1', UPSTASH_REDIS_REST_TOKEN: 't' };
 
@@ -79,6 +81,76 @@ describe('the Redis endpoint and empty vars', () => {
         .map((name) => [name, '']),
     );
     expect(readConfig({ ...base, ...empty })).toEqual(readConfig(base));
+  });
+});
+
+describe('the Redis timeout', () => {
+  it('gives each Redis request 10 s, or EDGEKUE_REDIS_TIMEOUT_MS', () => {
+    expect(readConfig(base).EDGEKUE_REDIS_TIMEOUT_MS).toBe(10_000);
+    expect(readConfig({ ...base, EDGEKUE_REDIS_TIMEOUT_MS: '2500' }).EDGEKUE_REDIS_TIMEOUT_MS).toBe(
+      2_500,
+    );
+  });
+
+  it.each([
+    ['EDGEKUE_REDIS_TIMEOUT_MS', 'soon'],
+    ['EDGEKUE_REDIS_TIMEOUT_MS', '0'],
+    ['EDGEKUE_REDIS_TIMEOUT_MS', '99'],
+    ['EDGEKUE_REDIS_TIMEOUT_MS', '1.5'],
+    ['EDGEKUE_REDIS_TIMEOUT_MS', '600001'],
+  ])('refuses %s=%s, naming it', refusesNaming);
+});
+
+describe('wake-up settings', () => {
+  const qstash = {
+    ...base,
+    QSTASH_TOKEN: 'qstash-token',
+    EDGEKUE_WORKER_URL: 'https://edgekue.example.workers.dev/work',
+  };
+  const keys = { QSTASH_CURRENT_SIGNING_KEY: 'sig_current', QSTASH_NEXT_SIGNING_KEY: 'sig_next' };
+
+  it('refuses QStash wake-ups without both signing keys: its deliveries could not be verified', () => {
+    expect(() => readConfig(qstash)).toThrow(ConfigError);
+    expect(() => readConfig(qstash)).toThrow(
+      /QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY: required with QSTASH_TOKEN and EDGEKUE_WORKER_URL/,
+    );
+    const { QSTASH_NEXT_SIGNING_KEY: _, ...current } = keys;
+    expect(() => readConfig({ ...qstash, ...current })).toThrow(/\n {2}QSTASH_NEXT_SIGNING_KEY: /);
+    // a worker secret does not help: QStash does not send it
+    expect(() => readConfig({ ...qstash, EDGEKUE_WORKER_SECRET: 'w'.repeat(16) })).toThrow(
+      ConfigError,
+    );
+    expect(readConfig({ ...qstash, ...keys })).toMatchObject(keys);
+  });
+
+  it('refuses an EDGEKUE_WORKER_URL whose path does not end in /work', () => {
+    refusesNaming('EDGEKUE_WORKER_URL', 'https://edgekue.example.workers.dev');
+    refusesNaming('EDGEKUE_WORKER_URL', 'https://edgekue.example.workers.dev/stats');
+    refusesNaming('EDGEKUE_WORKER_URL', 'https://edgekue.example.workers.dev/worker');
+    expect(() => readConfig({ ...base, EDGEKUE_WORKER_URL: 'https://x.dev' })).toThrow(
+      /path ending in \/work/,
+    );
+    for (const url of ['https://x.dev/work', 'https://x.dev/work/', 'https://x.dev/kue/work']) {
+      expect(readConfig({ ...base, EDGEKUE_WORKER_URL: url }).EDGEKUE_WORKER_URL).toBe(url);
+    }
+  });
+
+  it('warns, once per process, of a QSTASH_TOKEN without EDGEKUE_WORKER_URL (QStash unused)', () => {
+    const lonely = { ...base, QSTASH_TOKEN: 'qstash-token' };
+    expect(configWarnings(readConfig(lonely))).toEqual([
+      expect.stringMatching(/QSTASH_TOKEN is set without EDGEKUE_WORKER_URL/),
+    ]);
+    expect(configWarnings(readConfig(base))).toEqual([]);
+    expect(configWarnings(readConfig({ ...qstash, ...keys }))).toEqual([]);
+    const warned: string[] = [];
+    const runtime = createServerRuntime({
+      env: lonely,
+      tick: false,
+      log: { warn: (m) => warned.push(m), error: (m) => warned.push(m) },
+    });
+    expect(warned).toEqual(configWarnings(readConfig(lonely)));
+    expect(runtime.wakeMode).toBe('in-process');
+    return runtime.stop();
   });
 });
 

@@ -97,7 +97,7 @@ describe('POST /job', () => {
     const results = createResultsSchema.parse(await r.json());
     expect(results).toHaveLength(5);
     expect(createdSchema.parse(results[0]).message).toBe('job created');
-    expect(results[1]).toEqual({ error: 'Must provide job type' });
+    expect(results[1]).toEqual({ error: '[1].type: Must provide job type' });
     expect(errorSchema.parse(results[2]).error).toMatch(/^\[2\]\.options\.priority: /);
     expect(createdSchema.parse(results[3]).message).toBe('job created');
     expect(errorSchema.parse(results[4]).error).toMatch(/^\[4\]: must be a job object/);

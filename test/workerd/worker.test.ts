@@ -9,6 +9,7 @@ import { Queue } from '../../core/index.js';
 import { bootWorker, buildWorker } from '../../infra/build/workerd-bundle.js';
 import { findFreePort } from '../../infra/redis-server/index.js';
 import { channelSubscribers, testRedis } from '../support/stack.js';
+import { readUntil } from '../support/stream-text.js';
 import { dropQueue } from '../worker/helpers.js';
 
 const secret = 'workerd-test-secret-0123456789';
@@ -182,12 +183,7 @@ describe('the Worker in workerd', () => {
     expect(await subscribed()).toBe(1);
     const id = await createJob(tickOnly, { type: 'email', data: { to: 'live@example.com' } });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    while (!text.includes(`"id":"${id}"`)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
+    const text = await readUntil(reader, `"id":"${id}"`);
     expect(text).toContain('event: enqueue');
     // workerd notices the client left at the stream's next write (a heartbeat), not at once
     abort.abort();

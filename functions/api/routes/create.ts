@@ -45,7 +45,12 @@ function prepare(queue: Queue, item: unknown, base: string): Job {
   }
   const raw = item as Record<string, unknown>;
   if (raw.type === undefined || raw.type === null || raw.type === '') {
-    throw new ValidationError('Must provide job type', base ? `${base}.type` : 'type');
+    // Kue's message; in an array, after the item's place as every other item's error
+    const message = 'Must provide job type';
+    throw new ValidationError(
+      base ? `${base}.type: ${message}` : message,
+      base ? `${base}.type` : 'type',
+    );
   }
   const spec = parse(newJobSchema, item, base);
   const data = spec.data ?? {};
