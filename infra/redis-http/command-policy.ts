@@ -47,6 +47,16 @@ const CONNECTION_STATE = new Set([
   'asking',
 ]);
 
+/**
+ * Subcommands that change the state of their connection: SCRIPT DEBUG puts it in the Lua
+ * debugger, and every request after it on the shared connection got the debugger's answers
+ * (SYNC mode froze the whole server for every client). Refused even with allowDangerousCommands:
+ * no operator can use them through a connection others share.
+ */
+const CONNECTION_STATE_SUBCOMMANDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  script: new Set(['debug']),
+};
+
 /** Commands that wait server-side until data arrives or their timeout passes. */
 const ALWAYS_BLOCKING = new Set([
   'blpop',
@@ -109,11 +119,14 @@ export function classifyCommand(
   options: CommandPolicyOptions,
 ): CommandVerdict {
   const { name } = command;
-  if (CONNECTION_STATE.has(name)) {
+  if (
+    CONNECTION_STATE.has(name) ||
+    CONNECTION_STATE_SUBCOMMANDS[name]?.has(subcommandOf(command))
+  ) {
     return {
       kind: 'refused',
       message:
-        `ERR '${name}' is not supported by this HTTP bridge: it changes the state of a Redis ` +
+        `ERR '${CONNECTION_STATE.has(name) ? name : `${name} ${subcommandOf(command)}`}' is not supported by this HTTP bridge: it changes the state of a Redis ` +
         'connection, and connections are shared between requests (use /multi-exec for transactions ' +
         'and /subscribe/<channel> for pub/sub)',
     };

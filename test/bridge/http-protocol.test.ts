@@ -268,6 +268,10 @@ describe('command policy', () => {
       ['watch', 'k'],
       ['subscribe', 'c'],
       ['client', 'setname', 'x'],
+      // the Lua debugger took the shared connection (SYNC: the whole server), even for the
+      // test bridge, which allows dangerous commands
+      ['script', 'debug', 'yes'],
+      ['SCRIPT', 'DEBUG', 'sync'],
     ]) {
       const res = await call('/', { body: command });
       expect(res.status).toBe(400);
