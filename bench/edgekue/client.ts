@@ -1,6 +1,7 @@
 import { Redis } from '@upstash/redis';
 import { createQueue, type Queue, type RedisClient } from '../../core/index.js';
 import { scripts } from '../../core/scripts/index.generated.js';
+import { envSchema } from '../../functions/config.js';
 import { nodeRedis } from '../../functions/node-redis.js';
 import { benchQueueOptions } from './runs.js';
 
@@ -32,9 +33,16 @@ export interface BridgeAccess {
  * it (Node's fetch), seen through a pass-through that tallies which script each call runs.
  */
 function tallyingClient(bridge: BridgeAccess, tally: ScriptTally, fetch: boolean): RedisClient {
+  // each request under the timeout a deployment gives it by default (EDGEKUE_REDIS_TIMEOUT_MS)
+  const timeoutMs = envSchema.shape.EDGEKUE_REDIS_TIMEOUT_MS.parse(undefined);
   const redis: RedisClient = fetch
-    ? new Redis({ url: bridge.url, token: bridge.token, enableAutoPipelining: true })
-    : nodeRedis({ url: bridge.url, token: bridge.token });
+    ? new Redis({
+        url: bridge.url,
+        token: bridge.token,
+        enableAutoPipelining: true,
+        signal: () => AbortSignal.timeout(timeoutMs),
+      })
+    : nodeRedis({ url: bridge.url, token: bridge.token, timeoutMs });
   return {
     evalsha(sha, keys, args) {
       tally.add(scriptNames.get(sha) ?? sha);
