@@ -14,6 +14,7 @@ import type { RedisConnections } from './connections.js';
 import {
   BadRequestError,
   BridgeHttpError,
+  ClientGoneError,
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
@@ -21,7 +22,7 @@ import {
   UnauthorizedError,
 } from './errors.js';
 import type { CommandExecutor } from './executor.js';
-import { type ResponseHeaders, readBody, sendJson } from './http-io.js';
+import { loggablePath, type ResponseHeaders, readBody, sendJson } from './http-io.js';
 import {
   type CommandOutcome,
   errorToJson,
@@ -42,6 +43,8 @@ export interface BridgeAppDeps {
   readonly checkToken: (presented: string | undefined) => boolean;
   readonly bodyLimitBytes: number;
   readonly answerLimitBytes: number;
+  readonly maxPipelineCommands: number;
+  readonly subscriberBacklogBytes: number;
   readonly streams: StreamRegistry;
   readonly log: (line: string) => void;
 }
@@ -184,7 +187,14 @@ export function createRequestHandler(
     const endpoint = ENDPOINT_OF[route.kind];
     if (endpoint) stats.countRequest(endpoint);
     if (route.kind === 'health') {
-      respond(req, res, 200, '{"ok":true}', headers, false);
+      // From the connection's known state, no command sent: a load balancer polling it often
+      // costs Redis nothing. The reason stays in the log: this endpoint needs no token.
+      if (deps.connections.isSharedReady()) {
+        respond(req, res, 200, '{"ok":true}', headers, false);
+      } else {
+        const error = `ERR Redis is unavailable: connection is ${deps.connections.shared.status}`;
+        respond(req, res, 503, JSON.stringify({ ok: false, error }), headers, false);
+      }
       return;
     }
     if (!deps.checkToken(presentedToken(req, query))) throw new UnauthorizedError();
@@ -218,6 +228,8 @@ export function createRequestHandler(
             stats,
             headers,
             streams: deps.streams,
+            backlogLimitBytes: deps.subscriberBacklogBytes,
+            log: deps.log,
           },
         );
         return;
@@ -238,14 +250,20 @@ export function createRequestHandler(
       }
       case 'pipeline': {
         const encoding = replyEncodingOf(req);
-        const commands = parseCommandList(parseJsonBody(await readBody(req, deps.bodyLimitBytes)));
+        const commands = parseCommandList(
+          parseJsonBody(await readBody(req, deps.bodyLimitBytes)),
+          deps.maxPipelineCommands,
+        );
         const outcomes = await executor.runPipeline(commands, aborted.signal);
         respond(req, res, 200, answersJson(outcomes, encoding), headers, counted);
         return;
       }
       case 'multi-exec': {
         const encoding = replyEncodingOf(req);
-        const commands = parseCommandList(parseJsonBody(await readBody(req, deps.bodyLimitBytes)));
+        const commands = parseCommandList(
+          parseJsonBody(await readBody(req, deps.bodyLimitBytes)),
+          deps.maxPipelineCommands,
+        );
         const outcomes = await executor.runTransaction(commands);
         respond(req, res, 200, answersJson(outcomes, encoding), headers, counted);
         return;
@@ -299,7 +317,7 @@ export function createRequestHandler(
       .catch((err: unknown) => answerError(req, res, err, headers, counted))
       .catch((err: unknown) => {
         // Even the error answer failed (socket gone, bad header): just drop the connection.
-        deps.log(`redis-http: could not answer ${req.method} ${req.url}: ${String(err)}`);
+        deps.log(`redis-http: could not answer ${req.method} ${loggablePath(req)}: ${String(err)}`);
         res.destroy();
       });
   };
@@ -311,7 +329,7 @@ export function createRequestHandler(
     headers: ResponseHeaders,
     counted: boolean,
   ): void {
-    if (res.headersSent) {
+    if (res.headersSent || err instanceof ClientGoneError) {
       res.destroy();
       return;
     }
@@ -324,7 +342,7 @@ export function createRequestHandler(
       return;
     }
     deps.log(
-      `redis-http: internal error on ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}`,
+      `redis-http: internal error on ${req.method} ${loggablePath(req)}: ${err instanceof Error ? err.stack : String(err)}`,
     );
     respond(req, res, 500, errorToJson('ERR internal bridge error'), headers, counted);
   }

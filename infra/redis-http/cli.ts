@@ -1,5 +1,7 @@
-// `npm run redis-http -- --port 8079 --token local_token [--redis-url redis://...]
-//   [--allow-dangerous] [--body-limit BYTES] [--answer-limit BYTES] [--host 127.0.0.1]`
+// `npm run redis-http -- --port 8079 [--host 127.0.0.1] [--allow-dangerous] [--body-limit BYTES]
+//   [--answer-limit BYTES] [--max-pipeline N] [--subscriber-backlog BYTES] [--request-timeout MS]`
+// with the token and Redis URL from UPSTASH_REDIS_REST_TOKEN and REDIS_URL (or --token and
+// --redis-url, which any user of the machine can read in `ps`).
 //
 // Runs the bridge in the foreground, in front of the given Redis (--redis-url or REDIS_URL) or
 // of a throwaway redis-server it starts itself. Prints exactly one line on stdout,
@@ -7,21 +9,35 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
-import { DEFAULT_ANSWER_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES } from './options.js';
+import {
+  DEFAULT_ANSWER_LIMIT_BYTES,
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_MAX_PIPELINE_COMMANDS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SUBSCRIBER_BACKLOG_BYTES,
+} from './options.js';
 import { type BridgeHandle, startBridge } from './server.js';
 
 const USAGE = `usage: npm run redis-http -- [--port 8079] [--host 127.0.0.1] [--token TOKEN]
        [--redis-url redis://host:port] [--allow-dangerous] [--body-limit BYTES]
-       [--answer-limit BYTES]
+       [--answer-limit BYTES] [--max-pipeline N] [--subscriber-backlog BYTES]
+       [--request-timeout MS]
 
   --port             HTTP port (0 = any free port; default 8079)
   --host             interface to listen on (default 127.0.0.1)
-  --token            bearer token clients must present (default: $UPSTASH_REDIS_REST_TOKEN or local_token)
-  --redis-url        Redis to serve (default: $REDIS_URL, else a throwaway redis-server started here)
+  --token            bearer token clients must present (default: $UPSTASH_REDIS_REST_TOKEN or
+                     local_token); prefer the variable: arguments show in ps
+  --redis-url        Redis to serve (default: $REDIS_URL, else a throwaway redis-server started
+                     here); prefer the variable when the URL holds a password
   --allow-dangerous  let FLUSHALL, CONFIG, SCRIPT FLUSH... through (never on a shared Redis)
   --body-limit       largest request body in bytes (default ${DEFAULT_BODY_LIMIT_BYTES})
   --answer-limit     largest answer of one command in bytes, as Upstash's max request size
-                     (default ${DEFAULT_ANSWER_LIMIT_BYTES})`;
+                     (default ${DEFAULT_ANSWER_LIMIT_BYTES})
+  --max-pipeline     most commands in one pipeline or transaction (default ${DEFAULT_MAX_PIPELINE_COMMANDS})
+  --subscriber-backlog
+                     unsent bytes a subscription stream may hold before it is cut
+                     (default ${DEFAULT_SUBSCRIBER_BACKLOG_BYTES}, Redis' pubsub hard limit)
+  --request-timeout  ms a client has to send a whole request; 408 after (default ${DEFAULT_REQUEST_TIMEOUT_MS})`;
 
 const integer = (name: string, min: number, max: number) =>
   z.coerce
@@ -38,6 +54,11 @@ const CliSchema = z.object({
   allowDangerous: z.boolean().default(false),
   bodyLimit: integer('--body-limit', 1, 1024 * 1024 * 1024).default(DEFAULT_BODY_LIMIT_BYTES),
   answerLimit: integer('--answer-limit', 1, 1024 * 1024 * 1024).default(DEFAULT_ANSWER_LIMIT_BYTES),
+  maxPipeline: integer('--max-pipeline', 1, 10_000_000).default(DEFAULT_MAX_PIPELINE_COMMANDS),
+  subscriberBacklog: integer('--subscriber-backlog', 1, 1024 * 1024 * 1024).default(
+    DEFAULT_SUBSCRIBER_BACKLOG_BYTES,
+  ),
+  requestTimeout: integer('--request-timeout', 100, 3_600_000).default(DEFAULT_REQUEST_TIMEOUT_MS),
 });
 
 function parseCli(argv: string[]): z.output<typeof CliSchema> {
@@ -51,6 +72,9 @@ function parseCli(argv: string[]): z.output<typeof CliSchema> {
       'allow-dangerous': { type: 'boolean' },
       'body-limit': { type: 'string' },
       'answer-limit': { type: 'string' },
+      'max-pipeline': { type: 'string' },
+      'subscriber-backlog': { type: 'string' },
+      'request-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -67,6 +91,9 @@ function parseCli(argv: string[]): z.output<typeof CliSchema> {
     allowDangerous: values['allow-dangerous'],
     bodyLimit: values['body-limit'],
     answerLimit: values['answer-limit'],
+    maxPipeline: values['max-pipeline'],
+    subscriberBacklog: values['subscriber-backlog'],
+    requestTimeout: values['request-timeout'],
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;
@@ -114,6 +141,9 @@ async function main(): Promise<void> {
       host: options.host,
       bodyLimitBytes: options.bodyLimit,
       answerLimitBytes: options.answerLimit,
+      maxPipelineCommands: options.maxPipeline,
+      subscriberBacklogBytes: options.subscriberBacklog,
+      requestTimeoutMs: options.requestTimeout,
       allowDangerousCommands: options.allowDangerous,
     });
     if (stopping) return;

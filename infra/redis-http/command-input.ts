@@ -62,8 +62,16 @@ export function parseCommand(json: unknown): RedisCommand {
   return toCommand(parsed.data);
 }
 
-/** `POST /pipeline` and `POST /multi-exec` body: a non-empty array of commands. */
-export function parseCommandList(json: unknown): RedisCommand[] {
+/**
+ * `POST /pipeline` and `POST /multi-exec` body: a non-empty array of at most `maxCommands`
+ * commands (counted before anything else is looked at: an oversized list is not even validated).
+ */
+export function parseCommandList(json: unknown, maxCommands: number): RedisCommand[] {
+  if (Array.isArray(json) && json.length > maxCommands) {
+    throw new BadRequestError(
+      `ERR too many commands in one request: ${json.length}, more than the limit of ${maxCommands}`,
+    );
+  }
   const parsed = CommandList.safeParse(json);
   if (!parsed.success) throw new BadRequestError(explain(json, parsed.error, true));
   return parsed.data.map(toCommand);

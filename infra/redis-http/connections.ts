@@ -9,6 +9,7 @@
 // background so service resumes by itself when Redis comes back.
 import { Command, Redis, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from './errors.js';
+import { redactRedisUrl } from './options.js';
 import type { RedisReply } from './resp-encoding.js';
 
 /** A command whose reply ioredis hands over untouched (no HGETALL-to-object and the like). */
@@ -82,23 +83,35 @@ export class RedisConnections {
   private dedicatedCount = 0;
   private closed = false;
   private wasReady = false;
+  /** The last connection failure logged, so a retry failing the same way is not logged again. */
+  private lastFailure: string | undefined;
+  /** The Redis URL as logs show it (no password). */
+  readonly safeUrl: string;
 
   constructor(private readonly options: RedisConnectionsOptions) {
+    this.safeUrl = redactRedisUrl(options.redisUrl);
     this.shared = new Redis(options.redisUrl, {
       ...BASE_OPTIONS,
       commandTimeout: options.commandTimeoutMs,
       // Reconnect quickly but without hammering a server that is down.
       retryStrategy: (attempt) => Math.min(50 * attempt, 1_000),
     });
-    // ioredis emits 'error' on every failed reconnect; log the transitions, not each attempt.
+    // ioredis emits 'error' on every failed reconnect; log the transitions and each new reason
+    // (a wrong password, WRONGPASS/NOAUTH, would otherwise only show as 503s), not each attempt.
     this.shared.on('error', (err) => {
-      if (this.wasReady)
-        options.log(`redis-http: lost Redis at ${options.redisUrl}: ${describe(err)}`);
+      const reason = this.scrub(describe(err));
+      if (this.wasReady) {
+        options.log(`redis-http: lost Redis at ${this.safeUrl}: ${reason}`);
+      } else if (reason !== this.lastFailure) {
+        options.log(`redis-http: cannot connect to Redis at ${this.safeUrl}: ${reason}`);
+      }
+      this.lastFailure = reason;
       this.wasReady = false;
     });
     this.shared.on('ready', () => {
-      if (!this.wasReady) options.log(`redis-http: connected to Redis at ${options.redisUrl}`);
+      if (!this.wasReady) options.log(`redis-http: connected to Redis at ${this.safeUrl}`);
       this.wasReady = true;
+      this.lastFailure = undefined;
     });
     this.shared.connect().catch(() => {
       // Not fatal: the retry strategy keeps trying, and requests answer 503 meanwhile.
@@ -119,6 +132,22 @@ export class RedisConnections {
       };
       this.shared.once('ready', onReady);
     });
+  }
+
+  /** An error text without the password of the Redis URL, should it ever quote it. */
+  private scrub(text: string): string {
+    let password = '';
+    try {
+      password = decodeURIComponent(new URL(this.options.redisUrl).password);
+    } catch {
+      // no password to hide
+    }
+    return password ? text.split(password).join('***') : text;
+  }
+
+  /** Whether the shared connection is up, from its known state (no command is sent). */
+  isSharedReady(): boolean {
+    return this.shared.status === 'ready';
   }
 
   /** Fails fast (503) when the shared connection is not up, before anything is sent. */

@@ -80,3 +80,14 @@ export class RedisTimeoutError extends BridgeHttpError {
     super(504, `ERR Redis did not answer within ${timeoutMs} ms`);
   }
 }
+
+/**
+ * The client went away before its request was read (aborted upload, connection reset): nobody
+ * is left to answer, and it is the client's doing, not a bridge failure to log or count.
+ */
+export class ClientGoneError extends Error {
+  override name = 'ClientGoneError';
+  constructor() {
+    super('the client went away before its request was read');
+  }
+}

@@ -1,6 +1,6 @@
 // Reading request bodies and writing JSON responses on raw node:http.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PayloadTooLargeError } from './errors.js';
+import { ClientGoneError, PayloadTooLargeError } from './errors.js';
 
 /**
  * Reads the whole body, refusing (413) as soon as it exceeds `limitBytes`, from the declared
@@ -29,11 +29,25 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     req.once('end', () =>
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
     );
-    req.once('error', reject);
+    // An aborted upload ('error' ECONNRESET "aborted", or a close before the end): the client
+    // left. After 'end' the promise is settled and these are no-ops.
+    req.once('error', () => reject(new ClientGoneError()));
+    req.once('close', () => reject(new ClientGoneError()));
   });
 }
 
 export type ResponseHeaders = Record<string, string | number | readonly string[]>;
+
+/**
+ * The request's path for a log line: no query string (it may hold `?_token=`), and cut short
+ * (URL-form commands carry their arguments in the path).
+ */
+export function loggablePath(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : `${url.slice(0, q)}?…`;
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
 
 /** Writes a complete JSON response (no body for HEAD). */
 export function sendJson(

@@ -4,9 +4,12 @@
 // and errors inside arrays (EXEC, Lua) as Error objects.
 //
 // With `Upstash-Encoding: base64` every bulk and status string, at every depth and including
-// "OK", is the base64 of its raw bytes, which is what @upstash/redis decodes by default.
-// Without it strings are UTF-8 text (invalid bytes become U+FFFD, as on Upstash). Integers are
-// JSON numbers and error texts are never encoded.
+// "OK", is the base64 of its raw bytes, which is what @upstash/redis decodes by default. An
+// error inside a reply (an EXEC entry, a Lua table holding redis.error_reply) is a string of the
+// result like any other, so it is encoded too: the client decodes every string of a result.
+// Only the top-level `{"error": …}` text stays plain, as the client reads it as it is.
+// Without the header strings are UTF-8 text (invalid bytes become U+FFFD, as on Upstash).
+// Integers are JSON numbers.
 
 export type RedisReply = Buffer | string | number | null | Error | RedisReply[];
 
@@ -28,7 +31,7 @@ export function replyToJson(reply: RedisReply, encoding: ReplyEncoding): string 
     return replyToJson(Buffer.from(reply, 'utf8'), encoding);
   }
   if (typeof reply === 'number') return Number.isFinite(reply) ? String(reply) : 'null';
-  if (reply instanceof Error) return JSON.stringify(reply.message);
+  if (reply instanceof Error) return replyToJson(Buffer.from(reply.message, 'utf8'), encoding);
   let out = '[';
   for (let i = 0; i < reply.length; i++) {
     if (i > 0) out += ',';

@@ -5,7 +5,7 @@ import { createRequestHandler } from './app.js';
 import { createTokenChecker } from './auth.js';
 import { RedisConnections } from './connections.js';
 import { CommandExecutor } from './executor.js';
-import { type BridgeOptions, resolveBridgeOptions } from './options.js';
+import { type BridgeOptions, MAX_HEADERS_TIMEOUT_MS, resolveBridgeOptions } from './options.js';
 import { type BridgeStats, StatsCollector } from './stats.js';
 import type { StreamRegistry } from './subscription-stream.js';
 
@@ -23,6 +23,21 @@ export interface BridgeHandle {
 const REDIS_READY_WAIT_MS = 5_000;
 /** How long close() lets in-flight requests finish before cutting connections. */
 const CLOSE_GRACE_MS = 2_000;
+/**
+ * An idle keep-alive connection (one that has had a request) is kept this long: longer than the
+ * 60 s idle timeout of the proxies usually put in front (AWS ALB, nginx's upstream keepalive),
+ * so the proxy closes it first and never sends a request on a connection the bridge is closing
+ * (a 502 for that request). A connection that never sends a request is cut by headersTimeout.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
+ * Node checks the header and request timeouts on a timer (every 30 s by default, so a 10 s limit
+ * could hold for 40 s): check often enough for the limits to hold within a quarter of them.
+ */
+function timeoutCheckInterval(timeoutMs: number): number {
+  return Math.max(50, Math.min(1_000, Math.floor(timeoutMs / 4)));
+}
 
 const defaultLog = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -52,7 +67,9 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeHandle>
     log,
   });
   if (!(await connections.waitUntilReady(REDIS_READY_WAIT_MS))) {
-    log(`redis-http: Redis at ${opts.redisUrl} is not reachable yet; serving 503 until it is`);
+    log(
+      `redis-http: Redis at ${connections.safeUrl} is not reachable yet; serving 503 until it is`,
+    );
   }
 
   const stats = new StatsCollector();
@@ -74,11 +91,26 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeHandle>
     checkToken: createTokenChecker(opts.token),
     bodyLimitBytes: opts.bodyLimitBytes,
     answerLimitBytes: opts.answerLimitBytes,
+    maxPipelineCommands: opts.maxPipelineCommands,
+    subscriberBacklogBytes: opts.subscriberBacklogBytes,
     streams,
     log,
   });
 
-  const server = createServer({ keepAliveTimeout: 30_000, noDelay: true }, handler);
+  // Slow clients: a request must arrive whole (headers and body) within requestTimeoutMs, its
+  // headers within 10 s, or the client gets 408 and the connection is closed. Waiting for the
+  // answer is not counted, so a BLPOP of any timeout and a subscription stream are never cut.
+  const headersTimeout = Math.min(MAX_HEADERS_TIMEOUT_MS, opts.requestTimeoutMs);
+  const server = createServer(
+    {
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout,
+      requestTimeout: opts.requestTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckInterval(headersTimeout),
+      noDelay: true,
+    },
+    handler,
+  );
   let port: number;
   try {
     port = await listen(server, opts.port, opts.host);

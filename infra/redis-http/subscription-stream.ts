@@ -7,6 +7,12 @@
 //
 // The Redis connection lives exactly as long as the HTTP request: it is closed when the client
 // goes away, and the stream ends when Redis goes away (the client then sees the stream close).
+//
+// The bridge reads every message Redis pushes whether or not the client reads the stream, so
+// Redis' own limit on slow pub/sub clients never applies: a client that stops reading would
+// have the bridge hold its messages without bound. A stream whose unsent bytes pass
+// `backlogLimitBytes` is therefore cut (the socket closed, the buffered bytes dropped), as Redis
+// disconnects a subscriber over its `client-output-buffer-limit pubsub`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RedisConnections } from './connections.js';
 import type { ResponseHeaders } from './http-io.js';
@@ -33,24 +39,43 @@ export async function streamSubscription(
     stats: StatsCollector;
     headers: ResponseHeaders;
     streams: StreamRegistry;
+    /** Unsent bytes past which the stream is cut. */
+    backlogLimitBytes: number;
+    log: (line: string) => void;
   },
 ): Promise<void> {
   // Throws RedisUnavailableError before any byte is written: the caller answers 503 in JSON.
   const redis = await deps.connections.openSubscriber();
   let ended = false;
-  const end = () => {
+  /** `cut`: drop what is still unsent and close the socket, instead of ending after it. */
+  const end = (cut = false) => {
     if (ended) return;
     ended = true;
     clearInterval(heartbeat);
     deps.streams.delete(end);
     redis.disconnect();
-    if (!res.writableEnded) res.end();
+    if (cut) res.destroy();
+    else if (!res.writableEnded) res.end();
   };
-  const heartbeat = setInterval(() => res.write(': keepalive\n\n'), HEARTBEAT_MS);
+  const send = (text: string) => {
+    if (ended) return;
+    res.write(text);
+    // Socket's buffer included: the bytes the client has not taken yet.
+    const backlog = res.writableLength;
+    if (backlog > deps.backlogLimitBytes) {
+      deps.log(
+        `redis-http: cut the ${subscription.pattern ? 'psubscribe' : 'subscribe'} stream of ` +
+          `${JSON.stringify(subscription.target)}: its client fell ${backlog} bytes behind ` +
+          `(limit ${deps.backlogLimitBytes})`,
+      );
+      end(true);
+    }
+  };
+  const heartbeat = setInterval(() => send(': keepalive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
   deps.streams.add(end);
-  res.once('close', end);
-  redis.once('end', end);
+  res.once('close', () => end());
+  redis.once('end', () => end());
   if (req.destroyed) return end();
 
   res.writeHead(200, {
@@ -69,7 +94,7 @@ export async function streamSubscription(
   const backlog: string[] = [];
   const emit = (line: string) => {
     if (ended) return;
-    if (confirmed) res.write(`data: ${line}\n\n`);
+    if (confirmed) send(`data: ${line}\n\n`);
     else backlog.push(line);
   };
   redis.on('message', (channel: string, message: string) => emit(`message,${channel},${message}`));
@@ -83,11 +108,11 @@ export async function streamSubscription(
       ? await redis.psubscribe(subscription.target)
       : await redis.subscribe(subscription.target);
     if (ended) return;
-    res.write(
+    send(
       `data: ${subscription.pattern ? 'psubscribe' : 'subscribe'},${subscription.target},${count}\n\n`,
     );
     confirmed = true;
-    for (const line of backlog.splice(0)) res.write(`data: ${line}\n\n`);
+    for (const line of backlog.splice(0)) send(`data: ${line}\n\n`);
   } catch {
     end();
   }

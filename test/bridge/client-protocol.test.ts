@@ -90,6 +90,15 @@ describe.each(MODES)('@upstash/redis in %s', (_label, clientOpts) => {
     );
   });
 
+  it('reads error replies nested in a result as text, at any depth', async () => {
+    const result = await redis.eval(
+      "return {1, redis.error_reply('boom bad'), {redis.error_reply('ERR déjà vu')}}",
+      [],
+      [],
+    );
+    expect(result).toEqual([1, 'boom bad', ['ERR déjà vu']]);
+  });
+
   it('runs an explicit pipeline whose failing entry does not fail the others', async () => {
     await redis.set(`${p}notnum`, 'abc');
     const results = await redis

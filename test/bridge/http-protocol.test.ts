@@ -148,6 +148,41 @@ describe('request validation', () => {
     }
   });
 
+  it('refuses a pipeline or transaction over the command limit whole, and runs one at it', async () => {
+    const limited = await startBridge({
+      redisUrl: inject('redisUrl'),
+      token,
+      maxPipelineCommands: 3,
+      log: () => {},
+    });
+    try {
+      const key = `${randomPrefix()}:n`;
+      const incrs = (n: number) => Array.from({ length: n }, () => ['incr', key]);
+      for (const path of ['/pipeline', '/multi-exec']) {
+        const over = await call(path, { body: incrs(4) }, limited.url);
+        expect(over).toMatchObject({
+          status: 400,
+          body: { error: 'ERR too many commands in one request: 4, more than the limit of 3' },
+        });
+      }
+      // Nothing of them ran.
+      expect(limited.stats().commands).toBe(0);
+      expect((await call('/', { body: ['get', key] }, limited.url)).body).toEqual({ result: null });
+      expect((await call('/pipeline', { body: incrs(3) }, limited.url)).body).toEqual([
+        { result: 1 },
+        { result: 2 },
+        { result: 3 },
+      ]);
+      expect((await call('/multi-exec', { body: incrs(3) }, limited.url)).body).toEqual([
+        { result: 4 },
+        { result: 5 },
+        { result: 6 },
+      ]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers 404 for an unknown endpoint and 405 for a wrong method', async () => {
     const notFound = await call('/__nope');
     expect(notFound.status).toBe(404);
@@ -161,7 +196,7 @@ describe('request validation', () => {
 });
 
 describe('replies', () => {
-  it('base64-encodes every string at every depth, OK included, but not integers, nil or errors', async () => {
+  it('base64-encodes every string at every depth, OK and nested errors included, but not integers, nil or top-level errors', async () => {
     const k = `${randomPrefix()}k`;
     const b64 = (s: string) => Buffer.from(s).toString('base64');
     const headers = { 'upstash-encoding': 'base64' };
@@ -174,6 +209,11 @@ describe('replies', () => {
       headers,
     });
     expect(lua.body).toEqual({ result: [7, [null, b64('x')], b64('OK')] });
+    const nestedError = await call('/', {
+      body: ['eval', "return {1, redis.error_reply('boom bad')}", 0],
+      headers,
+    });
+    expect(nestedError.body).toEqual({ result: [1, b64('boom bad')] });
     const pipeline = await call('/pipeline', { body: [['incr', k], ['ping']], headers });
     expect(pipeline.body).toEqual([
       { error: 'ERR value is not an integer or out of range' },

@@ -59,7 +59,13 @@ describe('Redis outage', () => {
     expect(sse.status).toBe(503);
     expect(await sse.json()).toMatchObject({ error: expect.any(String) });
     await expect(redis.get(`${p}k`)).rejects.toThrow(/Redis is unavailable/);
-    expect((await fetch(`${stack.bridgeUrl}/__health`)).status).toBe(200);
+    // A load balancer polling /__health stops sending traffic here meanwhile.
+    const down = await fetch(`${stack.bridgeUrl}/__health`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^ERR Redis is unavailable/),
+    });
 
     await stack.redis.restart();
     expect(stack.redis.pid).not.toBe(pid);
@@ -68,6 +74,7 @@ describe('Redis outage', () => {
       .poll(async () => (await post('/', ['set', `${p}k`, 'after'])).status, { timeout: 5_000 })
       .toBe(200);
     expect(await redis.get(`${p}k`)).toBe('after');
+    expect(await (await fetch(`${stack.bridgeUrl}/__health`)).json()).toEqual({ ok: true });
     expect(await redis.multi().incr(`${p}n`).incr(`${p}n`).exec()).toEqual([1, 2]);
     expect(await redis.exec(['BLPOP', `${p}q`, '0.1'])).toBeNull();
   });
