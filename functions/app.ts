@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Queue } from '../core/index.js';
 import { waitUntilOf } from './api/deps.js';
-import { drainBody } from './api/drain-body.js';
+import { BODY_DRAIN_BYTES, drainBody } from './api/drain-body.js';
 import { type ErrorLog, notFound, onError } from './api/errors.js';
 import {
   api,
@@ -33,9 +33,6 @@ export interface AppOptions {
   /** Tuning of GET /events (tests shorten it). */
   events?: Partial<EventStreamOptions>;
 }
-
-/** How much of a body over the limit is read (and dropped) so the client gets its 413. */
-const BODY_DRAIN_BYTES = 16 * 1024 * 1024;
 
 const consoleLog: ErrorLog = {
   warn: (message) => console.warn(message),

@@ -105,7 +105,8 @@ export const envSchema = z.object({
   /** Where wake-ups are sent (this deployment's own POST /work URL) */
   EDGEKUE_WORKER_URL: z
     .url()
-    .refine((url) => /\/work\/?$/.test(new URL(url).pathname), {
+    // (zod runs a refine even after z.url() refused the text: an unparsable one is its error alone)
+    .refine((url) => !URL.canParse(url) || /\/work\/?$/.test(new URL(url).pathname), {
       message:
         "must be this deployment's POST /work URL, its path ending in /work (e.g. https://edgekue.example.workers.dev/work): wake-ups sent elsewhere reach the API and are refused",
     })
@@ -246,7 +247,7 @@ export function configWarnings(c: Config): string[] {
   const warnings: string[] = [];
   if (c.QSTASH_TOKEN && !c.EDGEKUE_WORKER_URL) {
     warnings.push(
-      "edgekue: QSTASH_TOKEN is set without EDGEKUE_WORKER_URL, so QStash is not used: set EDGEKUE_WORKER_URL to this deployment's POST /work URL (created jobs meanwhile run in the invocation that creates them)",
+      "edgekue: QSTASH_TOKEN is set without EDGEKUE_WORKER_URL, so QStash is not used: set EDGEKUE_WORKER_URL to this deployment's POST /work URL",
     );
   }
   return warnings;

@@ -79,8 +79,8 @@ class Deadlines {
 }
 
 class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no answer from Redis within ${ms} ms`);
+  constructor(ms: number, options?: { cause: unknown }) {
+    super(`no answer from Redis within ${ms} ms`, options);
   }
 }
 
@@ -174,7 +174,7 @@ export function nodeRequester(options: NodeRedisOptions): Requester {
           if (attempt >= retries) throw error;
           const wait = backoff(attempt);
           if (deadline && Date.now() + wait >= deadline.at) {
-            throw new TimeoutError(deadline.deadlines.timeoutMs);
+            throw new TimeoutError(deadline.deadlines.timeoutMs, { cause: error });
           }
           await new Promise((r) => setTimeout(r, wait));
         }

@@ -11,7 +11,7 @@ import '@hono/zod-openapi';
 import { Redis } from '@upstash/redis';
 import { waitUntil } from '@vercel/functions';
 import { type ExecutionContext, Hono } from 'hono';
-import { createQueue, withoutCommandEcho, withoutCommands } from '../core/index.js';
+import { createQueue, withoutCommands } from '../core/index.js';
 import { type HandlerRegistry, runTick, runWake } from '../worker-handlers/index.js';
 import type { WaitUntil } from './api/index.js';
 import { createApp } from './app.js';
@@ -25,6 +25,7 @@ import {
 } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
+import { reportRun } from './run-report.js';
 import { continueElsewhere, createWake } from './wake/index.js';
 import { workRoute } from './work-route.js';
 
@@ -73,10 +74,7 @@ function build(options: VercelFunctionOptions): Hono {
   const { wake, mode } = createWake(config, {
     runLocal: () =>
       runWake(queue, registry, invocationOptions(config)).then((result) => {
-        if (result.errors > 0) {
-          const reason = withoutCommandEcho(result.lastError ?? 'no answer');
-          log.error(`edgekue: a wake-up cannot reach Redis: ${reason}`);
-        }
+        reportRun(log, 'a wake-up', result);
         return result;
       }),
     log,

@@ -2,6 +2,7 @@ import type { Job, Queue } from '../core/index.js';
 import { type HandlerRegistry, runWake, type TickResult } from '../worker-handlers/index.js';
 import type { WaitUntil } from './api/index.js';
 import { type Config, invocationOptions } from './config.js';
+import { reportRun } from './run-report.js';
 import { continueElsewhere, type WakeMode } from './wake/index.js';
 import { INVALID_SIGNATURE, workAuth } from './wake/verify.js';
 
@@ -100,6 +101,8 @@ export function workRoute(
     }
     const body = await readBodyUpTo(request, WORK_BODY_LIMIT);
     if (body === undefined) {
+      // Not drained, unlike the API's 413: only QStash and edgekue's own wake-ups send here, with
+      // bodies of a few bytes; an oversized body is a misuse or an attack, answered at once.
       return json(413, {
         error: `POST /work: request body is over the limit of ${WORK_BODY_LIMIT} bytes`,
       });
@@ -117,8 +120,7 @@ export function workRoute(
     ctx.waitUntil(
       run(ctx).then(
         (r) => {
-          if (r.errors > 0)
-            options.log?.error(`edgekue: a worker run cannot reach Redis: ${r.lastError}`);
+          if (options.log) reportRun(options.log, 'a worker run', r);
         },
         (error: unknown) => options.log?.error('edgekue: worker run failed', error),
       ),

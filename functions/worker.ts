@@ -8,13 +8,8 @@
 import '@hono/zod-openapi';
 import { Redis } from '@upstash/redis/cloudflare';
 import type { Context, ExecutionContext } from 'hono';
-import { Queue, withoutCommandEcho, withoutCommands } from '../core/index.js';
-import {
-  type HandlerRegistry,
-  runTick,
-  runWake,
-  type TickResult,
-} from '../worker-handlers/index.js';
+import { Queue, withoutCommands } from '../core/index.js';
+import { type HandlerRegistry, runTick, runWake } from '../worker-handlers/index.js';
 import type { Wake } from './api/index.js';
 import { createApp } from './app.js';
 import {
@@ -29,6 +24,7 @@ import {
 } from './config.js';
 import { dashboard } from './dashboard/index.js';
 import { handlers } from './handlers.js';
+import { reportRun } from './run-report.js';
 import { continueElsewhere, createWake, type Fetcher, type WakeMode } from './wake/index.js';
 import { workRoute } from './work-route.js';
 
@@ -77,16 +73,6 @@ function stringVars(env: WorkerEnv): Record<string, string> {
   return vars;
 }
 
-/**
- * A run in the background (a cron tick, a wake-up) resolves with what failed in its result
- * rather than rejecting: say so in one line (no stack: it would come every minute).
- */
-function reportRun(what: string, result: TickResult): void {
-  if (result.errors === 0) return;
-  const reason = withoutCommandEcho(result.lastError ?? 'no answer');
-  log.error(`edgekue: ${what} cannot reach Redis: ${reason}`);
-}
-
 function notConfigured(error: ConfigError): string {
   return `edgekue is not configured: ${error.message}`;
 }
@@ -116,7 +102,7 @@ export function createWorker(registry: HandlerRegistry): EdgekueWorker {
     const { wake, mode } = createWake(config, {
       runLocal: () =>
         runWake(queue, registry, { ...batch, calls: { remaining: maxCalls } }).then((result) => {
-          reportRun('a wake-up', result);
+          reportRun(log, 'a wake-up', result);
           return result;
         }),
       ...(env.WORKER ? { fetcher: env.WORKER } : {}),
@@ -182,7 +168,7 @@ export function createWorker(registry: HandlerRegistry): EdgekueWorker {
           onRetry: (jobs) => wake(jobs, ctx),
         }).then(
           (result) => {
-            reportRun('the cron tick', result);
+            reportRun(log, 'the cron tick', result);
             continueElsewhere(result, mode, wake, queue, ctx);
           },
           (error: unknown) => log.error('edgekue: cron tick failed', withoutCommands(error)),

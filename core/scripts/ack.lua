@@ -27,7 +27,7 @@
            retries: attempts put off by a backoff, and runs given back to delayed (hold)
   Events:  complete, failed attempt, failed, state (a run given back) (+ remove for
            removeOnComplete and for jobs beyond retention drops, lib/retention.lua; start for
-           claims)
+           claims; resume for a timed pause the claim finds over, lib/claim.lua)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua

@@ -17,7 +17,8 @@
            when none (an idle cron tick sleeps until then: one call per tick on an empty queue)
            next_lease (a claim that leased nothing): ms the earliest lease held elsewhere ends,
            -1 when none (an idle tick looks again then, to recover it if its worker vanished)
-  Events:  promotion, failed attempt | failed (recovered; + remove for jobs retention drops), start
+  Events:  promotion, failed attempt | failed (recovered; + remove for jobs retention drops), start,
+           resume (a timed pause found over, queue-level)
 ]=]
 -- @include lib/keys.lua
 -- @include lib/fields.lua

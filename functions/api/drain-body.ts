@@ -4,6 +4,9 @@
  * finish: a runtime that closes with the body unread resets the connection, and the client sees
  * a write error instead of the 413. Past the cap the rest is cancelled (and may be reset).
  */
+/** How much of a body over the limit is read (and dropped) so the client gets its 413. */
+export const BODY_DRAIN_BYTES = 16 * 1024 * 1024;
+
 export async function drainBody(request: Request, cap: number): Promise<void> {
   const body = request.body;
   if (!body || request.bodyUsed || body.locked) return;

@@ -126,6 +126,9 @@ describe('wake-up settings', () => {
   it('refuses an EDGEKUE_WORKER_URL whose path does not end in /work', () => {
     refusesNaming('EDGEKUE_WORKER_URL', 'https://edgekue.example.workers.dev');
     refusesNaming('EDGEKUE_WORKER_URL', 'https://edgekue.example.workers.dev/stats');
+    // not a URL at all (a scheme left out): the variable named, not a TypeError from the check
+    refusesNaming('EDGEKUE_WORKER_URL', 'edgekue.example.workers.dev/work');
+    refusesNaming('EDGEKUE_WORKER_URL', 'not a url');
     refusesNaming('EDGEKUE_WORKER_URL', 'https://edgekue.example.workers.dev/worker');
     expect(() => readConfig({ ...base, EDGEKUE_WORKER_URL: 'https://x.dev' })).toThrow(
       /path ending in \/work/,
