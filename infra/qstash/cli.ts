@@ -5,8 +5,8 @@
 // the four variables a publisher and a receiver need, one `NAME=value` a line; everything else
 // (deliveries given up on) goes to stderr. Ctrl-C / SIGTERM stops it.
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { integer, nonEmpty, readFlags, refuseCommandLine } from '../cli-flags.js';
 import { type QStashHandle, startQStash } from './server.js';
 
 const USAGE = `usage: npm run qstash -- [--port 8080] [--host 127.0.0.1] [--token TOKEN]
@@ -20,15 +20,6 @@ const USAGE = `usage: npm run qstash -- [--port 8080] [--host 127.0.0.1] [--toke
   --retries              retries of a failed delivery when a message sets none (default 3)
   --retry-delay-ms       a fixed wait between attempts (default: QStash's backoff, 1 s, 12 s,
                          2 min 28 s...)`;
-
-const integer = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a number` })
-    .int(`${name} must be an integer`)
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}`);
-
-const nonEmpty = (name: string) => z.string().min(1, `${name} must not be empty`);
 
 const CliSchema = z.object({
   port: integer('--port', 0, 65_535).default(8080),
@@ -44,25 +35,16 @@ const random = (kind: string) => `${kind}_${randomBytes(16).toString('hex')}`;
 const fromEnv = (name: string) => process.env[name] || undefined;
 
 function parseCli(argv: string[]): z.output<typeof CliSchema> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-      'current-signing-key': { type: 'string' },
-      'next-signing-key': { type: 'string' },
-      retries: { type: 'string' },
-      'retry-delay-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  const parsed = CliSchema.safeParse({
+  const options = {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    'current-signing-key': { type: 'string' },
+    'next-signing-key': { type: 'string' },
+    retries: { type: 'string' },
+    'retry-delay-ms': { type: 'string' },
+  } as const;
+  return readFlags(argv, USAGE, options, CliSchema, (values) => ({
     port: values.port,
     host: values.host,
     token: values.token ?? fromEnv('QSTASH_TOKEN') ?? random('qstash_token'),
@@ -72,9 +54,7 @@ function parseCli(argv: string[]): z.output<typeof CliSchema> {
       values['next-signing-key'] ?? fromEnv('QSTASH_NEXT_SIGNING_KEY') ?? random('sig'),
     retries: values.retries,
     retryDelayMs: values['retry-delay-ms'],
-  });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  return parsed.data;
+  }));
 }
 
 async function main(): Promise<void> {
@@ -82,8 +62,7 @@ async function main(): Promise<void> {
   try {
     options = parseCli(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`qstash: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-    process.exit(2);
+    refuseCommandLine('qstash', USAGE, err);
   }
 
   let qstash: QStashHandle | undefined;

@@ -6,8 +6,8 @@
 // Runs the bridge in the foreground, in front of the given Redis (--redis-url or REDIS_URL) or
 // of a throwaway redis-server it starts itself. Prints exactly one line on stdout,
 // `ready <url>`, once it serves; everything else goes to stderr. Ctrl-C / SIGTERM stops both.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { integer, nonEmpty, readFlags, refuseCommandLine } from '../cli-flags.js';
 import { type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
 import {
   DEFAULT_ANSWER_LIMIT_BYTES,
@@ -39,17 +39,10 @@ const USAGE = `usage: npm run redis-http -- [--port 8079] [--host 127.0.0.1] [--
                      (default ${DEFAULT_SUBSCRIBER_BACKLOG_BYTES}, Redis' pubsub hard limit)
   --request-timeout  ms a client has to send a whole request; 408 after (default ${DEFAULT_REQUEST_TIMEOUT_MS})`;
 
-const integer = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a number` })
-    .int(`${name} must be an integer`)
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}`);
-
 const CliSchema = z.object({
   port: integer('--port', 0, 65_535).default(8079),
-  host: z.string().min(1).default('127.0.0.1'),
-  token: z.string().min(1, '--token must not be empty'),
+  host: nonEmpty('--host').default('127.0.0.1'),
+  token: nonEmpty('--token'),
   redisUrl: z.string().optional(),
   allowDangerous: z.boolean().default(false),
   bodyLimit: integer('--body-limit', 1, 1024 * 1024 * 1024).default(DEFAULT_BODY_LIMIT_BYTES),
@@ -62,28 +55,19 @@ const CliSchema = z.object({
 });
 
 function parseCli(argv: string[]): z.output<typeof CliSchema> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-      'redis-url': { type: 'string' },
-      'allow-dangerous': { type: 'boolean' },
-      'body-limit': { type: 'string' },
-      'answer-limit': { type: 'string' },
-      'max-pipeline': { type: 'string' },
-      'subscriber-backlog': { type: 'string' },
-      'request-timeout': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  const parsed = CliSchema.safeParse({
+  const options = {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    'redis-url': { type: 'string' },
+    'allow-dangerous': { type: 'boolean' },
+    'body-limit': { type: 'string' },
+    'answer-limit': { type: 'string' },
+    'max-pipeline': { type: 'string' },
+    'subscriber-backlog': { type: 'string' },
+    'request-timeout': { type: 'string' },
+  } as const;
+  return readFlags(argv, USAGE, options, CliSchema, (values) => ({
     port: values.port,
     host: values.host,
     token: values.token ?? process.env.UPSTASH_REDIS_REST_TOKEN ?? 'local_token',
@@ -94,9 +78,7 @@ function parseCli(argv: string[]): z.output<typeof CliSchema> {
     maxPipeline: values['max-pipeline'],
     subscriberBacklog: values['subscriber-backlog'],
     requestTimeout: values['request-timeout'],
-  });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  return parsed.data;
+  }));
 }
 
 async function main(): Promise<void> {
@@ -104,10 +86,7 @@ async function main(): Promise<void> {
   try {
     options = parseCli(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(
-      `redis-http: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`,
-    );
-    process.exit(2);
+    refuseCommandLine('redis-http', USAGE, err);
   }
 
   let redis: RedisServerHandle | undefined;

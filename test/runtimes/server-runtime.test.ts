@@ -32,6 +32,15 @@ async function pollUntil(done: () => boolean | Promise<boolean>, ms: number): Pr
   }
 }
 
+/** A registry whose `type` handler records each job's data.name, in the order they run. */
+function recordingNames(type: string): { ran: string[]; registry: HandlerRegistry } {
+  const ran: string[] = [];
+  const registry = new HandlerRegistry().process(type, async (job) => {
+    ran.push((job.data as { name: string }).name);
+  });
+  return { ran, registry };
+}
+
 describe('the server runtime', () => {
   it('listens on PORT and HOST: unset or empty is 3000 on loopback, anything else must be a port', () => {
     expect(listenAddress({})).toEqual({ port: 3000, hostname: '127.0.0.1' });
@@ -212,10 +221,7 @@ describe('the server runtime', () => {
 
   it('starts a job sent back to inactive at once, not at the next tick: a retry or a move over HTTP or from code, a resume', async () => {
     const prefix = `requeue-${randomBytes(4).toString('hex')}`;
-    const ran: string[] = [];
-    const registry = new HandlerRegistry().process('again', async (job) => {
-      ran.push((job.data as { name: string }).name);
-    });
+    const { ran, registry } = recordingNames('again');
     const token = randomBytes(16).toString('hex');
     // the tick loop is not started: only wake-ups run jobs
     const runtime = createServerRuntime({
@@ -274,10 +280,7 @@ describe('the server runtime', () => {
 
   it('with a reminder due in an hour, still runs a job created elsewhere at its next tick (one tick slept until the reminder)', async () => {
     const prefix = `remind-${randomBytes(4).toString('hex')}`;
-    const ran: string[] = [];
-    const registry = new HandlerRegistry().process('note', async (job) => {
-      ran.push((job.data as { name: string }).name);
-    });
+    const { ran, registry } = recordingNames('note');
     const runtime = createServerRuntime({
       env: { ...bridgeEnv(), EDGEKUE_PREFIX: prefix, EDGEKUE_TICK_MS: '1000' },
       registry,

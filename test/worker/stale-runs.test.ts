@@ -3,7 +3,7 @@
 // while it runs costs its batch nothing but its own ack.
 import { describe, expect, it } from 'vitest';
 import { claimJobs, HandlerRegistry, runBatch } from '../../worker-handlers/index.js';
-import { dropAfterAll, testQueue } from './helpers.js';
+import { dropAfterAll, sleep, testQueue } from './helpers.js';
 
 const kept = dropAfterAll();
 
@@ -15,8 +15,6 @@ function gate(): [Promise<void>, () => void] {
   });
   return [p, open];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a stale run', () => {
   it('claimed again by its own batch: the newer run is heartbeated and waited for, the job completes with its result', async () => {
@@ -131,7 +129,7 @@ describe('a stale run', () => {
     expect(job.state()).toBe('inactive');
     expect(job.percent ?? 0).toBe(0);
     // once another run has started, the same call is a stale run's: nothing goes in
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     const [again] = await claimJobs(queue, { types: ['x'], leaseMs: 30_000 });
     expect(again?.job.id).toBe(id);
     await queue.scripts.run('ack', { done: [{ id, token: again!.token, ok: true }] });
