@@ -1,3 +1,5 @@
+#!/usr/bin/env node
+// `edgekue-redis-http --port 8079 ...` (the package's bin), in a checkout
 // `npm run redis-http -- --port 8079 [--host 127.0.0.1] [--allow-dangerous] [--body-limit BYTES]
 //   [--answer-limit BYTES] [--max-pipeline N] [--subscriber-backlog BYTES] [--request-timeout MS]`
 // with the token and Redis URL from UPSTASH_REDIS_REST_TOKEN and REDIS_URL (or --token and
@@ -18,10 +20,11 @@ import {
 } from './options.js';
 import { type BridgeHandle, startBridge } from './server.js';
 
-const USAGE = `usage: npm run redis-http -- [--port 8079] [--host 127.0.0.1] [--token TOKEN]
+const USAGE = `usage: edgekue-redis-http [--port 8079] [--host 127.0.0.1] [--token TOKEN]
        [--redis-url redis://host:port] [--allow-dangerous] [--body-limit BYTES]
        [--answer-limit BYTES] [--max-pipeline N] [--subscriber-backlog BYTES]
        [--request-timeout MS]
+       (in edgekue's checkout: npm run redis-http -- [flags])
 
   --port             HTTP port (0 = any free port; default 8079)
   --host             interface to listen on (default 127.0.0.1)

@@ -1,0 +1,13 @@
+import type { HandlerRegistry } from '../../worker-handlers/index.js';
+
+/**
+ * Refuses a platform entry called without the registry it is to run: edgekue's own entries fall
+ * back on the demo handlers, which would complete a project's jobs without doing their work.
+ */
+export function registryRequired(entry: string, registry: HandlerRegistry | undefined): void {
+  if (!registry || typeof registry.process !== 'function') {
+    throw new TypeError(
+      `${entry}: pass { registry }, the handlers to run (new HandlerRegistry() from 'edgekue/worker')`,
+    );
+  }
+}

@@ -1,0 +1,25 @@
+// The packed edgekue's type declarations, as a TypeScript project of its own sees them (tsc with
+// nodenext resolution, strict). Each @ts-expect-error must meet an error: were the declarations
+// missing (every import `any`), they would not, and tsc fails.
+import { createQueue, type Job } from 'edgekue';
+import { createWorker, type EdgekueWorker } from 'edgekue/cloudflare';
+import { createApp } from 'edgekue/http';
+import { startNodeServer } from 'edgekue/node';
+import { startBridge } from 'edgekue/redis-http';
+import { vercelFunction } from 'edgekue/vercel';
+import { HandlerRegistry } from 'edgekue/worker';
+
+const queue = createQueue({ url: 'http://127.0.0.1:8079', token: 't' }, { prefix: 'app' });
+const registry = new HandlerRegistry();
+registry.process('email', 10, async (job: Job) => ({ to: job.data }));
+
+export const worker: EdgekueWorker = createWorker(registry);
+export const saved: Promise<Job> = queue.create('email', { to: 'a@example.com' }).save();
+export const app = createApp;
+export const bridge = startBridge;
+export const vercel = vercelFunction({ registry });
+
+// @ts-expect-error: a platform entry needs the registry of handlers it runs
+startNodeServer({ port: 0 });
+// @ts-expect-error: priority takes a name or a number
+queue.create('email', {}).priority(true);
