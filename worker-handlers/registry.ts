@@ -45,6 +45,14 @@ export class HandlerRegistry {
         'concurrency',
       );
     }
+    // Kue started more workers on a second process() of a type; here a second handler would
+    // silently replace the first, concurrency and all: the type's total is given once.
+    if (this.#handlers.has(parsed.data)) {
+      throw new ValidationError(
+        `type: '${parsed.data}' already has a handler: register each type once, with its total concurrency (Kue added workers per process() call)`,
+        'type',
+      );
+    }
     this.#handlers.set(parsed.data, {
       type: parsed.data,
       concurrency,
