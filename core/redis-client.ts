@@ -23,6 +23,22 @@ export type Connection =
   | { redis: RedisClient }
   | { createClient: () => RedisClient };
 
+/**
+ * `url` as given when it is an HTTP(S) URL, else a ValidationError on `field`: a `redis://` URL
+ * reached @upstash/redis, whose error names neither the field nor the bridge (and asks for https
+ * where the bridge's http is fine). Names the scheme it got, never the URL (it may hold a password).
+ */
+function restUrl(url: string, field: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
+  if (scheme === 'http' || scheme === 'https') return url;
+  throw new ValidationError(
+    `${field} must be the http(s) REST URL of an Upstash database or of edgekue's HTTP bridge in ` +
+      `front of your Redis (npm run redis-http, infra/redis-http), got ${scheme ? `a ${scheme}: URL` : 'no URL'}: ` +
+      `edgekue speaks HTTP Redis (Upstash's REST protocol), not Redis' TCP protocol`,
+    field,
+  );
+}
+
 function fromEnvironment(): RedisClient {
   // Guarded: Workers have no process; there the caller passes { url, token } from its env.
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
@@ -35,7 +51,7 @@ function fromEnvironment(): RedisClient {
       'connection',
     );
   }
-  return new Redis({ url, token });
+  return new Redis({ url: restUrl(url, 'UPSTASH_REDIS_REST_URL'), token });
 }
 
 /** The keys of a Connection: the rest of Kue's createQueue({ ... }) object is queue options. */
@@ -111,7 +127,7 @@ export function connect(connection?: Connection): RedisClient {
     throw new ValidationError('connection needs a url and a token', 'connection');
   }
   return new Redis({
-    url: connection.url,
+    url: restUrl(connection.url, 'url'),
     token: connection.token,
     enableAutoPipelining: connection.enableAutoPipelining ?? true,
   });

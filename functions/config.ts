@@ -284,7 +284,7 @@ export function workerCalls(c: Config): number {
   const least = fewestCalls(c.EDGEKUE_MAX_JOBS, c.EDGEKUE_LANES);
   if (calls < least) {
     throw new ConfigError(
-      `invalid edgekue configuration:\n  EDGEKUE_MAX_CALLS: ${calls} calls are too few to claim any job with EDGEKUE_MAX_JOBS=${c.EDGEKUE_MAX_JOBS} and EDGEKUE_LANES=${c.EDGEKUE_LANES}: at least ${least}`,
+      `invalid edgekue configuration:\n  EDGEKUE_MAX_CALLS: ${calls}${c.EDGEKUE_MAX_CALLS === undefined ? " (unset: a Worker's default)" : ''} calls are too few to claim any job with EDGEKUE_MAX_JOBS=${c.EDGEKUE_MAX_JOBS} and EDGEKUE_LANES=${c.EDGEKUE_LANES}: at least ${least} (set EDGEKUE_MAX_CALLS, within the plan's subrequest limit)`,
     );
   }
   return calls;

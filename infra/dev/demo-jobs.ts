@@ -47,6 +47,17 @@ function due(n: number): Spec[] {
   return specs;
 }
 
+/**
+ * Whether `npm start` creates demo jobs: `--demo` or `--no-demo` when given; else only on a
+ * redis-server the stack started itself. A database of the user's (UPSTASH_REDIS_REST_URL,
+ * REDIS_URL) may hold real jobs and bill every command: the demo's would land among them.
+ */
+export function demoWanted(argv: readonly string[], ownRedis: boolean): boolean {
+  if (argv.includes('--no-demo')) return false;
+  if (argv.includes('--demo')) return true;
+  return ownRedis;
+}
+
 export function startDemoJobs(
   workerUrl: string,
   queue: Queue,

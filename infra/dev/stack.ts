@@ -5,8 +5,9 @@
 // trickle of demo jobs. Prints one stdout line, `ready <url>` (dashboard and JSON API, open to
 // loopback without credentials); everything else goes to stderr. Ctrl-C stops it all.
 //
-//   npm start                 with demo jobs
+//   npm start                 with demo jobs (on a Redis of its own; see demoWanted)
 //   npm start -- --no-demo    without them
+//   npm start -- --demo       with them on UPSTASH_REDIS_REST_URL's or REDIS_URL's database too
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import { createQueue, DATA_FORMAT } from '../../core/index.js';
@@ -15,7 +16,7 @@ import { type BridgeHandle, startBridge } from '../redis-http/index.js';
 import { findFreePort, type RedisServerHandle, startRedisServer } from '../redis-server/index.js';
 import { driveCron } from './cron.js';
 import { lockDataDir, prepareDataDir } from './data-dir.js';
-import { startDemoJobs } from './demo-jobs.js';
+import { demoWanted, startDemoJobs } from './demo-jobs.js';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -58,11 +59,11 @@ process.stdin.resume();
  * The HTTP Redis the stack uses: a real Upstash database when UPSTASH_REDIS_REST_URL and _TOKEN
  * are set; else the bridge, in front of REDIS_URL when set, or of a redis-server of our own.
  */
-async function httpRedis(): Promise<{ url: string; token: string }> {
+async function httpRedis(): Promise<{ url: string; token: string; own: boolean }> {
   const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token, REDIS_URL } = process.env;
   if (url && token) {
     say(`using the HTTP Redis at ${url} (UPSTASH_REDIS_REST_URL)`);
-    return { url, token };
+    return { url, token, own: false };
   }
   let redisUrl = REDIS_URL;
   if (redisUrl) {
@@ -99,13 +100,19 @@ async function httpRedis(): Promise<{ url: string; token: string }> {
   say(
     `scripts reach it with UPSTASH_REDIS_REST_URL=${bridge.url} UPSTASH_REDIS_REST_TOKEN=${bridgeToken}`,
   );
-  return { url: bridge.url, token: bridgeToken };
+  return { url: bridge.url, token: bridgeToken, own: !REDIS_URL };
 }
 
 async function main(): Promise<void> {
-  const demo = !process.argv.includes('--no-demo');
-
   const http = await httpRedis();
+  const demo = demoWanted(process.argv, http.own);
+  // EDGEKUE_PREFIX: the queue's keys in a database of your own (wrangler.toml's is "q").
+  const prefix = process.env.EDGEKUE_PREFIX || 'q';
+  if (!http.own) {
+    say(
+      `the Worker runs functions/handlers.ts' handlers (the demo's, unless you replaced them) on that database's queue "${prefix}" (EDGEKUE_PREFIX), and its cron recovers the queue's expired leases`,
+    );
+  }
 
   const qstashToken = secret('qstash');
   const signing = { currentSigningKey: secret('sig'), nextSigningKey: secret('sig') };
@@ -125,6 +132,7 @@ async function main(): Promise<void> {
     vars: {
       UPSTASH_REDIS_REST_URL: http.url,
       UPSTASH_REDIS_REST_TOKEN: http.token,
+      EDGEKUE_PREFIX: prefix,
       EDGEKUE_WORKER_URL: `http://127.0.0.1:${port}/work`,
       EDGEKUE_WORKER_SECRET: secret('worker'),
       QSTASH_URL: qstash.url,
@@ -142,10 +150,12 @@ async function main(): Promise<void> {
   stops.push(() => cron.stop());
 
   if (demo) {
-    const queue = createQueue({ url: http.url, token: http.token });
+    const queue = createQueue({ url: http.url, token: http.token }, { prefix });
     const jobs = startDemoJobs(worker.url, queue, say);
     stops.push(() => jobs.stop());
     say('creating demo jobs (npm start -- --no-demo to skip)');
+  } else if (!http.own) {
+    say('no demo jobs on a database of yours (npm start -- --demo to create them anyway)');
   }
 
   process.stdout.write(`ready ${worker.url}/\n`);

@@ -3,8 +3,8 @@
 // runner and tsx each pass Ctrl-C on, and tsx may kill us outright when signals pile up; the
 // stack still sees the pipe close, shuts down in order, and leaves no process behind.
 //
-//   npm start                 with demo jobs
-//   npm start -- --no-demo    without them
+//   npm start                 with demo jobs (on a Redis of its own)
+//   npm start -- --no-demo    without them; --demo: with them on a database of yours too
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 

@@ -141,6 +141,42 @@ describe("Kue's createQueue({ prefix, redis })", () => {
     expect(() => createQueue({ createClient: () => ({}) } as never)).toThrow(/HTTP Redis/);
   });
 
+  it('refuses a redis:// url (given or from the environment) naming the field, not the URL', () => {
+    const refused = (make: () => unknown) => {
+      try {
+        make();
+      } catch (e) {
+        return e as ValidationError;
+      }
+      throw new Error('not refused');
+    };
+    const given = refused(() =>
+      createQueue({ url: 'redis://:secret@10.0.0.1:6379', token: 't' }, { prefix: 'q' }),
+    );
+    expect(given).toBeInstanceOf(ValidationError);
+    expect(given.field).toBe('url');
+    expect(given.message).toMatch(/^url must be the http\(s\) REST URL .* got a redis: URL/);
+    expect(given.message).toContain('npm run redis-http');
+    expect(given.message).not.toContain('secret');
+    const saved = { ...process.env };
+    try {
+      process.env.UPSTASH_REDIS_REST_URL = 'rediss://10.0.0.1:6380';
+      process.env.UPSTASH_REDIS_REST_TOKEN = 't';
+      const fromEnv = refused(() => createQueue({ prefix: 'q' }));
+      expect(fromEnv).toBeInstanceOf(ValidationError);
+      expect(fromEnv.field).toBe('UPSTASH_REDIS_REST_URL');
+      expect(fromEnv.message).toContain('got a rediss: URL');
+    } finally {
+      process.env.UPSTASH_REDIS_REST_URL = saved.UPSTASH_REDIS_REST_URL;
+      process.env.UPSTASH_REDIS_REST_TOKEN = saved.UPSTASH_REDIS_REST_TOKEN;
+      if (saved.UPSTASH_REDIS_REST_URL === undefined) delete process.env.UPSTASH_REDIS_REST_URL;
+      if (saved.UPSTASH_REDIS_REST_TOKEN === undefined) delete process.env.UPSTASH_REDIS_REST_TOKEN;
+    }
+    // http (the bridge) and https (Upstash) are taken
+    expect(() => createQueue({ url: 'http://127.0.0.1:8079', token: 't' })).not.toThrow();
+    expect(() => createQueue({ url: 'https://eu1.upstash.io', token: 't' })).not.toThrow();
+  });
+
   it('honours a prefix (and the other options) given in the same object as the connection', async () => {
     const prefix = randomPrefix('kue');
     const queue = createQueue({ ...bridge(), prefix, disableSearch: true });
