@@ -2,7 +2,8 @@
  * edgekue on Deno, for self-hosting: the same app as the Worker on Deno.serve, and the same cron
  * tick on a timer (server-runtime.ts). Reads the environment (see functions/config.ts; PORT and
  * HOST choose where to listen, PORT=0 any free port) and prints `ready <url>` once it serves.
- * Handlers come from ./handlers.ts. From a checkout with node_modules installed:
+ * Handlers come from ./handlers.ts (startDenoServer({ registry }): yours; the package's
+ * `edgekue/deno`). From a checkout with node_modules installed:
  *
  *   node_modules/.bin/deno run --allow-net --allow-env --allow-read --unstable-sloppy-imports functions/deno.ts
  *
@@ -11,6 +12,8 @@
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).
 import '@hono/zod-openapi';
+import type { Queue } from '../core/index.js';
+import type { HandlerRegistry } from '../worker-handlers/index.js';
 import {
   createServerRuntime,
   listenAddress,
@@ -22,7 +25,7 @@ import {
 interface ServeInfo {
   readonly remoteAddr: { readonly hostname: string };
 }
-interface DenoServer {
+interface DenoHttpServer {
   shutdown(): Promise<void>;
 }
 interface DenoApi {
@@ -34,40 +37,78 @@ interface DenoApi {
       onListen?: (addr: { hostname: string; port: number }) => void;
     },
     handler: (request: Request, info: ServeInfo) => Response | Promise<Response>,
-  ): DenoServer;
+  ): DenoHttpServer;
   addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
   exit(code: number): never;
 }
 declare const Deno: DenoApi;
 
-function main(): void {
-  const env = Deno.env.toObject();
-  const runtime = createServerRuntime({
-    env,
-    remoteAddress: (c) => (c.env as ServeInfo | undefined)?.remoteAddr?.hostname,
-  });
-  const server = Deno.serve(
-    {
-      ...listenAddress(env),
-      onListen: ({ hostname, port }) => {
-        const host = hostname.includes(':') ? `[${hostname}]` : hostname;
-        console.log(`ready http://${host}:${port}`);
-        runtime.startTicking();
-      },
-    },
-    (request, info) => runtime.fetch(request, info),
-  );
-  const stop = onStopSignals(
-    async () => {
-      const stopped = runtime.stop();
-      // An open event stream would hold a graceful shutdown open: it is not waited for past a moment.
-      await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 1_000))]);
-      await stopped;
-    },
-    (code) => Deno.exit(code),
-  );
-  Deno.addSignalListener('SIGINT', stop);
-  Deno.addSignalListener('SIGTERM', stop);
+export interface DenoServerOptions {
+  /** The variables functions/config.ts reads (default: Deno.env). */
+  env?: Record<string, string | undefined>;
+  /** Where to listen (default: PORT and HOST, else 3000 on 127.0.0.1; 0 is any free port). */
+  port?: number;
+  hostname?: string;
+  /** The handlers to run (default: the demo's, ./handlers.ts). */
+  registry?: HandlerRegistry;
 }
 
-startOrExit(main, (code) => Deno.exit(code));
+export interface DenoServer {
+  readonly url: string;
+  readonly queue: Queue;
+  /** Stops taking requests, shuts running jobs down gracefully, and resolves when all is done. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the app on Deno.serve and runs the cron tick on a timer. A bad configuration throws at
+ * once (not in the promise), as the entry's start prints it.
+ */
+export function startDenoServer(options: DenoServerOptions = {}): Promise<DenoServer> {
+  const env = options.env ?? Deno.env.toObject();
+  const runtime = createServerRuntime({
+    env,
+    ...(options.registry ? { registry: options.registry } : {}),
+    remoteAddress: (c) => (c.env as ServeInfo | undefined)?.remoteAddr?.hostname,
+  });
+  const address = listenAddress(env);
+  return new Promise((resolve) => {
+    const server = Deno.serve(
+      {
+        port: options.port ?? address.port,
+        hostname: options.hostname ?? address.hostname,
+        onListen: ({ hostname, port }) => {
+          const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+          runtime.startTicking();
+          resolve({
+            url: `http://${host}:${port}`,
+            queue: runtime.queue,
+            close: async () => {
+              const stopped = runtime.stop();
+              // An open event stream would hold a graceful shutdown open: it is not waited for
+              // past a moment.
+              await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 1_000))]);
+              await stopped;
+            },
+          });
+        },
+      },
+      (request, info) => runtime.fetch(request, info),
+    );
+  });
+}
+
+function main(): void {
+  void startDenoServer().then((server) => {
+    console.log(`ready ${server.url}`);
+    const stop = onStopSignals(
+      () => server.close(),
+      (code) => Deno.exit(code),
+    );
+    Deno.addSignalListener('SIGINT', stop);
+    Deno.addSignalListener('SIGTERM', stop);
+  });
+}
+
+// Run as the program (deno run functions/deno.ts), not when imported (edgekue/deno).
+if ((import.meta as { main?: boolean }).main) startOrExit(main, (code) => Deno.exit(code));

@@ -11,3 +11,14 @@ export function registryRequired(entry: string, registry: HandlerRegistry | unde
     );
   }
 }
+
+/** `start`, with its options' registry required (in the types, and refused when absent). */
+export function withRegistry<O extends { registry?: HandlerRegistry }, R>(
+  entry: string,
+  start: (options?: O) => R,
+): (options: O & { registry: HandlerRegistry }) => R {
+  return (options) => {
+    registryRequired(entry, options?.registry);
+    return start(options);
+  };
+}

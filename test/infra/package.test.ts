@@ -1,8 +1,8 @@
 // edgekue as a package: `npm pack` (its prepack builds dist/), the tarball unpacked into the
 // node_modules of a project of its own (test/infra/consumer/), and that project using it the way
-// package.json's `exports` and `bin` offer it: plain Node importing every entry, tsc typechecking
-// against the declarations, wrangler bundling a Worker run in workerd, and the bridge's bin in
-// front of the test's Redis. The dependencies are the checkout's (symlinked), not downloaded.
+// package.json's `exports` and `bin` offer it: plain Node importing every entry, Deno and Bun
+// serving from theirs, tsc typechecking against the declarations, wrangler bundling a Worker run
+// in workerd, and the bridge's bin in front of the test's Redis. The dependencies are the checkout's (symlinked), not downloaded.
 import { execFile, spawn } from 'node:child_process';
 import {
   cpSync,
@@ -120,6 +120,23 @@ describe('the packed package', () => {
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
     });
   }, 60_000);
+
+  for (const [runtime, command, args] of [
+    ['Deno', 'deno', ['run', '--allow-all', 'deno.mjs']],
+    ['Bun', 'bun', ['bun.mjs']],
+  ] as const) {
+    it(`serves from ${runtime} (edgekue/${command}), running the registry's job on its wake-up`, async () => {
+      const { stdout } = await run(
+        join(root, 'node_modules', '.bin', command),
+        [...args, bridge!.url, 'consumer-bridge-token', randomPrefix(`pkg${command}`)],
+        { cwd: dir, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } },
+      );
+      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
+        withoutRegistry: 'TypeError',
+        job: { state: 'complete', result: 'FROM A SERVER' },
+      });
+    }, 60_000);
+  }
 
   it('typechecks a TypeScript project against its declarations', async () => {
     const tsc = join(root, 'node_modules', '.bin', 'tsc');

@@ -2,7 +2,9 @@
 // nodenext resolution, strict). Each @ts-expect-error must meet an error: were the declarations
 // missing (every import `any`), they would not, and tsc fails.
 import { createQueue, type Job } from 'edgekue';
+import { startBunServer } from 'edgekue/bun';
 import { createWorker, type EdgekueWorker } from 'edgekue/cloudflare';
+import { startDenoServer } from 'edgekue/deno';
 import { createApp } from 'edgekue/http';
 import { startNodeServer } from 'edgekue/node';
 import { startBridge } from 'edgekue/redis-http';
@@ -18,6 +20,8 @@ export const saved: Promise<Job> = queue.create('email', { to: 'a@example.com' }
 export const app = createApp;
 export const bridge = startBridge;
 export const vercel = vercelFunction({ registry });
+export const deno = () => startDenoServer({ registry, port: 0 });
+export const bun = () => startBunServer({ registry, port: 0 });
 
 // @ts-expect-error: a platform entry needs the registry of handlers it runs
 startNodeServer({ port: 0 });
