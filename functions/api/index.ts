@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps } from './deps.js';
+import { onError } from './errors.js';
 import { docRoutes } from './docs.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { createRoutes } from './routes/create.js';
@@ -19,6 +20,11 @@ export { nextRangeHeader } from './routes/ranges.js';
  */
 export function api(deps: ApiDeps, title = 'edgekue'): OpenAPIHono {
   const app = new OpenAPIHono();
+  // Its own error mapping, not only the parent's: Hono's route() hands a sub-app's errors to the
+  // parent's handler only when the sub-app's is the default of the parent's Hono copy, so with a
+  // second copy of hono installed (a project's own version beside edgekue's) every JobNotFound
+  // or bad input became a text 500.
+  app.onError(onError(deps.log));
   // registration order matters where paths overlap: /job/types and /job/search before /job/:id
   statsRoutes(app, deps);
   jobRoutes(app, deps);

@@ -12,6 +12,6 @@ export {
 
 /** The Worker's `fetch` and `scheduled` for the handlers of `registry`. */
 export function createWorker(registry: HandlerRegistry): EdgekueWorker {
-  registryRequired('createWorker', registry);
+  registryRequired('createWorker(registry)', registry);
   return workerFor(registry);
 }

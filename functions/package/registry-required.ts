@@ -4,10 +4,10 @@ import type { HandlerRegistry } from '../../worker-handlers/index.js';
  * Refuses a platform entry called without the registry it is to run: edgekue's own entries fall
  * back on the demo handlers, which would complete a project's jobs without doing their work.
  */
-export function registryRequired(entry: string, registry: HandlerRegistry | undefined): void {
+export function registryRequired(call: string, registry: HandlerRegistry | undefined): void {
   if (!registry || typeof registry.process !== 'function') {
     throw new TypeError(
-      `${entry}: pass { registry }, the handlers to run (new HandlerRegistry() from 'edgekue/worker')`,
+      `${call} needs the handlers to run: a new HandlerRegistry() from 'edgekue/worker', with .process(type, handler) for each type`,
     );
   }
 }
@@ -18,7 +18,7 @@ export function withRegistry<O extends { registry?: HandlerRegistry }, R>(
   start: (options?: O) => R,
 ): (options: O & { registry: HandlerRegistry }) => R {
   return (options) => {
-    registryRequired(entry, options?.registry);
+    registryRequired(`${entry}({ registry })`, options?.registry);
     return start(options);
   };
 }

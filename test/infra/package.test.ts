@@ -90,6 +90,14 @@ afterAll(async () => {
 });
 
 describe('the packed package', () => {
+  it('asks for ranges of its dependencies, so a project shares one copy of hono, zod...', () => {
+    // an exact pin beside a project's own hono installed a second copy, under which Hono's
+    // route() sent every API error to the other copy's default handler (a text 500)
+    for (const [name, spec] of Object.entries(pkg.dependencies)) {
+      expect(spec, name).toMatch(/^\^\d+\.\d+\.\d+$/);
+    }
+  });
+
   it('holds every file package.json names, and the bin as a command', () => {
     const names = Object.values(pkg.exports).flatMap((e) =>
       typeof e === 'string' ? [e] : Object.values(e as Record<string, string>),
@@ -116,7 +124,11 @@ describe('the packed package', () => {
       api: { status: 200, state: 'complete' },
       dashboard: { status: 200, html: true },
       server: { status: 200, completeCount: 1 },
-      withoutRegistry: expect.stringMatching(/^TypeError: startNodeServer: pass \{ registry \}/),
+      withoutRegistry: expect.stringMatching(
+        /^TypeError: startNodeServer\(\{ registry \}\) needs the handlers to run/,
+      ),
+      // the message shows the call as it is made (createWorker takes the registry itself)
+      workerWithoutRegistry: expect.stringMatching(/^createWorker\(registry\) needs the handlers/),
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
     });
   }, 60_000);

@@ -47,6 +47,14 @@ out.withoutRegistry = await Promise.resolve()
     (s) => s.close().then(() => 'started'),
     (error) => `${error.name}: ${error.message}`,
   );
+out.workerWithoutRegistry = await import('edgekue/cloudflare').then(({ createWorker }) => {
+  try {
+    createWorker({ registry });
+    return 'created';
+  } catch (error) {
+    return error.message;
+  }
+});
 out.deepImport = await import('edgekue/core/queue.js').then(
   () => 'imported',
   (error) => error.code,
