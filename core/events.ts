@@ -162,11 +162,14 @@ export class QueueEvents {
   dispatch(e: QueueEvent): void {
     // A type's events (pause, resume) belong to no job: their listeners get the type.
     const subject = e.id === '' ? e.type : e.id;
-    for (const fn of this.#queueListeners.get(`job ${e.event}`) ?? []) fn(subject, ...e.args);
-    for (const fn of this.#queueListeners.get(e.event) ?? []) fn(subject, ...e.args);
+    // Kue's enqueue listeners get the job's type ((id, type) on the queue, (type) on the job);
+    // the stream's enqueue args hold the state it entered, given after it.
+    const args = e.event === 'enqueue' ? [e.type, ...e.args] : e.args;
+    for (const fn of this.#queueListeners.get(`job ${e.event}`) ?? []) fn(subject, ...args);
+    for (const fn of this.#queueListeners.get(e.event) ?? []) fn(subject, ...args);
     for (const fn of this.#queueListeners.get('*') ?? []) fn(e);
     const byEvent = this.#jobListeners.get(e.id);
-    for (const fn of byEvent?.get(e.event) ?? []) fn(...e.args);
+    for (const fn of byEvent?.get(e.event) ?? []) fn(...args);
     // a finished job sends no more events: let go of its listeners
     if (byEvent && (e.event === 'complete' || e.event === 'failed' || e.event === 'remove')) {
       this.#jobListeners.delete(e.id);

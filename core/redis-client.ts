@@ -123,8 +123,12 @@ export function connect(connection?: Connection): RedisClient {
   if (!connection) return fromEnvironment();
   if ('redis' in connection) return client(connection.redis, 'redis');
   if ('createClient' in connection) return client(connection.createClient(), 'createClient');
+  // '' too: @upstash/redis would take it, warn on the console and fail each call as Unauthorized
   if (typeof connection.url !== 'string' || typeof connection.token !== 'string') {
     throw new ValidationError('connection needs a url and a token', 'connection');
+  }
+  if (connection.token.trim() === '') {
+    throw new ValidationError("token: the connection's token is empty", 'token');
   }
   return new Redis({
     url: restUrl(connection.url, 'url'),

@@ -13,6 +13,7 @@ import { waitUntil } from '@vercel/functions';
 import { type ExecutionContext, Hono } from 'hono';
 import { createQueue, withoutCommands } from '../core/index.js';
 import { type HandlerRegistry, runTick, runWake } from '../worker-handlers/index.js';
+import { notFound } from './api/errors.js';
 import type { WaitUntil } from './api/index.js';
 import { createApp } from './app.js';
 import { bearerToken, secretMatcher } from './auth/safe-equal.js';
@@ -114,6 +115,8 @@ function build(options: VercelFunctionOptions): Hono {
     return c.json(result);
   });
   outer.route('/', app);
+  // a path the app does not know is its {error} 404, not Hono's text one (the outer app answers it)
+  outer.notFound(notFound);
   return outer;
 }
 

@@ -31,7 +31,15 @@ export class HandlerRegistry {
   process(type: string, a: number | ProcessOptions | Handler, b?: Handler): this {
     const handler = typeof a === 'function' ? a : b;
     const options: ProcessOptions =
-      typeof a === 'number' ? { concurrency: a } : typeof a === 'object' ? a : {};
+      typeof a === 'number' ? { concurrency: a } : typeof a === 'object' && a !== null ? a : {};
+    // A misspelt option ({ concurency: 2 }) would otherwise run the type without a limit.
+    const unknown = Object.keys(options).find((k) => k !== 'concurrency' && k !== 'backoff');
+    if (unknown !== undefined) {
+      throw new ValidationError(
+        `options: "${unknown}" is not an option of process() (concurrency, backoff)`,
+        'options',
+      );
+    }
     const parsed = jobTypeSchema.safeParse(type);
     if (!parsed.success)
       throw new ValidationError(`type: ${parsed.error.issues[0]?.message}`, 'type');

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps } from './deps.js';
-import { onError } from './errors.js';
 import { docRoutes } from './docs.js';
+import { onError } from './errors.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { createRoutes } from './routes/create.js';
 import { eventRoutes } from './routes/events.js';

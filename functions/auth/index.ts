@@ -59,7 +59,7 @@ const SET_AUTH =
 export const unconfiguredMessage = `edgekue serves only this machine until auth is configured: ${SET_AUTH}`;
 
 /** Where no caller can be local (a platform that gives no client address, as Vercel). */
-export const unconfiguredRemoteMessage = `edgekue answers no request until auth is configured (no caller of this deployment is local): ${SET_AUTH}`;
+export const unconfiguredRemoteMessage = `edgekue answers no request until auth is configured (no caller of this deployment is local: it has no client address to tell, as on Vercel, or createApp() was given no remoteAddress): ${SET_AUTH}`;
 
 export function auth(options: AuthOptions): MiddlewareHandler {
   const realm = options.realm ?? 'edgekue';

@@ -169,6 +169,26 @@ describe('every transition writes its event', () => {
     ]);
   });
 
+  it("queue.on('job enqueue') gets (id, type) as Kue's, then the state the job entered", async () => {
+    const queue = newQueue();
+    const got: unknown[][] = [];
+    const both = new Promise<void>((resolve) => {
+      queue.on('job enqueue', (id, type, state) => {
+        got.push([id, type, state]);
+        if (got.length === 2) resolve();
+      });
+    });
+    await sleep(300); // let the subscription open
+    const now = await queue.create('email', {}).save();
+    const later = await queue.create('email', {}).delay(60_000).save();
+    await both;
+    await queue.close();
+    expect(got).toEqual([
+      [now.id, 'email', 'inactive'],
+      [later.id, 'email', 'delayed'],
+    ]);
+  });
+
   it("a type's pause and resume reach queue listeners with the type", async () => {
     const queue = newQueue();
     const got: unknown[][] = [];

@@ -172,6 +172,11 @@ describe("Kue's createQueue({ prefix, redis })", () => {
       if (saved.UPSTASH_REDIS_REST_URL === undefined) delete process.env.UPSTASH_REDIS_REST_URL;
       if (saved.UPSTASH_REDIS_REST_TOKEN === undefined) delete process.env.UPSTASH_REDIS_REST_TOKEN;
     }
+    const empty = refused(() => createQueue({ url: 'https://eu1.upstash.io', token: '' }));
+    expect([empty.field, empty.message]).toEqual([
+      'token',
+      "token: the connection's token is empty",
+    ]);
     // http (the bridge) and https (Upstash) are taken
     expect(() => createQueue({ url: 'http://127.0.0.1:8079', token: 't' })).not.toThrow();
     expect(() => createQueue({ url: 'https://eu1.upstash.io', token: 't' })).not.toThrow();

@@ -73,6 +73,10 @@ describe('functions on Vercel', () => {
     const page = await call('/');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');
+    // a path it does not serve (the function deployed without the rewrite of every path) is JSON
+    const unknown = await call('/api/stats');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: expect.stringContaining('/api/stats') });
   });
 
   it("runs a created job in Vercel's waitUntil", async () => {

@@ -28,4 +28,14 @@ describe('HandlerRegistry', () => {
       { type: 'video', concurrency: 0 },
     ]);
   });
+
+  it('refuses an option it does not know, where a misspelt concurrency ran without a limit', () => {
+    const registry = new HandlerRegistry();
+    expect(() => registry.process('b', { concurency: 2 } as never, async () => 'ok')).toThrow(
+      /^options: "concurency" is not an option of process\(\) \(concurrency, backoff\)$/,
+    );
+    expect(registry.size).toBe(0);
+    registry.process('b', { concurrency: 2, backoff: () => 1_000 }, async () => 'ok');
+    expect(registry.claimTypes()).toEqual([{ type: 'b', concurrency: 2 }]);
+  });
 });
