@@ -113,10 +113,13 @@ const FULL = /\bOOM command not allowed|DB capacity quota exceeded/i;
 
 /** @upstash/redis ends an error's message with `, command was: <the whole request>`: job data. */
 const COMMAND_ECHO = /, command was: .*$/gm;
+// Redis' own, for a command it does not know (a REST URL with a path: /v2/pipeline is `v2 pipeline
+// <the whole request>`)
+const ARGS_ECHO = /, with args beginning with: .*$/gm;
 
 /** The text without the Redis client's echo of the command (job data, which may hold secrets). */
 export function withoutCommandEcho(text: string): string {
-  return text.replace(COMMAND_ECHO, '');
+  return text.replace(COMMAND_ECHO, '').replace(ARGS_ECHO, '');
 }
 
 /**

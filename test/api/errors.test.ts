@@ -52,6 +52,26 @@ describe('server-side failures', () => {
     expect(text).not.toContain('command was');
   });
 
+  it("logs a call to a REST URL with a path without Redis' echo of the request", async () => {
+    // /v2/pipeline reaches Redis as the unknown command `v2`, which Redis echoes with its args
+    const redis = new Redis({
+      url: `${inject('bridgeUrl')}/v2`,
+      token: inject('bridgeToken'),
+      retry: false,
+    });
+    const pathed = createQueue({ redis }, { prefix: 'pathed' });
+    const logged: unknown[] = [];
+    const t = testApp({}, { log: { warn: () => {}, error: (m, e) => logged.push(m, e) } }, pathed);
+    const res = await t.send('POST', '/job', { type: 'email', data: { apiKey: 'sk-SECRET-456' } });
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    const text = logged
+      .map((e) => (e instanceof Error ? `${e.message}\n${e.stack}\n${String(e.cause)}` : String(e)))
+      .join('\n');
+    expect(text).toContain("unknown command 'v2'");
+    expect(text).not.toContain('sk-SECRET-456');
+    expect(text).not.toContain('with args beginning with');
+  });
+
   it('an unexpected error answers 500 {error: internal error} with no stack, and is logged', async () => {
     const t = testApp({}, {}, queue);
     queue.stats = async () => {
