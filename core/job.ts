@@ -71,11 +71,16 @@ function int(value: string | undefined): number | undefined {
  * One job, with Kue's API: a builder before save(), and an instance with log, progress, state and
  * removal after. Every write is one script call (see core/scripts/).
  */
-export class Job {
+export class Job<D = unknown> {
   readonly queue: Queue;
   id: string | undefined;
   type: string;
-  data: unknown;
+  /**
+   * The job's data. `D` is what the code creating or handling the job says it is
+   * (`queue.create<Email>(...)`, `registry.process<Email>(...)`): read back from Redis, it is
+   * whatever was stored, unchecked.
+   */
+  data: D;
   result: unknown;
   error: string | undefined;
   progress_data: unknown;
@@ -114,7 +119,7 @@ export class Job {
   /** Listeners given to on() before the job had an id: attached once it has one (attach). */
   #pendingListeners: [string, JobListener][] = [];
 
-  constructor(queue: Queue, type: string, data: unknown = {}) {
+  constructor(queue: Queue, type: string, data: D = {} as D) {
     this.queue = queue;
     this.type = type;
     this.data = data;
@@ -122,8 +127,12 @@ export class Job {
   }
 
   /** Fetches a job by id; rejects with JobNotFound. Kue's `(err, job)` callback may follow. */
-  static get(queue: Queue, id: string | number, callback?: NodeCallback<Job>): Promise<Job> {
-    return withCallback(queue.getJob(id), callback);
+  static get<D = unknown>(
+    queue: Queue,
+    id: string | number,
+    callback?: NodeCallback<Job<D>>,
+  ): Promise<Job<D>> {
+    return withCallback(queue.getJob<D>(id), callback);
   }
 
   /** Builds a job from its Redis hash as the scripts answer it (core/job-fields.ts). */

@@ -211,7 +211,7 @@ export class Queue {
   // ---- creating jobs ----
 
   /** Kue's queue.create(type, data): a job builder; nothing is written until save(). */
-  create(type: string, data: unknown = {}): Job {
+  create<D = unknown>(type: string, data: D = {} as D): Job<D> {
     return new Job(this, type, data);
   }
 
@@ -357,10 +357,11 @@ export class Queue {
 
   // ---- reading jobs ----
 
-  async getJob(id: string | number): Promise<Job> {
+  /** A job by id (`getJob<Email>(id)`: its data as the caller says it is, unchecked). */
+  async getJob<D = unknown>(id: string | number): Promise<Job<D>> {
     const [job] = await this.getJobs([id]);
     if (!job) throw new JobNotFound(id);
-    return job;
+    return job as Job<D>;
   }
 
   /** Jobs by id in order; missing ones are left out. */

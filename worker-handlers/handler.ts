@@ -22,7 +22,11 @@ export type DoneCallback = (err?: unknown, result?: unknown) => void;
  * Kue's callback style `(job, done, ctx)`, and `async (job, ctx) => result`. The second argument
  * is both: `done`, carrying the context's members, so either style types and runs.
  */
-export type Handler = (job: Job, done: DoneCallback & WorkerContext, ctx: WorkerContext) => unknown;
+export type Handler<D = unknown> = (
+  job: Job<D>,
+  done: DoneCallback & WorkerContext,
+  ctx: WorkerContext,
+) => unknown;
 
 const AsyncFunction = (async () => {}).constructor;
 

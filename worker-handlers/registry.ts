@@ -26,8 +26,14 @@ export interface Registration {
 export class HandlerRegistry {
   readonly #handlers = new Map<string, Registration>();
 
-  process(type: string, handler: Handler): this;
-  process(type: string, concurrency: number | ProcessOptions, handler: Handler): this;
+  // D: what the handler takes the type's job data to be (`process<Email>('email', ...)`); the data
+  // itself is whatever was stored, unchecked.
+  process<D = unknown>(type: string, handler: Handler<D>): this;
+  process<D = unknown>(
+    type: string,
+    concurrency: number | ProcessOptions,
+    handler: Handler<D>,
+  ): this;
   process(type: string, a: number | ProcessOptions | Handler, b?: Handler): this {
     const handler = typeof a === 'function' ? a : b;
     const options: ProcessOptions =

@@ -1,7 +1,7 @@
 // The packed edgekue's type declarations, as a TypeScript project of its own sees them (tsc with
 // nodenext resolution, strict). Each @ts-expect-error must meet an error: were the declarations
 // missing (every import `any`), they would not, and tsc fails.
-import { createQueue, type Job } from 'edgekue';
+import { createQueue, Job } from 'edgekue';
 import { startBunServer } from 'edgekue/bun';
 import { createWorker, type EdgekueWorker } from 'edgekue/cloudflare';
 import { startDenoServer } from 'edgekue/deno';
@@ -22,6 +22,20 @@ export const bridge = startBridge;
 export const vercel = vercelFunction({ registry });
 export const deno = () => startDenoServer({ registry, port: 0 });
 export const bun = () => startBunServer({ registry, port: 0 });
+
+// the data's shape, as the creating and the handling code say it (unchecked at run time)
+interface Welcome {
+  to: string;
+}
+registry.process<Welcome>('welcome', async (job) => job.data.to.toUpperCase());
+registry.process<Welcome>('welcome-kue', 2, (job, done) => done(null, job.data.to.length));
+// @ts-expect-error: a Welcome has no `from`
+registry.process<Welcome>('welcome-typo', async (job) => job.data.from);
+export const welcome: Job<Welcome> = queue.create<Welcome>('welcome', { to: 'a@example.com' });
+// @ts-expect-error: the data must be a Welcome
+queue.create<Welcome>('welcome', { from: 'a@example.com' });
+export const fetched: Promise<Job<Welcome>> = Job.get<Welcome>(queue, 1);
+export const saved2: Promise<Job<Welcome>> = welcome.priority('high').save();
 
 // @ts-expect-error: a platform entry needs the registry of handlers it runs
 startNodeServer({ port: 0 });
