@@ -29,12 +29,18 @@ export type Connection =
  * where the bridge's http is fine). Names the scheme it got, never the URL (it may hold a password).
  */
 function restUrl(url: string, field: string): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
-  if (scheme === 'http' || scheme === 'https') return url;
+  // @upstash/redis' own test, so nothing that passes here fails there (and echoes the URL)
+  if (/^https?:\/\/[^\s#$./?].\S*$/.test(url.replace(/\/$/, ''))) return url;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url.trim())?.[1]?.toLowerCase();
+  const what =
+    scheme === undefined
+      ? 'an address without http:// or https://'
+      : scheme === 'http' || scheme === 'https'
+        ? `a ${scheme}:// URL written differently (spaces, capitals or no host)`
+        : `a ${scheme}:// URL: edgekue speaks HTTP Redis (Upstash's REST protocol), not Redis' TCP protocol`;
   throw new ValidationError(
     `${field} must be the http(s) REST URL of an Upstash database or of edgekue's HTTP bridge in ` +
-      `front of your Redis (npm run redis-http, infra/redis-http), got ${scheme ? `a ${scheme}: URL` : 'no URL'}: ` +
-      `edgekue speaks HTTP Redis (Upstash's REST protocol), not Redis' TCP protocol`,
+      `front of your Redis (the edgekue-redis-http bin; npm run redis-http in a checkout), got ${what}`,
     field,
   );
 }
@@ -113,8 +119,9 @@ function client(value: unknown, field: 'redis' | 'createClient'): RedisClient {
     `${source} must be a Redis client with evalsha (got ${what}): edgekue speaks HTTP Redis ` +
       `(Upstash's REST protocol), not Redis' TCP protocol, so Kue's redis options (host, port, ` +
       `socket, auth, db, createClientFactory) cannot reach it. Pass { url, token } of an Upstash ` +
-      `REST endpoint, or of edgekue's HTTP bridge in front of your Redis (npm run redis-http, ` +
-      `infra/redis-http), or { redis: new Redis({ url, token }) } with an @upstash/redis client`,
+      `REST endpoint, or of edgekue's HTTP bridge in front of your Redis (the edgekue-redis-http ` +
+      `bin; npm run redis-http in a checkout), or { redis: new Redis({ url, token }) } with an ` +
+      `@upstash/redis client`,
     field,
   );
 }

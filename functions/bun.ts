@@ -10,13 +10,12 @@
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).
 import '@hono/zod-openapi';
-import type { Queue } from '../core/index.js';
-import type { HandlerRegistry } from '../worker-handlers/index.js';
 import {
   createServerRuntime,
   listenAddress,
-  onStopSignals,
-  startOrExit,
+  type RuntimeServer,
+  type RuntimeServerOptions,
+  runAsProgram,
 } from './server-runtime.js';
 
 /** The part of Bun's API used here (the project is typechecked without Bun's types). */
@@ -37,22 +36,8 @@ interface BunApi {
 }
 declare const Bun: BunApi;
 
-export interface BunServerOptions {
-  /** The variables functions/config.ts reads (default: process.env). */
-  env?: Record<string, string | undefined>;
-  /** Where to listen (default: PORT and HOST, else 3000 on 127.0.0.1; 0 is any free port). */
-  port?: number;
-  hostname?: string;
-  /** The handlers to run (default: the demo's, ./handlers.ts). */
-  registry?: HandlerRegistry;
-}
-
-export interface BunServer {
-  readonly url: string;
-  readonly queue: Queue;
-  /** Stops taking requests, shuts running jobs down gracefully, and resolves when all is done. */
-  close(): Promise<void>;
-}
+export type BunServerOptions = RuntimeServerOptions;
+export type BunServer = RuntimeServer;
 
 /** Serves the app on Bun.serve and runs the cron tick on a timer. A bad configuration throws. */
 export function startBunServer(options: BunServerOptions = {}): Promise<BunServer> {
@@ -85,17 +70,11 @@ export function startBunServer(options: BunServerOptions = {}): Promise<BunServe
   });
 }
 
-function main(): void {
-  void startBunServer().then((server) => {
-    console.log(`ready ${server.url}`);
-    const stop = onStopSignals(
-      () => server.close(),
-      (code) => process.exit(code),
-    );
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 // Run as the program (bun functions/bun.ts), not when imported (edgekue/bun).
-if ((import.meta as { main?: boolean }).main) startOrExit(main, (code) => process.exit(code));
+if ((import.meta as { main?: boolean }).main) {
+  runAsProgram(
+    () => startBunServer(),
+    (signal, handler) => process.on(signal, handler),
+    (code) => process.exit(code),
+  );
+}

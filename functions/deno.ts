@@ -12,13 +12,12 @@
 // First, before core's schemas exist: @hono/zod-openapi adds `.openapi()` to zod's types, and zod
 // copies methods onto each schema when it is created (the API's schemas extend core's).
 import '@hono/zod-openapi';
-import type { Queue } from '../core/index.js';
-import type { HandlerRegistry } from '../worker-handlers/index.js';
 import {
   createServerRuntime,
   listenAddress,
-  onStopSignals,
-  startOrExit,
+  type RuntimeServer,
+  type RuntimeServerOptions,
+  runAsProgram,
 } from './server-runtime.js';
 
 /** The part of Deno's API used here (the project is typechecked without Deno's types). */
@@ -43,22 +42,8 @@ interface DenoApi {
 }
 declare const Deno: DenoApi;
 
-export interface DenoServerOptions {
-  /** The variables functions/config.ts reads (default: Deno.env). */
-  env?: Record<string, string | undefined>;
-  /** Where to listen (default: PORT and HOST, else 3000 on 127.0.0.1; 0 is any free port). */
-  port?: number;
-  hostname?: string;
-  /** The handlers to run (default: the demo's, ./handlers.ts). */
-  registry?: HandlerRegistry;
-}
-
-export interface DenoServer {
-  readonly url: string;
-  readonly queue: Queue;
-  /** Stops taking requests, shuts running jobs down gracefully, and resolves when all is done. */
-  close(): Promise<void>;
-}
+export type DenoServerOptions = RuntimeServerOptions;
+export type DenoServer = RuntimeServer;
 
 /**
  * Serves the app on Deno.serve and runs the cron tick on a timer. A bad configuration throws at
@@ -98,17 +83,11 @@ export function startDenoServer(options: DenoServerOptions = {}): Promise<DenoSe
   });
 }
 
-function main(): void {
-  void startDenoServer().then((server) => {
-    console.log(`ready ${server.url}`);
-    const stop = onStopSignals(
-      () => server.close(),
-      (code) => Deno.exit(code),
-    );
-    Deno.addSignalListener('SIGINT', stop);
-    Deno.addSignalListener('SIGTERM', stop);
-  });
-}
-
 // Run as the program (deno run functions/deno.ts), not when imported (edgekue/deno).
-if ((import.meta as { main?: boolean }).main) startOrExit(main, (code) => Deno.exit(code));
+if ((import.meta as { main?: boolean }).main) {
+  runAsProgram(
+    () => startDenoServer(),
+    (signal, handler) => Deno.addSignalListener(signal, handler),
+    (code) => Deno.exit(code),
+  );
+}

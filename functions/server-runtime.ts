@@ -210,14 +210,52 @@ export function startFailure(error: unknown): string {
   return `edgekue: could not start: ${text}`;
 }
 
-/** Runs an entry's synchronous start; a failure is printed as one line and exits with 1. */
-export function startOrExit(start: () => void, exit: (code: number) => void): void {
-  try {
-    start();
-  } catch (error) {
+/** What a runtime's server function takes (startDenoServer, startBunServer). */
+export interface RuntimeServerOptions {
+  /** The variables functions/config.ts reads (default: the runtime's environment). */
+  env?: Record<string, string | undefined>;
+  /** Where to listen (default: PORT and HOST, else 3000 on 127.0.0.1; 0 is any free port). */
+  port?: number;
+  hostname?: string;
+  /** The handlers to run (default: the demo's, ./handlers.ts). */
+  registry?: HandlerRegistry;
+}
+
+/** A runtime's server once it serves. */
+export interface RuntimeServer {
+  readonly url: string;
+  readonly queue: Queue;
+  /** Stops taking requests, shuts running jobs down gracefully, and resolves when all is done. */
+  close(): Promise<void>;
+}
+
+/**
+ * A runtime's server run as its program: `ready <url>` once it serves, the graceful stop on
+ * SIGINT and SIGTERM, and a start that fails (a bad variable, a port in use), thrown or rejected,
+ * printed as one line with exit code 1.
+ */
+export function runAsProgram(
+  start: () => Promise<RuntimeServer>,
+  onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => void,
+  exit: (code: number) => void,
+): void {
+  const failed = (error: unknown) => {
     console.error(startFailure(error));
     exit(1);
+  };
+  let started: Promise<RuntimeServer>;
+  try {
+    started = start();
+  } catch (error) {
+    failed(error);
+    return;
   }
+  started.then((server) => {
+    console.log(`ready ${server.url}`);
+    const stop = onStopSignals(() => server.close(), exit);
+    onSignal('SIGINT', stop);
+    onSignal('SIGTERM', stop);
+  }, failed);
 }
 
 /**

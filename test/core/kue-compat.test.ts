@@ -155,8 +155,8 @@ describe("Kue's createQueue({ prefix, redis })", () => {
     );
     expect(given).toBeInstanceOf(ValidationError);
     expect(given.field).toBe('url');
-    expect(given.message).toMatch(/^url must be the http\(s\) REST URL .* got a redis: URL/);
-    expect(given.message).toContain('npm run redis-http');
+    expect(given.message).toMatch(/^url must be the http\(s\) REST URL .* got a redis:\/\/ URL/);
+    expect(given.message).toContain('edgekue-redis-http');
     expect(given.message).not.toContain('secret');
     const saved = { ...process.env };
     try {
@@ -165,7 +165,7 @@ describe("Kue's createQueue({ prefix, redis })", () => {
       const fromEnv = refused(() => createQueue({ prefix: 'q' }));
       expect(fromEnv).toBeInstanceOf(ValidationError);
       expect(fromEnv.field).toBe('UPSTASH_REDIS_REST_URL');
-      expect(fromEnv.message).toContain('got a rediss: URL');
+      expect(fromEnv.message).toContain('got a rediss:// URL');
     } finally {
       process.env.UPSTASH_REDIS_REST_URL = saved.UPSTASH_REDIS_REST_URL;
       process.env.UPSTASH_REDIS_REST_TOKEN = saved.UPSTASH_REDIS_REST_TOKEN;
@@ -177,6 +177,19 @@ describe("Kue's createQueue({ prefix, redis })", () => {
       'token',
       "token: the connection's token is empty",
     ]);
+    // a scheme left out, or a URL @upstash/redis would refuse (echoing it) for all its http
+    for (const [url, got] of [
+      ['localhost:8079', 'an address without http:// or https://'],
+      ['eu1-xyz.upstash.io', 'an address without http:// or https://'],
+      [' https://eu1.upstash.io', 'a https:// URL written differently'],
+      ['HTTPS://eu1.upstash.io', 'a https:// URL written differently'],
+    ]) {
+      const error = refused(() => createQueue({ url: url!, token: 't' }));
+      expect([error.field, error.message.split(', got ')[1]?.slice(0, got!.length)]).toEqual([
+        'url',
+        got,
+      ]);
+    }
     // http (the bridge) and https (Upstash) are taken
     expect(() => createQueue({ url: 'http://127.0.0.1:8079', token: 't' })).not.toThrow();
     expect(() => createQueue({ url: 'https://eu1.upstash.io', token: 't' })).not.toThrow();

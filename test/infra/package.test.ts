@@ -1,4 +1,4 @@
-// edgekue as a package: `npm pack` (its prepack builds dist/), the tarball unpacked into the
+// edgekue as a package: built and packed as `npm pack` does (its prepack), the tarball unpacked into the
 // node_modules of a project of its own (test/infra/consumer/), and that project using it the way
 // package.json's `exports` and `bin` offer it: plain Node importing every entry, Deno and Bun
 // serving from theirs, tsc typechecking against the declarations, wrangler bundling a Worker run
@@ -64,11 +64,20 @@ async function startPackedBridge(token: string): Promise<typeof bridge & {}> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'edgekue-consumer-'));
-  const packed = await run('npm', ['pack', '--pack-destination', dir, '--json'], {
+  // built as prepack builds it, but staged outside the checkout (its dist/ stays as it was)
+  const stage = join(dir, 'stage');
+  await run(process.execPath, [join(root, 'infra', 'build', 'package.mjs'), '--out', stage], {
     cwd: root,
-    env: { ...process.env, npm_config_loglevel: 'error' },
-    maxBuffer: 16 * 1024 * 1024,
   });
+  const packed = await run(
+    'npm',
+    ['pack', '--ignore-scripts', '--pack-destination', dir, '--json'],
+    {
+      cwd: stage,
+      env: { ...process.env, npm_config_loglevel: 'error' },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
   cpSync(join(root, 'test', 'infra', 'consumer'), dir, { recursive: true });
   mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });

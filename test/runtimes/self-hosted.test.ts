@@ -6,6 +6,8 @@
 // the job it cuts without counting an attempt; idle, its tick costs one call a period.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createQueue } from '../../core/index.js';
@@ -272,6 +274,22 @@ describe.each(runtimes)('functions on $name', ({ command, args }) => {
       expect(text).toMatch(Object.keys(env)[0]!);
       // no stack trace, no source excerpt
       expect(text, text).not.toMatch(/^\s+at |\bat .*:\d+:\d+|\^/m);
+    }
+  });
+
+  it('refuses to start on a port in use with one message and exit code 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const { output, exited } = spawnEntry(command, args, { PORT: port });
+      const code = await exited;
+      const text = output();
+      expect(code, text).toBe(1);
+      expect(text).toMatch(/^edgekue: could not start: /);
+      expect(text, text).not.toMatch(/^\s+at |\bat .*:\d+:\d+|Uncaught/m);
+    } finally {
+      taken.close();
     }
   });
 });

@@ -49,7 +49,7 @@ out.withoutRegistry = await Promise.resolve()
   );
 out.workerWithoutRegistry = await import('edgekue/cloudflare').then(({ createWorker }) => {
   try {
-    createWorker({ registry });
+    createWorker();
     return 'created';
   } catch (error) {
     return error.message;
