@@ -159,6 +159,11 @@ describe('the packed package', () => {
     }, 60_000);
   }
 
+  it("loads with require() from CommonJS, as Kue's users wrote", async () => {
+    const { stdout } = await run(process.execPath, [join(dir, 'kue-style.cjs')], { cwd: dir });
+    expect(JSON.parse(stdout)).toEqual([true, -10, [{ type: 'email', concurrency: 5 }]]);
+  });
+
   it('typechecks a TypeScript project against its declarations', async () => {
     const tsc = join(root, 'node_modules', '.bin', 'tsc');
     const result = await run(tsc, ['-p', join(dir, 'tsconfig.json')], { cwd: dir }).then(
