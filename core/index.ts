@@ -54,7 +54,12 @@ export {
   type TouchStatus,
 } from './queue.js';
 export { randomHex } from './random-hex.js';
-export type { Connection, RedisClient, Subscription } from './redis-client.js';
+export {
+  type Connection,
+  isRestUrl,
+  type RedisClient,
+  type Subscription,
+} from './redis-client.js';
 export * from './schema.js';
 export { list, type ScriptConfig, ScriptRunner } from './script-runner.js';
 export { searchWords, words } from './search-words.js';

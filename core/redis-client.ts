@@ -28,9 +28,16 @@ export type Connection =
  * reached @upstash/redis, whose error names neither the field nor the bridge (and asks for https
  * where the bridge's http is fine). Names the scheme it got, never the URL (it may hold a password).
  */
+/**
+ * Whether @upstash/redis takes `url` (its own test): what passes here never fails there with an
+ * error that echoes the URL. The platforms' configuration checks its variable with it too.
+ */
+export function isRestUrl(url: string): boolean {
+  return /^https?:\/\/[^\s#$./?].\S*$/.test(url.replace(/\/$/, ''));
+}
+
 function restUrl(url: string, field: string): string {
-  // @upstash/redis' own test, so nothing that passes here fails there (and echoes the URL)
-  if (/^https?:\/\/[^\s#$./?].\S*$/.test(url.replace(/\/$/, ''))) return url;
+  if (isRestUrl(url)) return url;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url.trim())?.[1]?.toLowerCase();
   const what =
     scheme === undefined

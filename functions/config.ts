@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type QueueOptions, queueOptionsSchema } from '../core/index.js';
+import { isRestUrl, type QueueOptions, queueOptionsSchema } from '../core/index.js';
 import { fewestCalls, invocationBounds } from '../worker-handlers/index.js';
 
 /**
@@ -44,13 +44,19 @@ const flag = z.preprocess(
 
 export const envSchema = z.object({
   /** HTTP Redis (Upstash REST protocol) */
-  UPSTASH_REDIS_REST_URL: z.url({
-    protocol: /^https?$/,
-    error: (issue) =>
-      issue.input === undefined
-        ? 'is required'
-        : 'must be an http(s) URL: an Upstash REST endpoint, or the bridge in front of a Redis (infra/redis-http)',
-  }),
+  UPSTASH_REDIS_REST_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required'
+          : 'must be an http(s) URL: an Upstash REST endpoint, or the bridge in front of a Redis (infra/redis-http)',
+    })
+    // what URL parsing forgives and @upstash/redis does not ('HTTPS://...'): it would fail every
+    // request with an error that echoes the URL
+    .refine(isRestUrl, {
+      error: 'must be written as http:// or https:// then a host, lower case, without spaces',
+    }),
   UPSTASH_REDIS_REST_TOKEN: z.string({ error: 'is required' }).min(1),
   /**
    * How long one Redis request may take, retries included, before it fails as Redis unavailable

@@ -71,6 +71,9 @@ describe('the Redis endpoint and empty vars', () => {
     expect(() => readConfig({})).toThrow(/UPSTASH_REDIS_REST_TOKEN: is required/);
     refusesNaming('UPSTASH_REDIS_REST_URL', 'redis://127.0.0.1:6379');
     refusesNaming('UPSTASH_REDIS_REST_URL', 'not a url');
+    // URL parsing forgives a scheme in capitals; @upstash/redis refuses it (echoing the URL) at the
+    // first call (spaces around a variable are trimmed: they never reach it)
+    refusesNaming('UPSTASH_REDIS_REST_URL', 'HTTPS://x.upstash.io');
     expect(readConfig({ ...base, UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })).toMatchObject({
       UPSTASH_REDIS_REST_URL: 'https://x.upstash.io',
     });
