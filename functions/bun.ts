@@ -44,13 +44,12 @@ export function startBunServer(options: BunServerOptions = {}): Promise<BunServe
   const env = options.env ?? process.env;
   const runtime = createServerRuntime({
     env,
-    ...(options.registry ? { registry: options.registry } : {}),
+    registry: options.registry,
     remoteAddress: (c) => (c.env as BunHttpServer | undefined)?.requestIP(c.req.raw)?.address,
   });
-  const address = listenAddress(env);
+  const address = listenAddress(env, options);
   const server = Bun.serve({
-    port: options.port ?? address.port,
-    hostname: options.hostname ?? address.hostname,
+    ...address,
     idleTimeout: 0,
     fetch: (request, srv) => runtime.fetch(request, srv),
   });

@@ -53,15 +53,14 @@ export function startDenoServer(options: DenoServerOptions = {}): Promise<DenoSe
   const env = options.env ?? Deno.env.toObject();
   const runtime = createServerRuntime({
     env,
-    ...(options.registry ? { registry: options.registry } : {}),
+    registry: options.registry,
     remoteAddress: (c) => (c.env as ServeInfo | undefined)?.remoteAddr?.hostname,
   });
-  const address = listenAddress(env);
+  const address = listenAddress(env, options);
   return new Promise((resolve) => {
     const server = Deno.serve(
       {
-        port: options.port ?? address.port,
-        hostname: options.hostname ?? address.hostname,
+        ...address,
         onListen: ({ hostname, port }) => {
           const host = hostname.includes(':') ? `[${hostname}]` : hostname;
           runtime.startTicking();

@@ -65,9 +65,7 @@ export async function startNodeServer(options: NodeServerOptions = {}): Promise<
     intervalMs: options.intervalMs,
   });
 
-  const listen = listenAddress(env);
-  const port = options.port ?? listen.port;
-  const hostname = options.host ?? listen.hostname;
+  const { port, hostname } = listenAddress(env, { port: options.port, hostname: options.host });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: runtime.fetch, port, hostname }, () => resolve(s as Server));
     s.once('error', reject);

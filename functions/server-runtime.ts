@@ -191,8 +191,14 @@ export function createServerRuntime(options: ServerRuntimeOptions): ServerRuntim
   };
 }
 
-/** Where a server listens, from PORT and HOST: PORT unset or empty is 3000, 0 any free port. */
-export function listenAddress(env: Record<string, string | undefined>): {
+/**
+ * Where a server listens: what its caller gives, else PORT and HOST (PORT unset or empty is 3000,
+ * 0 any free port). PORT is checked either way.
+ */
+export function listenAddress(
+  env: Record<string, string | undefined>,
+  given: { port?: number | undefined; hostname?: string | undefined } = {},
+): {
   port: number;
   hostname: string;
 } {
@@ -201,7 +207,7 @@ export function listenAddress(env: Record<string, string | undefined>): {
   if (!/^\d+$/.test(text === '' ? '3000' : text) || port > 65_535) {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${text}"`);
   }
-  return { port, hostname: env.HOST || '127.0.0.1' };
+  return { port: given.port ?? port, hostname: given.hostname ?? (env.HOST || '127.0.0.1') };
 }
 
 /** What a start that failed prints: its message alone (a configuration error is one to fix, not a stack to read). */
